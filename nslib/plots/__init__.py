@@ -1,0 +1,46 @@
+"""Figures for every topic: results in, matplotlib figures out.
+
+Plots know nothing about widgets, so the book, the dashboards, the exercises
+and the benchmarks all draw the same figures. Every figure has a title,
+labelled axes with units and uses the colour-blind-safe palette below
+(Okabe & Ito 2008).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+#: Okabe–Ito colour-blind-safe palette, in the order lines are drawn.
+PALETTE = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+
+#: Perceptually uniform, colour-blind-safe colormaps for images and filters.
+SEQUENTIAL_CMAP = "viridis"
+DIVERGING_CMAP = "RdBu_r"  # for signed filters/receptive fields, centred on 0
+
+
+def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 5.0, height: float = 3.5, **kwargs):
+    """Create a figure with the course style (palette, sizes), without touching global rcParams.
+
+    Returns ``(fig, axes)`` like :func:`matplotlib.pyplot.subplots` but using the
+    object-oriented :class:`matplotlib.figure.Figure` so no pyplot state leaks.
+    """
+    from matplotlib.figure import Figure
+    from cycler import cycler
+
+    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
+    for ax in (axes.flat if hasattr(axes, "flat") else [axes]):
+        ax.set_prop_cycle(cycler(color=PALETTE))
+    return fig, axes
+
+
+__all__ = ["PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "new_figure", "matplotlib"]
