@@ -8,7 +8,6 @@ labelled axes with units and uses the colour-blind-safe palette below
 
 from __future__ import annotations
 
-import matplotlib
 
 #: Okabe–Ito colour-blind-safe palette, in the order lines are drawn.
 PALETTE = (
@@ -43,4 +42,4 @@ def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 5.0, height: fl
     return fig, axes
 
 
-__all__ = ["PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "new_figure", "matplotlib"]
+__all__ = ["PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "new_figure"]

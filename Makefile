@@ -1,0 +1,84 @@
+# Neuroscience-Inspired AI -- the two commands are `make book` and `make test`.
+# Everything runs inside .venv, created here from the pinned requirements.lock.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.deps-installed
+BUILD  := _build
+# The static book precomputes every sweep figure; notebooks run live otherwise.
+BOOK_ENV := NSLIB_SWEEP_MODE=static MPLBACKEND=Agg
+
+.DEFAULT_GOAL := help
+.PHONY: lock help venv book test test-fast exercises check-exercise grade bench dashboards voila system-deps clean
+
+help:
+	@echo "make book       build the book (creates .venv, installs pinned deps, runs every chapter)"
+	@echo "make test       run the whole test suite"
+	@echo "make exercises  generate the student versions of the exercises"
+	@echo "make check-exercise NB=path/to/notebook.ipynb   run a notebook's public tests"
+	@echo "make grade SUBMISSIONS=dir [OUT=dir]            grade a folder of submissions (sandboxed)"
+	@echo "make bench      run the benchmarks and write bench/results.json"
+	@echo "make dashboards write chapters as .ipynb for Voila; make voila serves them"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(STAMP)
+
+# Debian packages the tests need: bubblewrap sandboxes grading, chromium
+# drives the browser tests. Installed only when missing (CI runs as root).
+system-deps:
+	@missing=""; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+exercises: $(STAMP)
+	$(PY) -m nslib.grading release
+
+book: $(STAMP) exercises
+	$(BOOK_ENV) $(VENV)/bin/jupyter-book build . --toc book/_toc.yml --config _config.yml -W -n --keep-going
+	@echo "The book is at $(abspath $(BUILD))/html/index.html"
+
+test: $(STAMP) system-deps
+	$(PY) -m pytest
+
+# Everything but the book build, the grading batch and the browser.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
+
+check-exercise: $(STAMP)
+	@test -n "$(NB)" || (echo "usage: make check-exercise NB=path/to/notebook.ipynb" && exit 2)
+	$(VENV)/bin/nslib-check "$(NB)"
+
+grade: $(STAMP) system-deps
+	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=dir [OUT=dir]" && exit 2)
+	$(VENV)/bin/nslib-grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)")
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+dashboards: $(STAMP)
+	mkdir -p dashboards && for f in chapters/*.md; do $(VENV)/bin/jupytext --quiet --to ipynb --output dashboards/$$(basename $${f%.md}).ipynb $$f; done
+
+voila: dashboards
+	$(VENV)/bin/voila dashboards --no-browser
+
+clean:
+	rm -rf $(BUILD) dashboards exercises/release
+
+# Refresh the pins from the current .venv (after changing a dependency), then
+# regenerate environment.yml for Binder from them.
+lock: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' > requirements.lock
+	$(PY) tools/sync_env.py

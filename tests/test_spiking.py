@@ -1,0 +1,251 @@
+"""nslib.spiking: the LIF model, its f-I curve, compile-once-run-many and the numpy fallback."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from brian2 import Hz, Mohm, amp, mV, ms, nA, second
+
+from nslib import spiking
+
+
+def hand_rate(i_na, tau_ms=10.0, gap_mv=20.0, r_mohm=10.0, t_ref_ms=2.0):
+    """The LIF rate written out by hand, in Hz, for v_reset == v_rest."""
+    drive = i_na * r_mohm  # mV
+    if drive <= gap_mv:
+        return 0.0
+    return 1000.0 / (t_ref_ms + tau_ms * math.log(drive / (drive - gap_mv)))
+
+
+def test_analytic_rate_matches_hand_formula():
+    currents = [0.5, 2.0, 2.5, 4.0, 10.0]
+    rates = spiking.lif_rate_analytic(np.array(currents) * nA)
+    expected = [hand_rate(i) for i in currents]
+    np.testing.assert_allclose(np.asarray(rates / Hz), expected, rtol=1e-9)
+    assert rates.has_same_dimensions(Hz)
+
+
+def test_analytic_rate_with_reset_below_rest():
+    # Resetting further from threshold lengthens every interval.
+    base = spiking.lif_rate_analytic([4] * nA)
+    deep = spiking.lif_rate_analytic([4] * nA, v_reset=-80 * mV)
+    assert deep[0] < base[0]
+
+
+@pytest.fixture(scope="module")
+def curve():
+    return spiking.fi_curve(np.linspace(0, 6, 25) * nA, tau_m=10 * ms, duration=1 * second)
+
+
+def test_fi_curve_runs_one_group_with_cython(curve):
+    assert spiking.compiler_available()
+    assert curve.target == "cython"
+    assert len(curve.rates) == 25
+
+
+def test_fi_curve_matches_analytic_within_2_hz(curve):
+    # Chapter 0: "Simulation and formula agree within 2 Hz".
+    gap = np.abs(np.asarray((curve.rates - curve.analytic_rates) / Hz))
+    assert gap.max() <= 2.0, gap
+
+
+def test_fi_curve_zero_below_rheobase_and_rising_above(curve):
+    currents = np.asarray(curve.currents / nA)
+    rates = np.asarray(curve.rates / Hz)
+    assert float(curve.rheobase / nA) == pytest.approx(2.0)
+    assert np.all(rates[currents <= 2.0] == 0)
+    above = rates[currents > 2.0]
+    assert np.all(above > 0) and np.all(np.diff(above) > 0)
+
+
+def test_gap_to_analytic_shrinks_with_time_step():
+    # Chapter 0: the gap comes from the discrete time step and shrinks with it.
+    currents = np.linspace(3, 6, 4) * nA
+    gaps = []
+    for dt in (0.1 * ms, 0.02 * ms):
+        c = spiking.fi_curve(currents, tau_m=5 * ms, dt=dt, target="numpy")
+        gaps.append(float(np.max(np.abs((c.rates - c.analytic_rates) / Hz))))
+    assert gaps[1] < gaps[0] / 2, gaps
+
+
+def test_larger_tau_lowers_rate_but_keeps_rheobase():
+    # Chapter 0's interactive demo: tau_m moves the rates, not the rheobase.
+    currents = np.linspace(0, 6, 13) * nA
+    fast = spiking.fi_curve(currents, tau_m=5 * ms, target="numpy")
+    slow = spiking.fi_curve(currents, tau_m=20 * ms, target="numpy")
+    assert fast.rheobase == slow.rheobase
+    above = np.asarray(currents / nA) > 2.0
+    assert np.all(np.asarray(fast.rates / Hz)[above] > np.asarray(slow.rates / Hz)[above])
+    assert np.all(np.asarray(slow.rates / Hz)[~above] == 0)
+
+
+def test_membrane_trace_is_recorded_and_resets():
+    res = spiking.simulate_lif([3] * nA, duration=50 * ms, record_v=[0], target="numpy")
+    v = np.asarray(res.v[0] / mV)
+    assert v.max() <= -50.0 + 1e-9 and v.min() >= -70.0 - 1e-9
+    assert res.spike_counts[0] >= 3
+    assert len(res.t) == len(v)
+
+
+def test_noise_is_seeded():
+    kw = dict(duration=200 * ms, noise_sigma=4 * mV, target="numpy")
+    a = spiking.simulate_lif([1.9] * 20 * nA, seed=1, **kw)
+    b = spiking.simulate_lif([1.9] * 20 * nA, seed=1, **kw)
+    c = spiking.simulate_lif([1.9] * 20 * nA, seed=2, **kw)
+    np.testing.assert_array_equal(a.spike_times, b.spike_times)
+    assert a.spike_counts.sum() > 0  # noise lifts a sub-rheobase neuron over threshold
+    assert not np.array_equal(np.asarray(a.spike_times), np.asarray(c.spike_times))
+    gen = spiking.simulate_lif([1.9] * 5 * nA, seed=np.random.default_rng(3), **kw)
+    assert gen.spike_counts.shape == (5,)
+
+
+def test_brian2_state_is_restored_after_a_run():
+    import brian2
+    from brian2.devices.device import get_device
+
+    before = brian2.prefs["codegen.target"]
+    spiking.simulate_lif([3] * nA, duration=10 * ms)
+    assert brian2.prefs["codegen.target"] == before
+    assert type(get_device()).__name__ == "RuntimeDevice"
+
+
+def test_import_has_no_global_side_effects():
+    code = ("import sys, nslib, nslib.spiking, nslib.sweeps, nslib.plots; "
+            "print('brian2' in sys.modules, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_cache_dir_is_outside_the_repository(root, monkeypatch):
+    monkeypatch.delenv("NSLIB_CACHE_DIR", raising=False)
+    path = spiking.cache_dir("lif_runtime")
+    assert root not in path.parents and path.is_dir()
+
+
+# --- compile once, run many ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def compiled():
+    return spiking.CompiledLIF(np.linspace(0, 6, 13) * nA, duration=500 * ms)
+
+
+def test_standalone_rerun_does_not_compile(compiled, monkeypatch):
+    from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+
+    first = compiled.fi_curve(tau_m=10 * ms)
+    binary = compiled.directory / "main"
+    stamp = binary.stat().st_mtime_ns
+    calls = []
+    original = CPPStandaloneDevice.compile_source
+    monkeypatch.setattr(CPPStandaloneDevice, "compile_source",
+                        lambda self, *a, **k: calls.append(a) or original(self, *a, **k))
+    second = compiled.fi_curve(tau_m=20 * ms)
+    assert calls == [] and binary.stat().st_mtime_ns == stamp
+    assert compiled.target == "cpp_standalone" and compiled.n_builds == 1
+    # The changed parameter changed the result, and both runs match the formula.
+    assert np.all(second.rates <= first.rates) and np.any(second.rates < first.rates)
+    for c in (first, second):
+        assert np.max(np.abs(np.asarray((c.rates - c.analytic_rates) / Hz))) <= 4.0
+
+
+def test_standalone_matches_runtime(compiled):
+    currents = np.linspace(0, 6, 13) * nA
+    standalone = compiled.run(tau_m=10 * ms, input_current=currents[::-1].copy())
+    runtime = spiking.simulate_lif(currents[::-1].copy(), tau_m=10 * ms, duration=500 * ms,
+                                   target="numpy")
+    np.testing.assert_array_equal(standalone.spike_counts, runtime.spike_counts)
+
+
+def test_standalone_survives_another_standalone_model(compiled):
+    other = spiking.CompiledLIF([3] * nA, duration=100 * ms)
+    assert other.run().spike_counts[0] > 0
+    builds = compiled.n_builds
+    again = compiled.run(tau_m=10 * ms)  # takes the device back, rebuilding from cached objects
+    assert compiled.n_builds == builds + 1 and again.spike_counts[-1] > 0
+
+
+def test_numpy_fallback_warns(monkeypatch):
+    monkeypatch.setenv("NSLIB_FORCE_NUMPY", "1")
+    assert not spiking.compiler_available()
+    with pytest.warns(spiking.NumpyFallbackWarning, match="No C\\+\\+ compiler"):
+        res = spiking.simulate_lif([3] * nA, duration=50 * ms)
+    assert res.target == "numpy" and res.spike_counts[0] > 0
+    with pytest.warns(spiking.NumpyFallbackWarning):
+        model = spiking.CompiledLIF([3] * nA, duration=50 * ms)
+    assert model.target == "numpy" and model.run().spike_counts[0] == res.spike_counts[0]
+    with pytest.warns(spiking.NumpyFallbackWarning):
+        assert spiking.runtime_target("cython") == "numpy"
+
+
+def test_no_warning_when_numpy_is_asked_for():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", spiking.NumpyFallbackWarning)
+        assert spiking.simulate_lif([3] * nA, duration=20 * ms, target="numpy").target == "numpy"
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(tau_m=-10 * ms), "tau_m must be > 0"),
+    (dict(tau_m=10), "tau_m must be a scalar Brian2 quantity"),
+    (dict(tau_m=10 * mV), "tau_m must be a scalar Brian2 quantity"),
+    (dict(duration=0 * ms), "duration must be > 0"),
+    (dict(dt=-0.1 * ms), "dt must be > 0"),
+    (dict(dt=2 * second), "dt must be <= duration"),
+    (dict(v_threshold=-80 * mV), "v_threshold must be > v_rest"),
+    (dict(v_reset=-40 * mV), "v_reset must be < v_threshold"),
+    (dict(R_m=0 * Mohm), "R_m must be > 0"),
+    (dict(refractory=-1 * ms), "refractory must be >= 0"),
+    (dict(noise_sigma=-1 * mV), "noise_sigma must be >= 0"),
+    (dict(record_v=[5]), r"record_v\[i\] must be an integer in \[0, 0\]"),
+    (dict(target="gpu"), "target must be one of"),
+    (dict(seed=-1), "seed must be a non-negative integer"),
+])
+def test_simulate_lif_rejects_bad_parameters(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        spiking.simulate_lif([3] * nA, **kwargs)
+
+
+@pytest.mark.parametrize("current, match", [
+    ([] * nA, "at least 1 current .* got 0 neurons"),
+    ([1, 2], r"input_current must be a Brian2 quantity array of currents"),
+    ([1, 2] * mV, r"input_current must be a Brian2 quantity array of currents"),
+    (np.ones((2, 2)) * nA, "must be 1-D"),
+    ([1, np.nan] * nA, "finite"),
+])
+def test_simulate_lif_rejects_bad_currents(current, match):
+    with pytest.raises(ValueError, match=match):
+        spiking.simulate_lif(current)
+
+
+@pytest.mark.parametrize("currents", [[1, 1, 2] * nA, [3, 2, 1] * nA, [1] * nA])
+def test_fi_curve_rejects_non_increasing_currents(currents):
+    with pytest.raises(ValueError, match="currents must be strictly increasing"):
+        spiking.fi_curve(currents)
+
+
+def test_fi_curve_rejects_unknown_parameter():
+    with pytest.raises(ValueError, match=r"unknown LIF parameter\(s\) \['tau'\]"):
+        spiking.fi_curve([1, 2] * nA, tau=5 * ms)
+
+
+def test_compiled_rejects_bad_input(compiled):
+    with pytest.raises(ValueError, match="input_current must hold 13 currents"):
+        compiled.run(input_current=[1, 2] * nA)
+    with pytest.raises(ValueError, match="tau_m must be > 0"):
+        compiled.run(tau_m=0 * ms)
+    with pytest.raises(ValueError, match="dt must be <= duration"):
+        spiking.CompiledLIF([1] * nA, duration=1 * ms, dt=2 * ms)
+    with pytest.raises(ValueError, match="got 0 neurons"):
+        spiking.CompiledLIF([] * nA)
+
+
+@pytest.mark.parametrize("name", ["", "a/b", "../x", 3])
+def test_cache_dir_rejects_bad_names(name):
+    with pytest.raises(ValueError, match="model must be a non-empty name"):
+        spiking.cache_dir(name)
