@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.deps-installed
 BUILD  := _build
 # The static book precomputes every sweep figure; notebooks run live otherwise.
-BOOK_ENV := NSLIB_SWEEP_MODE=static MPLBACKEND=Agg
+BOOK_ENV := NSLIB_SWEEP_MODE=static
 
 .DEFAULT_GOAL := help
 .PHONY: lock help venv book test test-fast exercises check-exercise grade bench dashboards voila system-deps clean
@@ -37,6 +37,7 @@ system-deps:
 	@missing=""; \
 	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v ip >/dev/null 2>&1 || missing="$$missing iproute2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
@@ -47,11 +48,12 @@ exercises: $(STAMP)
 	$(PY) -m nslib.grading release
 
 book: $(STAMP) exercises
+	$(PY) tools/book_cache.py
 	$(BOOK_ENV) $(VENV)/bin/jupyter-book build . --toc book/_toc.yml --config _config.yml -W -n --keep-going
 	@echo "The book is at $(abspath $(BUILD))/html/index.html"
 
 test: $(STAMP) system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest --cov=nslib --cov-report=term
 
 # Everything but the book build, the grading batch and the browser.
 test-fast: $(STAMP)

@@ -82,7 +82,7 @@ def bench_chapters(rows: list[dict], pattern: str) -> None:
     from nbclient import NotebookClient
 
     env_backup = dict(os.environ)
-    os.environ.update({"NSLIB_SWEEP_MODE": "static", "MPLBACKEND": "Agg"})
+    os.environ.update({"NSLIB_SWEEP_MODE": "static"})
     try:
         for path in sorted((ROOT / "chapters").glob(pattern)):
             nb = jupytext.read(path)

@@ -219,7 +219,7 @@ def _decode_dataclass(body: dict, depth: int) -> Any:
     values = {}
     for pair in fields:
         if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)
-                and pair[0].isidentifier()):
+                and pair[0].isidentifier() and not pair[0].startswith("__")):
             raise CodecError("malformed dataclass field")
         values[pair[0]] = decode(pair[1], depth + 1)
     # Only our own library's result records are rebuilt as real classes: the

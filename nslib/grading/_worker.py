@@ -76,8 +76,8 @@ def _format_error(err: BaseException, tb_limit: int = 3) -> str:
     frames = []
     try:
         for frame in traceback.extract_tb(err.__traceback__)[-tb_limit:]:
-            # Frames of the worker itself are noise for a student.
-            if frame.filename == __file__:
+            # Frames of the worker and of IPython are noise for a student.
+            if frame.filename == __file__ or f"IPython{os.sep}core" in frame.filename:
                 continue
             where = "your cell" if frame.filename.startswith("<") or "ipython-input" in frame.filename \
                 else os.path.basename(frame.filename)
@@ -86,6 +86,13 @@ def _format_error(err: BaseException, tb_limit: int = 3) -> str:
         pass
     text = head if not frames else head + "\n" + "\n".join(frames)
     return text[:_MAX_MESSAGE]
+
+
+def _message(err: BaseException) -> str:
+    try:
+        return str(err)[:_MAX_MESSAGE]
+    except BaseException:  # noqa: BLE001
+        return ""
 
 
 class _Worker:
@@ -147,7 +154,8 @@ class _Worker:
         try:
             value = fn(*decode(args), **decode(kwargs))
         except BaseException as err:  # noqa: BLE001 - SystemExit and friends are answers too
-            return {"kind": "error", "type": type(err).__name__, "error": _format_error(err)}
+            return {"kind": "error", "type": type(err).__name__, "message": _message(err),
+                    "error": _format_error(err)}
         try:
             return {"kind": "value", "value": encode(value)}
         except (CodecError, RecursionError) as err:
@@ -176,6 +184,8 @@ class _Worker:
 
 def main() -> None:
     """Entry point inside the sandbox; see the module docstring."""
+    from nslib.grading._sandbox import apply_limits_in_worker
+    apply_limits_in_worker()  # before dropping privileges: NPROC must be set while exempt
     report = _drop_privileges()
     # Private copies of the protocol pipes, then point 0/1/2 at /dev/null so a
     # student's print() (or a C library writing to fd 1) cannot garble the

@@ -8,6 +8,10 @@ labelled axes with units and uses the colour-blind-safe palette below
 
 from __future__ import annotations
 
+import io
+
+from matplotlib.figure import Figure
+
 
 #: Okabe–Ito colour-blind-safe palette, in the order lines are drawn.
 PALETTE = (
@@ -26,20 +30,33 @@ SEQUENTIAL_CMAP = "viridis"
 DIVERGING_CMAP = "RdBu_r"  # for signed filters/receptive fields, centred on 0
 
 
+class CourseFigure(Figure):
+    """A matplotlib Figure that shows itself as a PNG in Jupyter.
+
+    Course figures are built without pyplot (no global state, nothing to
+    close), so no backend registers a display hook for them; ``_repr_png_``
+    lets Jupyter, Voila and the book render a returned figure all the same.
+    """
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+
 def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 5.0, height: float = 3.5, **kwargs):
     """Create a figure with the course style (palette, sizes), without touching global rcParams.
 
     Returns ``(fig, axes)`` like :func:`matplotlib.pyplot.subplots` but using the
     object-oriented :class:`matplotlib.figure.Figure` so no pyplot state leaks.
     """
-    from matplotlib.figure import Figure
     from cycler import cycler
 
-    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    fig = CourseFigure(figsize=(width * ncols, height * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
     for ax in (axes.flat if hasattr(axes, "flat") else [axes]):
         ax.set_prop_cycle(cycler(color=PALETTE))
     return fig, axes
 
 
-__all__ = ["PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "new_figure"]
+__all__ = ["CourseFigure", "PALETTE", "SEQUENTIAL_CMAP", "DIVERGING_CMAP", "new_figure"]

@@ -1,1 +1,47 @@
+"""Vision: from the perceptron to CNNs and the primary visual cortex (V1).
 
+* :mod:`.receptive_fields` -- Gabor filters, gratings, simple and complex cells,
+  orientation tuning and its selectivity index;
+* :mod:`.natural_images` -- natural image patches, V1-like filters learned by
+  ICA, and Gabor fits that measure how V1-like they are;
+* :mod:`.spiking_v1` -- a population of spiking (Brian2, via
+  :mod:`nslib.spiking`) simple cells and its spike-count tuning curves;
+* :mod:`.cnn` -- a small convolutional network trained on scikit-learn's digits.
+
+Angles are in radians (``theta``); lengths in pixels. Importing this package
+imports neither Brian2 nor torch: they are imported by the functions that use them.
+"""
+
+from .cnn import DigitsCNNResult, train_digits_cnn
+from .natural_images import NATURAL_IMAGES, GaborFit, fit_gabor, learn_v1_filters, natural_image_patches
+from .receptive_fields import (
+    OrientationTuning,
+    complex_cell_response,
+    drifting_grating,
+    gabor,
+    grating,
+    orientation_selectivity_index,
+    orientation_tuning,
+    simple_cell_response,
+)
+from .spiking_v1 import SpikingTuning, spiking_orientation_tuning
+
+__all__ = [
+    "NATURAL_IMAGES",
+    "DigitsCNNResult",
+    "GaborFit",
+    "OrientationTuning",
+    "SpikingTuning",
+    "complex_cell_response",
+    "drifting_grating",
+    "fit_gabor",
+    "gabor",
+    "grating",
+    "learn_v1_filters",
+    "natural_image_patches",
+    "orientation_selectivity_index",
+    "orientation_tuning",
+    "simple_cell_response",
+    "spiking_orientation_tuning",
+    "train_digits_cnn",
+]

@@ -1,0 +1,25 @@
+"""nbgrader configuration of the course's exercises (read by `nbgrader` run from this folder).
+
+Release (student) notebooks are made with `python -m nslib.grading release`, which
+runs `nbgrader generate_assignment` here. Grading does not use nbgrader's
+autograder: `nslib-grade` runs the tests in a sandbox (see README.md).
+"""
+
+import os
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.course_id = "neuroscience-inspired-ai"
+# Paths are relative to this folder, wherever nbgrader is started from.
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+
+# What students see in place of a solution.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Release notebooks carry no outputs (they are cleared) and no execution counts.
+c.ClearOutput.remove_metadata_fields = ["collapsed", "scrolled", "execution"]
+
+# If an instructor does use `nbgrader autograde` (not recommended: it runs
+# student code unsandboxed), bound each cell's run time.
+c.Execute.timeout = 60

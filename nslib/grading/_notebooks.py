@@ -1,0 +1,417 @@
+"""Reading nbgrader notebooks: assignments, their questions, and submissions.
+
+An *assignment* is ``<course>/source/<name>/<name>.ipynb`` (one notebook per
+chapter, named after the chapter). Its cells carry nbgrader metadata:
+
+* **answer** cells (``solution: true``): the student's code;
+* **test** cells (``grade: true``, ``locked: true``, ``points: n``): public
+  asserts, then hidden ones between ``### BEGIN HIDDEN TESTS`` and
+  ``### END HIDDEN TESTS``;
+* **read-only** cells (``locked: true``): imports and constants that both the
+  student's code and the tests rely on.
+
+Everything here is plain data processing, run by the trusted parent process.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "Assignment",
+    "Submission",
+    "TestCell",
+    "collect_submissions",
+    "discover_assignments",
+    "load_assignment",
+    "read_notebook",
+    "student_cells",
+    "validate_source",
+]
+
+#: Assignment names are chapter names: lower case, digits and underscores.
+ASSIGNMENT_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+#: Student ids end up in file names, so no slashes, no leading dot, no spaces.
+STUDENT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
+
+BEGIN_SOLUTION, END_SOLUTION = "BEGIN SOLUTION", "END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
+
+#: Submissions larger than this are refused unread (a notebook of code is KBs).
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TestCell:
+    """One graded test cell of an assignment.
+
+    Attributes
+    ----------
+    grade_id : str
+        nbgrader's id of the cell, also the question's column in the CSV.
+    points : float
+        Points earned when every assert in the cell passes.
+    segments : tuple of (str, str)
+        ``("public", code)`` and ``("hidden", code)`` pieces, run in order in
+        one namespace; a single ``("mixed", code)`` piece if the hidden region
+        cannot be run on its own (e.g. it sits inside an indented block).
+    """
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    grade_id: str
+    points: float
+    segments: tuple
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An assignment's source notebook, split into what grading needs.
+
+    Attributes
+    ----------
+    name : str
+        Chapter name, e.g. ``"ch00_neurons"``.
+    path : pathlib.Path
+        The source notebook (with solutions and hidden tests).
+    tests : tuple of TestCell
+        In notebook order.
+    setup : tuple of (str, str)
+        ``(grade_id, code)`` of read-only code cells, in notebook order.
+    order : tuple of str
+        grade_id of every nbgrader cell in notebook order (for re-inserting
+        read-only cells a student deleted).
+    """
+
+    name: str
+    path: Path
+    tests: tuple
+    setup: tuple
+    order: tuple
+
+    @property
+    def max_points(self) -> float:
+        """Total points of the assignment."""
+        return float(sum(t.points for t in self.tests))
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's notebook for one assignment."""
+
+    student_id: str
+    assignment: str
+    path: Path
+
+
+def _meta(cell) -> dict:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
+
+
+def cell_kind(cell) -> str:
+    """Classify a cell as ``answer``, ``test``, ``readonly``, ``manual``, ``task`` or ``plain``."""
+    meta = _meta(cell)
+    if meta.get("task"):
+        return "task"
+    if meta.get("solution"):
+        return "manual" if meta.get("grade") else "answer"
+    if meta.get("grade"):
+        return "test" if cell.get("cell_type") == "code" else "manual"
+    if meta.get("locked"):
+        return "readonly"
+    return "plain"
+
+
+def read_notebook(path: Path):
+    """Read a notebook as nbformat v4, refusing symlinks and oversized files.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is a symlink, too large, or not a readable notebook.
+    """
+    import nbformat
+    path = Path(path)
+    # A symlink in a submissions folder could point at the instructor's source
+    # notebook (full marks for free) or another student's work.
+    if path.is_symlink() or not path.is_file():
+        raise ValueError(f"path must be a regular file, not a symlink or directory: {path}")
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"notebook is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB: {path}")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            nb = nbformat.read(fh, as_version=4)
+    except Exception as err:  # noqa: BLE001 - any parse failure means "not a notebook"
+        raise ValueError(f"not a readable Jupyter notebook ({type(err).__name__}: {err})"[:500]) from None
+    if not isinstance(nb.get("cells"), list):
+        raise ValueError("not a readable Jupyter notebook (no cells)")
+    return nb
+
+
+def _split_regions(source: str, begin: str, end: str) -> tuple[list[str], list[str], bool]:
+    """Return (lines outside, lines inside, balanced) for ``begin``/``end`` markers."""
+    outside, inside, depth, ok = [], [], 0, True
+    for line in source.split("\n"):
+        if begin in line:
+            ok = ok and depth == 0
+            depth += 1
+        elif end in line:
+            ok = ok and depth == 1
+            depth = max(0, depth - 1)
+        elif depth:
+            inside.append(line)
+        else:
+            outside.append(line)
+    return outside, inside, ok and depth == 0
+
+
+def _compiles(code: str) -> bool:
+    try:
+        compile(code, "<test>", "exec")
+    except SyntaxError:
+        return False
+    return True
+
+
+def _segments(source: str) -> tuple:
+    """Split a test cell into a public part and a hidden part, run one after the other.
+
+    Running them separately tells the student whether the public asserts they
+    could see failed, or only hidden ones, without revealing the hidden code.
+    Hidden regions are usually at the end; a public line that follows a hidden
+    region still runs, as part of the hidden piece, in its original order.
+    """
+    lines = source.split("\n")
+    first = next((i for i, line in enumerate(lines) if BEGIN_HIDDEN in line), None)
+    if first is None:
+        return (("public", source),)
+    public = "\n".join(lines[:first])
+    hidden = "\n".join(line for line in lines[first:] if BEGIN_HIDDEN not in line and END_HIDDEN not in line)
+    if _compiles(public) and _compiles(hidden):
+        return (("public", public), ("hidden", hidden))
+    return (("mixed", source),)
+
+
+def load_assignment(path: Path, name: str | None = None) -> Assignment:
+    """Read a source notebook into an :class:`Assignment`.
+
+    Raises
+    ------
+    ValueError
+        If the notebook breaks the authoring convention (see
+        :func:`validate_source` for the list).
+    """
+    path = Path(path)
+    name = name or path.stem
+    problems = validate_source(path)
+    if problems:
+        raise ValueError(f"assignment {name!r} ({path}) breaks the authoring convention:\n  - "
+                         + "\n  - ".join(problems))
+    nb = read_notebook(path)
+    tests, setup, order = [], [], []
+    for cell in nb.cells:
+        meta = _meta(cell)
+        if "grade_id" in meta:
+            order.append(meta["grade_id"])
+        kind = cell_kind(cell)
+        if kind == "test":
+            tests.append(TestCell(meta["grade_id"], float(meta["points"]), _segments(cell.source)))
+        elif kind == "readonly" and cell.cell_type == "code":
+            setup.append((meta["grade_id"], cell.source))
+    return Assignment(name, path, tuple(tests), tuple(setup), tuple(order))
+
+
+def validate_source(path: Path) -> list[str]:
+    """List the ways a source notebook breaks the authoring convention.
+
+    Checks: it is a Python notebook; grade_ids are present and unique; every
+    test cell is a locked code cell with positive points; solution and hidden
+    markers are balanced and only appear in answer and test cells
+    respectively; answer and test code parses; and there is at least one test.
+
+    Returns
+    -------
+    list of str
+        Empty when the notebook is fine.
+    """
+    try:
+        nb = read_notebook(Path(path))
+    except ValueError as err:
+        return [str(err)]
+    problems = []
+    lang = nb.metadata.get("kernelspec", {}).get("language", "python")
+    if lang != "python":
+        problems.append(f"kernel language must be python, got {lang!r}")
+    seen = set()
+    n_tests = 0
+    for index, cell in enumerate(nb.cells):
+        where = f"cell {index}"
+        meta = _meta(cell)
+        kind = cell_kind(cell)
+        src = cell.get("source", "")
+        if meta:
+            gid = meta.get("grade_id")
+            if not gid or not isinstance(gid, str):
+                problems.append(f"{where}: nbgrader cell without a grade_id")
+            elif gid in seen:
+                problems.append(f"{where}: duplicate grade_id {gid!r}")
+            else:
+                seen.add(gid)
+                where = f"cell {index} ({gid})"
+        has_sol = BEGIN_SOLUTION in src or END_SOLUTION in src
+        has_hidden = BEGIN_HIDDEN in src or END_HIDDEN in src
+        if has_sol and kind not in ("answer", "manual"):
+            problems.append(f"{where}: solution markers outside an answer cell")
+        if has_sol and not _split_regions(src, BEGIN_SOLUTION, END_SOLUTION)[2]:
+            problems.append(f"{where}: unbalanced {BEGIN_SOLUTION}/{END_SOLUTION} markers")
+        if has_hidden and kind != "test":
+            problems.append(f"{where}: hidden-test markers outside a test cell")
+        if has_hidden and not _split_regions(src, BEGIN_HIDDEN, END_HIDDEN)[2]:
+            problems.append(f"{where}: unbalanced {BEGIN_HIDDEN}/{END_HIDDEN} markers")
+        if kind == "test":
+            n_tests += 1
+            points = meta.get("points")
+            if not isinstance(points, (int, float)) or isinstance(points, bool) or points <= 0:
+                problems.append(f"{where}: test cell needs points > 0, got {points!r}")
+        if kind in ("answer", "test", "readonly") and cell.cell_type == "code":
+            try:
+                ast.parse(src)
+            except SyntaxError as err:
+                problems.append(f"{where}: code does not parse ({err.msg}, line {err.lineno})")
+    if n_tests == 0:
+        problems.append("no autograded test cells (grade: true, points > 0)")
+    return problems
+
+
+def discover_assignments(course_dir: Path) -> list[Assignment]:
+    """Find every assignment under ``<course_dir>/source``, sorted by name.
+
+    A folder counts as an assignment if its name matches ``[a-z0-9][a-z0-9_]*``
+    and it holds a notebook of the same name. Other folders (checkpoints,
+    drafts starting with ``_``) are ignored.
+
+    Raises
+    ------
+    ValueError
+        If ``course_dir`` has no ``source`` folder, or an assignment folder
+        lacks its notebook or breaks the convention.
+    """
+    source = Path(course_dir) / "source"
+    if not source.is_dir():
+        raise ValueError(f"course_dir must contain a source/ folder; none in {Path(course_dir).resolve()}")
+    found = []
+    for folder in sorted(source.iterdir()):
+        if not folder.is_dir() or not ASSIGNMENT_RE.match(folder.name):
+            continue
+        nb_path = folder / f"{folder.name}.ipynb"
+        if not nb_path.is_file():
+            raise ValueError(f"assignment folder {folder} must contain {nb_path.name}")
+        found.append(load_assignment(nb_path, folder.name))
+    return found
+
+
+def collect_submissions(folder: Path, assignment_names) -> tuple[list[Submission], list[str]]:
+    """Find submitted notebooks in ``folder``.
+
+    Two layouts are accepted, and may be mixed:
+
+    * flat: ``<student_id>_<assignment>.ipynb``;
+    * nbgrader (``zip_collect``/``collect``): ``<student_id>/<assignment>/<assignment>.ipynb``.
+
+    Returns
+    -------
+    submissions : list of Submission
+        Sorted by (assignment, student_id).
+    skipped : list of str
+        Human-readable reasons for every file that was not taken.
+
+    Raises
+    ------
+    ValueError
+        If ``folder`` is not a directory, or one student submitted the same
+        assignment twice.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"submissions must be a folder; got {folder}")
+    names = sorted(assignment_names, key=len, reverse=True)  # longest suffix wins
+    found: dict[tuple[str, str], Path] = {}
+    skipped = []
+
+    def add(student: str, assignment: str, path: Path) -> None:
+        if not STUDENT_ID_RE.match(student):
+            skipped.append(f"{path}: student id {student!r} is not a plain name")
+        elif path.is_symlink():
+            skipped.append(f"{path}: symlinks are not accepted")
+        elif (student, assignment) in found:
+            raise ValueError(f"two submissions of {assignment} by {student}: "
+                             f"{found[student, assignment]} and {path}")
+        else:
+            found[student, assignment] = path
+
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_file() and entry.suffix == ".ipynb":
+            stem = entry.stem
+            match = next((a for a in names if stem.endswith("_" + a) and len(stem) > len(a) + 1), None)
+            if match is None:
+                skipped.append(f"{entry}: name is not <student_id>_<assignment>.ipynb "
+                               f"for a known assignment ({', '.join(sorted(names))})")
+            else:
+                add(stem[: -len(match) - 1], match, entry)
+        elif entry.is_dir() and not entry.is_symlink():
+            for sub in sorted(entry.iterdir()):
+                if sub.name in names and sub.is_dir() and not sub.is_symlink():
+                    nb_path = sub / f"{sub.name}.ipynb"
+                    if nb_path.exists() or nb_path.is_symlink():
+                        add(entry.name, sub.name, nb_path)
+                    else:
+                        skipped.append(f"{sub}: no {sub.name}.ipynb inside")
+        elif not entry.name.endswith((".zip", ".txt", ".csv")):
+            skipped.append(f"{entry}: not a notebook")
+    subs = [Submission(s, a, p) for (s, a), p in found.items()]
+    return sorted(subs, key=lambda s: (s.assignment, s.student_id)), skipped
+
+
+def student_cells(nb, assignment: Assignment) -> list[tuple[str, str]]:
+    """The code cells to run for a submission, as ``(label, code)`` pairs.
+
+    Like nbgrader's autograde: the student's cells in the student's order,
+    except that test cells are dropped (the judge runs the instructor's
+    versions, hidden tests included, in a separate process) and read-only
+    cells are replaced by the source's version. Read-only cells the student
+    deleted are put back before the first cell that followed them in the source.
+    """
+    setup = dict(assignment.setup)
+    tests = {t.grade_id for t in assignment.tests}
+    position = {gid: i for i, gid in enumerate(assignment.order)}
+    cells: list[tuple[str, str, int | None]] = []
+    present = set()
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        gid = _meta(cell).get("grade_id")
+        gid = gid if isinstance(gid, str) else None
+        source = cell.get("source", "")
+        if not isinstance(source, str):
+            source = "".join(source) if isinstance(source, list) else ""
+        if gid in tests:
+            continue
+        label = f"cell {index}" + (f" ({gid})" if gid else "")
+        if gid in setup:
+            present.add(gid)
+            cells.append((label, setup[gid], position[gid]))
+        else:
+            cells.append((label, source, position.get(gid)))
+    for gid, code in assignment.setup:
+        if gid in present:
+            continue
+        pos = position[gid]
+        at = next((i for i, c in enumerate(cells) if c[2] is not None and c[2] > pos), len(cells))
+        cells.insert(at, (f"read-only cell {gid} (restored)", code, pos))
+    return [(label, code) for label, code, _ in cells]

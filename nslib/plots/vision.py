@@ -1,0 +1,372 @@
+"""Figures for the V1 models of Chapter 1: Gabors, tuning curves, phase invariance, ICA filters, spikes.
+
+Receptive fields and filters use the diverging colormap centred at 0
+(excitatory/ON = red, inhibitory/OFF = blue); gratings are drawn in grey as
+luminance. Orientations are shown in degrees, although the models take radians.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import DIVERGING_CMAP, PALETTE, new_figure
+from .._validation import check_finite_array, check_int
+from ..vision.natural_images import fit_gabor
+from ..vision.receptive_fields import DEFAULT_WAVELENGTH, OrientationTuning, gabor, grating
+from ..vision.spiking_v1 import SpikingTuning
+
+__all__ = [
+    "plot_gabors_and_gratings",
+    "plot_learned_filters",
+    "plot_orientation_tuning",
+    "plot_phase_modulation",
+    "plot_spiking_tuning",
+]
+
+
+def _deg(theta: float) -> str:
+    """Radians -> '22.5°' (one decimal at most)."""
+    return f"{round(float(np.degrees(theta)), 1):g}°"
+
+
+def _no_ticks(ax) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def plot_gabors_and_gratings(orientations: Sequence[float] | None = None, size: int = 31,
+                             wavelength: float = DEFAULT_WAVELENGTH):
+    """Gallery: even and odd Gabor receptive fields and the matching gratings.
+
+    Parameters
+    ----------
+    orientations : sequence of float, optional
+        Orientations in radians (default 0, 45, 90, 135 degrees), one column each.
+    size : int, optional
+        Image side in pixels, >= 3.
+    wavelength : float, optional
+        Wavelength in pixels, > 0.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_gabors_and_gratings([0.0, np.pi / 2])
+    >>> fig.axes[0].get_title()
+    'θ = 0°'
+    """
+    if orientations is None:
+        orientations = np.arange(4) * np.pi / 4
+    oris = check_finite_array("orientations", orientations, ndim=1)
+    rows = [("even Gabor\n(phase 0)", lambda t: gabor(size, t, wavelength, 0.0)),
+            ("odd Gabor\n(phase −90°)", lambda t: gabor(size, t, wavelength, -np.pi / 2)),
+            ("grating", lambda t: grating(size, t, wavelength))]
+    fig, axes = new_figure(len(oris), 3, width=1.7, height=1.8)
+    axes = np.asarray(axes, dtype=object).reshape(3, len(oris))
+    for r, (label, make) in enumerate(rows):
+        images = [make(t) for t in oris]
+        vmax = max(float(np.abs(im).max()) for im in images) or 1.0
+        for c, (theta, im) in enumerate(zip(oris, images)):
+            ax = axes[r, c]
+            cmap = "gray" if label == "grating" else DIVERGING_CMAP
+            ax.imshow(im, cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
+            _no_ticks(ax)
+            if r == 0:
+                ax.set_title(f"θ = {_deg(theta)}")
+            if c == 0:
+                ax.set_ylabel(label)
+    fig.supxlabel(f"x ({size} pixels; wavelength {wavelength:g} pixels)")
+    fig.suptitle("V1 simple-cell receptive fields (Gabor) and gratings")
+    return fig
+
+
+def _closed_curve(orientations: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Degrees in [0, 180] with the 0-degree point repeated at 180 (orientation is periodic)."""
+    deg = np.degrees(np.mod(orientations, np.pi))
+    order = np.argsort(deg)
+    deg, values = deg[order], values[order]
+    if np.isclose(deg[0], 0.0) and not np.isclose(deg[-1], 180.0):
+        deg, values = np.append(deg, 180.0), np.append(values, values[0])
+    return deg, values
+
+
+def _check_tunings(tunings) -> tuple[OrientationTuning, ...]:
+    # Duck typing, not isinstance: a module re-imported (e.g. by pytest's importlib
+    # mode or importlib.reload) defines a new class with the same name.
+    fields = ("cell", "orientations", "phases", "responses", "responses_by_phase",
+              "preferred_orientation", "cell_orientation", "osi")
+    if len(tunings) == 0 or not all(all(hasattr(t, f) for f in fields) for t in tunings):
+        raise ValueError("tunings must be one or more OrientationTuning results "
+                         "(from nslib.vision.orientation_tuning)")
+    return tunings
+
+
+def plot_orientation_tuning(*tunings: OrientationTuning, normalize: bool = False):
+    """Orientation tuning curves (mean response to drifting gratings), preferred orientation marked.
+
+    Parameters
+    ----------
+    *tunings : OrientationTuning
+        One or more results of :func:`nslib.vision.orientation_tuning`, e.g. a
+        simple and a complex cell.
+    normalize : bool, optional
+        Divide each curve by its maximum, to compare shapes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.vision import orientation_tuning
+    >>> fig = plot_orientation_tuning(orientation_tuning("simple"), orientation_tuning("complex"))
+    >>> fig.axes[0].get_xlabel()
+    'stimulus orientation (degrees)'
+    """
+    _check_tunings(tunings)
+    fig, ax = new_figure()
+    for k, t in enumerate(tunings):
+        colour = PALETTE[k % len(PALETTE)]
+        r = t.responses / t.responses.max() if normalize and t.responses.max() > 0 else t.responses
+        deg, r = _closed_curve(t.orientations, r)
+        ax.plot(deg, r, "o-", color=colour, ms=3,
+                label=f"{t.cell} cell (θ = {_deg(t.cell_orientation)}, OSI {t.osi:.2f})")
+        ax.axvline(np.degrees(t.preferred_orientation) % 180, color=colour, ls="--", lw=1)
+    ax.set_xlim(0, 180)
+    ax.set_xticks(range(0, 181, 45))
+    ax.set_xlabel("stimulus orientation (degrees)")
+    ax.set_ylabel("normalized response" if normalize else "mean response (a.u.)")
+    ax.set_title("Orientation tuning (dashed: preferred orientation)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_phase_modulation(*tunings: OrientationTuning):
+    """Response against grating phase at each cell's preferred orientation.
+
+    A simple cell's response follows the grating's bars (half-wave rectified
+    sinusoid); a complex cell's is flat -- phase invariance.
+
+    Parameters
+    ----------
+    *tunings : OrientationTuning
+        Results of :func:`nslib.vision.orientation_tuning`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.vision import orientation_tuning
+    >>> fig = plot_phase_modulation(orientation_tuning("simple"), orientation_tuning("complex"))
+    >>> fig.axes[0].get_xlabel()
+    'grating phase (degrees)'
+    """
+    _check_tunings(tunings)
+    fig, ax = new_figure()
+    for k, t in enumerate(tunings):
+        row = t.responses_by_phase[int(np.argmax(t.responses))]
+        deg = np.degrees(t.phases)
+        ratio = row.max() / row.min() if row.min() > 0 else np.inf
+        ratio_text = "∞" if not np.isfinite(ratio) else f"{ratio:.2f}"
+        ax.plot(deg, row, "o-", color=PALETTE[k % len(PALETTE)], ms=4,
+                label=f"{t.cell} cell (max/min {ratio_text})")
+    ax.set_xlabel("grating phase (degrees)")
+    ax.set_ylabel("response (a.u.)")
+    ax.set_ylim(bottom=0)
+    ax.set_title("Phase (in)variance at the preferred orientation")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def _mosaic(filters: np.ndarray, ncols: int) -> np.ndarray:
+    """Tile filters into one image, each scaled to its own max |weight|, NaN gaps between."""
+    n, h, w = filters.shape
+    nrows = -(-n // ncols)
+    out = np.full((nrows * (h + 1) - 1, ncols * (w + 1) - 1), np.nan)
+    for i, f in enumerate(filters):
+        r, c = divmod(i, ncols)
+        peak = np.abs(f).max()
+        out[r * (h + 1):r * (h + 1) + h, c * (w + 1):c * (w + 1) + w] = f / peak if peak > 0 else f
+    return out
+
+
+def _r_squared(filters: np.ndarray, given) -> np.ndarray:
+    if given is None:
+        return np.array([fit_gabor(f).r_squared for f in filters])
+    r2 = check_finite_array("r_squared", given, ndim=1)
+    if r2.size != len(filters):
+        raise ValueError(f"r_squared must have one value per filter ({len(filters)}); got {r2.size}")
+    return r2
+
+
+def plot_learned_filters(learned, random=None, *, learned_r2=None, random_r2=None,
+                         ncols: int = 8, fit: bool = True,
+                         learned_label: str = "Learned filters (ICA)"):
+    """ICA filters learned from natural images beside random filters, and how Gabor-like they are.
+
+    Each filter is drawn scaled to its own largest |weight| (ICA fixes no
+    scale), with the diverging colormap centred at 0. The last panel is the
+    histogram of Gabor-fit R² (:func:`nslib.vision.fit_gabor`) of both sets.
+
+    Parameters
+    ----------
+    learned : array_like
+        Filters, shape ``(n, size, size)`` (from :func:`nslib.vision.learn_v1_filters`).
+    random : array_like, optional
+        Control filters of the same kind of shape, e.g. white noise.
+    learned_r2, random_r2 : array_like, optional
+        Precomputed R² (one per filter); fitted here when omitted and ``fit``.
+    ncols : int, optional
+        Filters per row of a mosaic, >= 1.
+    fit : bool, optional
+        Draw the R² histogram (fitting every filter costs ~30 ms each).
+    learned_label : str, optional
+        Title of the learned panel, e.g. ``"ICA basis functions"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.vision import gabor
+    >>> bank = np.stack([gabor(9, t, 4.0) for t in (0.0, 0.8, 1.6, 2.4)])
+    >>> fig = plot_learned_filters(bank, fit=False, ncols=4)
+    >>> fig.axes[0].get_title()
+    'Learned filters (ICA)'
+    """
+    sets = [(str(learned_label), check_finite_array("learned", learned, ndim=3), learned_r2)]
+    if random is not None:
+        sets.append(("Random filters (white noise)",
+                     check_finite_array("random", random, ndim=3), random_r2))
+    ncols = check_int("ncols", ncols, low=1)
+    n_panels = len(sets) + int(bool(fit))
+    fig, axes = new_figure(n_panels, 1, width=3.6, height=3.8)
+    axes = np.atleast_1d(axes)
+    for ax, (title, filt, _) in zip(axes, sets):
+        cols = min(ncols, len(filt))
+        im = ax.imshow(_mosaic(filt, cols), cmap=DIVERGING_CMAP, vmin=-1, vmax=1,
+                       interpolation="nearest")
+        _no_ticks(ax)
+        ax.set_title(title)
+        ax.set_xlabel(f"{len(filt)} filters, {filt.shape[1]}×{filt.shape[2]} pixels each")
+    fig.colorbar(im, ax=list(axes[:len(sets)]), shrink=0.7, label="weight / max |weight|")
+    if fit:
+        ax = axes[-1]
+        bins = np.linspace(0, 1, 21)
+        for k, (title, filt, given) in enumerate(sets):
+            r2 = _r_squared(filt, given)
+            name = "random" if k else "learned"
+            ax.hist(np.clip(r2, 0, 1), bins=bins, color=PALETTE[k], alpha=0.7,
+                    label=f"{name} (median {np.median(r2):.2f})")
+        ax.set_xlabel("Gabor fit R² (fraction of variance)")
+        ax.set_ylabel("number of filters")
+        ax.set_title("How Gabor-like?")
+        ax.legend(fontsize=8)
+    fig.suptitle("Filters learned from natural images are Gabor-like")
+    return fig
+
+
+def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = None,
+                        cell_index: int | None = None):
+    """Spike raster and spike-count tuning curves of a population of spiking simple cells.
+
+    The raster shows either the whole population viewing one grating
+    (``orientation_index``), or one cell viewing every grating (``cell_index``:
+    one row per stimulus orientation, like repeated trials in an experiment).
+    Spikes cluster at the phase of the drift that matches the receptive field.
+
+    Parameters
+    ----------
+    result : SpikingTuning
+        From :func:`nslib.vision.spiking_orientation_tuning`.
+    orientation_index : int, optional
+        Index into ``result.orientations`` of the stimulus shown in a population
+        raster; default: the orientation closest to the first cell's preference.
+    cell_index : int, optional
+        If given, the raster shows this cell (index into
+        ``result.preferred_orientations``) for every stimulus orientation instead.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> from nslib.vision import spiking_orientation_tuning
+    >>> res = spiking_orientation_tuning([0.0, np.pi / 2], orientations=[0.0, np.pi / 2],
+    ...                                  duration=200 * ms, target="numpy")
+    >>> fig = plot_spiking_tuning(res)
+    >>> fig.axes[1].get_ylabel()
+    'spike count (spikes per cycle)'
+    """
+    from brian2 import ms, second
+
+    fields = ("spike_counts", "orientations", "preferred_orientations", "spike_times",
+              "spike_cells", "spike_orientation_indices", "duration")
+    if not all(hasattr(result, f) for f in fields):
+        raise ValueError("result must be a SpikingTuning (from nslib.vision.spiking_orientation_tuning)")
+    n_cells, n_oris = result.spike_counts.shape
+    if cell_index is not None and orientation_index is not None:
+        raise ValueError("give orientation_index or cell_index, not both")
+    fig, (ax_raster, ax_tuning) = new_figure(2, 1, width=4.5, height=3.5)
+    if cell_index is None:
+        if orientation_index is None:
+            gap = np.abs(np.angle(np.exp(2j * (result.orientations
+                                               - result.preferred_orientations[0]))))
+            orientation_index = int(np.argmin(gap))
+        orientation_index = check_int("orientation_index", orientation_index, low=0,
+                                      high=n_oris - 1)
+        shown = result.spike_orientation_indices == orientation_index
+        rows, n_rows = result.spike_cells[shown], n_cells
+        labels = [_deg(t) for t in result.preferred_orientations]
+        ax_raster.set_ylabel("cell (preferred orientation)")
+        ax_raster.set_title("Population, grating at "
+                            _deg(result.orientations[orientation_index]))
+    else:
+        cell_index = check_int("cell_index", cell_index, low=0, high=n_cells - 1)
+        shown = result.spike_cells == cell_index
+        rows, n_rows = result.spike_orientation_indices[shown], n_oris
+        labels = [_deg(t) for t in result.orientations]
+        ax_raster.set_ylabel("stimulus orientation")
+        ax_raster.set_title("Cell preferring "
+                            _deg(result.preferred_orientations[cell_index]))
+    times_ms = np.asarray(result.spike_times[shown] / ms)
+    for r in range(n_rows):
+        colour = PALETTE[(r if cell_index is None else cell_index) % len(PALETTE)]
+        ax_raster.plot(times_ms[rows == r], np.full(np.sum(rows == r), r), "|", color=colour,
+                       ms=max(2.0, min(8.0, 120.0 / n_rows)))
+    step = max(1, n_rows // 8)
+    ax_raster.set_yticks(range(0, n_rows, step))
+    ax_raster.set_yticklabels(labels[::step])
+    ax_raster.set_ylim(-0.5, n_rows - 0.5)
+    ax_raster.set_xlim(0, float(result.duration / ms))
+    ax_raster.set_xlabel("time in drift cycle (ms)")
+
+    for c in range(n_cells):
+        colour = PALETTE[c % len(PALETTE)]
+        deg, counts = _closed_curve(result.orientations, result.spike_counts[c].astype(float))
+        ax_tuning.plot(deg, counts, "o-", color=colour, ms=3,
+                       label=_deg(result.preferred_orientations[c]))
+        ax_tuning.axvline(np.degrees(result.preferred_orientations[c]) % 180, color=colour,
+                          ls="--", lw=1)
+    ax_tuning.set_xlim(0, 180)
+    ax_tuning.set_xticks(range(0, 181, 45))
+    ax_tuning.set_xlabel("stimulus orientation (degrees)")
+    ax_tuning.set_ylabel("spike count (spikes per cycle)")
+    rate_axis = ax_tuning.secondary_yaxis(
+        "right", functions=(lambda n: n / float(result.duration / second),
+                            lambda r: r * float(result.duration / second)))
+    rate_axis.set_ylabel("firing rate (Hz)")
+    ax_tuning.set_title("Spike-count tuning (dashed: preferred)")
+    ax_tuning.legend(title="cell", fontsize=7, title_fontsize=8)
+    fig.suptitle(f"Spiking simple cells (LIF, Brian2), {float(result.duration / ms):.0f} ms "
+                 "drifting gratings")
+    return fig

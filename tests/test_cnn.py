@@ -1,0 +1,182 @@
+"""Chapter 1 claims about the small CNN on scikit-learn's 8 × 8 digits."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from nslib.plots import cnn as plots
+from nslib.vision.cnn import (DigitsCNNResult, convolve_filters, load_digits_split,
+                              train_digits_cnn)
+
+
+def assert_labelled_figure(fig):
+    """A Figure with a title and every visible axis (colour bars included) labelled."""
+    assert isinstance(fig, Figure)
+    suptitle = fig.get_suptitle()
+    data_axes = [ax for ax in fig.axes if ax.get_visible() and not hasattr(ax, "_colorbar")]
+    assert data_axes
+    for ax in data_axes:
+        assert suptitle or ax.get_title()
+        assert ax.get_xlabel() or fig.get_supxlabel()
+        assert ax.get_ylabel() or fig.get_supylabel()
+    for ax in fig.axes:
+        if hasattr(ax, "_colorbar"):
+            assert ax.get_ylabel() or ax.get_xlabel()
+
+
+@pytest.fixture(scope="module")
+def result():
+    """The default network of the chapter, trained once for the whole module."""
+    return train_digits_cnn()
+
+
+def test_cnn_reaches_95_percent_on_held_out_digits(result):
+    assert isinstance(result, DigitsCNNResult)
+    assert result.test_accuracy > 0.95
+    n_test = len(result.split.test_labels)
+    assert n_test == 449
+    assert result.test_accuracy == pytest.approx(
+        np.mean(result.test_predictions == result.split.test_labels))
+    assert result.confusion.sum() == n_test
+    assert np.trace(result.confusion) / n_test == pytest.approx(result.test_accuracy)
+    assert result.test_accuracy_per_epoch[-1] == pytest.approx(result.test_accuracy)
+
+
+def test_training_reduces_the_loss(result):
+    losses = result.loss_per_epoch
+    assert losses.shape == (20,) and np.all(np.isfinite(losses))
+    assert losses[0] < np.log(10)  # below chance after one epoch
+    assert losses[-1] < 0.1 * losses[0]
+    assert result.train_accuracy >= result.test_accuracy - 0.01
+
+
+def test_filters_and_model_agree(result):
+    import torch
+
+    assert result.first_layer_filters.shape == (8, 5, 5) and result.n_filters == 8
+    assert result.first_layer_bias.shape == (8,)
+    conv = result.model[0]
+    np.testing.assert_array_equal(result.first_layer_filters, conv.weight.numpy()[:, 0])
+    assert not any(p.requires_grad for p in result.model.parameters())
+    x = torch.tensor(result.split.test_images, dtype=torch.float32).unsqueeze(1)
+    with torch.no_grad():
+        np.testing.assert_array_equal(result.model(x).argmax(1).numpy(), result.test_predictions)
+        torch_maps = torch.relu(conv(x[:20])).numpy()
+    # The numpy convolution computes exactly what the network's first layer computes.
+    numpy_maps = convolve_filters(result.split.test_images[:20], result.first_layer_filters,
+                                  result.first_layer_bias)
+    np.testing.assert_allclose(numpy_maps, torch_maps, atol=1e-5)
+
+
+def test_split_is_stratified_disjoint_and_seeded():
+    a = load_digits_split(seed=3)
+    b = load_digits_split(seed=3)
+    np.testing.assert_array_equal(a.test_images, b.test_images)
+    assert not np.array_equal(a.test_labels, load_digits_split(seed=4).test_labels)
+    assert len(a.train_labels) + len(a.test_labels) == 1797
+    assert a.train_images.min() == 0.0 and a.train_images.max() == 1.0
+    train_rows = {img.tobytes() for img in a.train_images}
+    overlap = sum(img.tobytes() in train_rows for img in a.test_images)
+    assert overlap <= 2  # load_digits holds a couple of duplicate images, nothing more
+    fractions = np.bincount(a.test_labels, minlength=10) / np.bincount(
+        np.concatenate([a.train_labels, a.test_labels]), minlength=10)
+    np.testing.assert_allclose(fractions, 0.25, atol=0.01)
+
+
+def test_same_seed_same_network_and_torch_state_restored():
+    import torch
+
+    threads = torch.get_num_threads()
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    rng_state = torch.get_rng_state()
+    small = dict(n_filters=4, kernel_size=3, epochs=2, hidden_units=16)
+    a = train_digits_cnn(seed=5, **small)
+    b = train_digits_cnn(seed=5, **small)
+    c = train_digits_cnn(seed=6, **small)
+    np.testing.assert_array_equal(a.first_layer_filters, b.first_layer_filters)
+    np.testing.assert_array_equal(a.loss_per_epoch, b.loss_per_epoch)
+    np.testing.assert_array_equal(a.test_predictions, b.test_predictions)
+    assert not np.array_equal(a.first_layer_filters, c.first_layer_filters)
+    assert torch.get_num_threads() == threads
+    assert torch.are_deterministic_algorithms_enabled() == deterministic
+    assert torch.equal(torch.get_rng_state(), rng_state)
+    g = [train_digits_cnn(seed=np.random.default_rng(2), **small) for _ in "ab"]
+    np.testing.assert_array_equal(g[0].loss_per_epoch, g[1].loss_per_epoch)
+
+
+def test_importing_vision_does_not_import_torch():
+    code = ("import sys, nslib.vision, nslib.vision.cnn, nslib.plots.cnn; "
+            "sys.exit(1 if 'torch' in sys.modules else 0)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(n_filters=0), "n_filters"), (dict(n_filters=65), "n_filters"),
+    (dict(n_filters=2.0), "n_filters"), (dict(kernel_size=4), "kernel_size"),
+    (dict(kernel_size=9), "kernel_size"), (dict(epochs=0), "epochs"),
+    (dict(learning_rate=0.0), "learning_rate"), (dict(learning_rate=-1e-3), "learning_rate"),
+    (dict(batch_size=0), "batch_size"), (dict(hidden_units=0), "hidden_units"),
+    (dict(test_fraction=0.0), "test_fraction"), (dict(test_fraction=1.0), "test_fraction"),
+    (dict(test_fraction=0.001), "test_fraction"), (dict(seed=-1), "seed"),
+])
+def test_train_errors_name_the_argument(kwargs, name):
+    with pytest.raises(ValueError, match=rf"^{name} "):
+        train_digits_cnn(**kwargs)
+
+
+def test_convolve_filters_shapes_and_errors():
+    image = np.zeros((6, 6))
+    image[:, 3:] = 1.0
+    edge = np.array([[-1.0, 0.0, 1.0]] * 3)
+    maps = convolve_filters(image, edge, relu=False)
+    assert maps.shape == (1, 1, 6, 6)
+    assert maps[0, 0, 2, 3] == 3.0 and maps[0, 0, 2, 1] == 0.0
+    assert convolve_filters(image, edge)[0, 0].min() == 0.0  # rectified
+    bank = np.stack([edge, -edge])
+    assert convolve_filters(np.stack([image] * 3), bank, bias=[0.5, -0.5]).shape == (3, 2, 6, 6)
+    with pytest.raises(ValueError, match="^images must have shape"):
+        convolve_filters(np.zeros((1, 1, 6, 6)), edge)
+    with pytest.raises(ValueError, match="^filters must have shape"):
+        convolve_filters(image, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="^filters"):
+        convolve_filters(image, np.full((3, 3), np.nan))
+    with pytest.raises(ValueError, match="^bias must have one value per filter"):
+        convolve_filters(image, edge, bias=[1.0, 2.0])
+    with pytest.raises(ValueError, match="^relu"):
+        convolve_filters(image, edge, relu="yes")
+
+
+def test_figures(result):
+    fig = plots.plot_filters(result)
+    assert_labelled_figure(fig)
+    images = [ax for ax in fig.axes if not hasattr(ax, "_colorbar")]
+    assert len(images) == 8
+    # Diverging colormap centred at 0, one scale for all filters.
+    limits = {ax.images[0].get_clim() for ax in images}
+    assert len(limits) == 1
+    low, high = limits.pop()
+    assert low == -high == -np.abs(result.first_layer_filters).max()
+    assert images[0].images[0].get_cmap().name == plots.DIVERGING_CMAP
+    odd = plots.plot_filters(result.first_layer_filters[:5], ncols=3)  # 2 rows, 1 hidden panel
+    assert_labelled_figure(odd)
+    assert_labelled_figure(plots.plot_feature_maps(result, image_index=3))
+    curve = plots.plot_training_curve(result)
+    assert_labelled_figure(curve)
+    assert curve.axes[1].get_ylabel() == "test accuracy (%)"
+
+
+def test_figure_errors(result):
+    with pytest.raises(ValueError, match="^filters must be a 3-D"):
+        plots.plot_filters(np.zeros((5, 5)))
+    with pytest.raises(ValueError, match="^ncols"):
+        plots.plot_filters(result, ncols=0)
+    with pytest.raises(ValueError, match="^image_index"):
+        plots.plot_feature_maps(result, image_index=10_000)
+    for func in (plots.plot_feature_maps, plots.plot_training_curve):
+        with pytest.raises(ValueError, match="^result must be"):
+            func("not a result")

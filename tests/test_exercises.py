@@ -1,0 +1,301 @@
+"""The graded exercises: every assignment's reference solution, release version and tools.
+
+For every assignment found in ``exercises/source``: the reference solution
+scores full marks, the release (student) version scores 0, and the release
+version contains no line of a solution or of a hidden test. The building
+blocks (codec, notebook merging, submission discovery) have fast unit tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from nslib.grading import Limits, check_main, cli, discover_assignments, main, release
+from nslib.grading._codec import CodecError, decode, encode
+from nslib.grading._notebooks import (
+    BEGIN_HIDDEN,
+    BEGIN_SOLUTION,
+    END_HIDDEN,
+    END_SOLUTION,
+    _segments,
+    _split_regions,
+    collect_submissions,
+    load_assignment,
+    student_cells,
+    validate_source,
+)
+from nslib.grading._sandbox import require_bwrap
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+ASSIGNMENTS = [a.name for a in discover_assignments(EXERCISES)]
+
+
+# --- fast: the authoring convention and the building blocks ----------------------------
+
+def test_chapter_0_assignment_is_discovered_with_at_least_three_questions():
+    found = {a.name: a for a in discover_assignments(EXERCISES)}
+    assert "ch00_neurons" in found
+    assert len(found["ch00_neurons"].tests) >= 3
+    assert found["ch00_neurons"].max_points == 10
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_source_notebook_follows_the_authoring_convention(name):
+    path = EXERCISES / "source" / name / f"{name}.ipynb"
+    assert validate_source(path) == []
+    assignment = load_assignment(path)
+    # Every question has public tests students can run, and hidden ones.
+    for test in assignment.tests:
+        parts = [p for p, _ in test.segments]
+        assert parts == ["public", "hidden"], (test.grade_id, parts)
+
+
+def test_validate_source_names_each_problem(tmp_path):
+    def cell(src, **meta):
+        c = nbformat.v4.new_code_cell(src)
+        if meta:
+            c.metadata["nbgrader"] = {"schema_version": 3, "solution": False, "grade": False,
+                                      "locked": False, "task": False, **meta}
+        return c
+
+    nb = nbformat.v4.new_notebook(cells=[
+        cell("x = 1\n### BEGIN SOLUTION\ny = 2\n", grade_id="a", solution=True),
+        cell("assert x\n### BEGIN HIDDEN TESTS\nassert y\n### END HIDDEN TESTS", grade_id="a",
+             grade=True, locked=True, points=0),
+        cell("### BEGIN HIDDEN TESTS\nz = 1\n### END HIDDEN TESTS"),
+        cell("def broken(:\n    pass", grade_id="t2", grade=True, locked=True, points=1),
+    ])
+    path = tmp_path / "bad.ipynb"
+    nbformat.write(nb, path)
+    problems = "\n".join(validate_source(path))
+    assert "unbalanced BEGIN SOLUTION/END SOLUTION" in problems
+    assert "duplicate grade_id 'a'" in problems
+    assert "hidden-test markers outside a test cell" in problems
+    assert "code does not parse" in problems
+    with pytest.raises(ValueError, match="breaks the authoring convention"):
+        load_assignment(path)
+
+
+def test_test_cells_split_into_public_and_hidden_parts():
+    src = "a = 1\nassert a == 1\n### BEGIN HIDDEN TESTS\nassert a > 0\n### END HIDDEN TESTS\nprint('done')"
+    assert _segments(src) == (("public", "a = 1\nassert a == 1"), ("hidden", "assert a > 0\nprint('done')"))
+    # A hidden region inside a block cannot run on its own: keep the cell whole.
+    nested = "for i in range(2):\n    ### BEGIN HIDDEN TESTS\n    assert i < 2\n    ### END HIDDEN TESTS"
+    assert _segments(nested)[0][0] == "mixed"
+    assert _segments("assert True") == (("public", "assert True"),)
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2.5, float("inf"), "text", [1, [2, "x"]], (1, (2.0,)), {"a": 1, 2: (3,)},
+    np.arange(6, dtype=np.int32).reshape(2, 3), np.array([True, False]), np.float64(1.5), np.int64(7),
+])
+def test_codec_round_trips_plain_data(value):
+    back = decode(json.loads(json.dumps(encode(value))))
+    if isinstance(value, np.ndarray):
+        assert back.dtype == value.dtype and np.array_equal(back, value)
+    else:
+        assert back == value and type(back) is type(value.item() if isinstance(value, np.generic) else value)
+
+
+def test_codec_keeps_nan_and_dataclass_fields():
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Result:
+        rate: float
+        spikes: np.ndarray
+
+    back = decode(json.loads(json.dumps(encode(Result(float("nan"), np.array([1.0]))))))
+    # Only nslib's own classes are rebuilt; others come back as a namespace.
+    assert np.isnan(back.rate) and back.spikes.tolist() == [1.0]
+
+
+@pytest.mark.parametrize("value", [object(), lambda: 1, np.array([object()]), {1, 2}])
+def test_codec_refuses_objects_that_could_carry_code(value):
+    with pytest.raises(CodecError, match="cannot be checked by the grader|dtype"):
+        encode(value)
+
+
+@pytest.mark.parametrize("data", [
+    {"$ndarray": {"dtype": "|O", "shape": [1], "data": [1]}},
+    {"$ndarray": {"dtype": "<f8", "shape": [3], "data": [1.0]}},
+    {"$dataclass": {"module": "os", "name": "system", "fields": [["__class__", 1]]}},
+    {"$unknown": 1},
+    {"a": 1, "b": 2},
+])
+def test_codec_rejects_malformed_or_dangerous_input(data):
+    with pytest.raises(CodecError):
+        decode(data)
+
+
+def test_submissions_are_found_in_both_layouts_and_bad_names_are_reported(tmp_path):
+    (tmp_path / "ada_ch00_neurons.ipynb").write_text("{}")
+    (tmp_path / "li_wei_ch00_neurons.ipynb").write_text("{}")
+    (tmp_path / "bo" / "ch00_neurons").mkdir(parents=True)
+    (tmp_path / "bo" / "ch00_neurons" / "ch00_neurons.ipynb").write_text("{}")
+    (tmp_path / "ch00_neurons.ipynb").write_text("{}")          # no student id
+    (tmp_path / "ada_ch99_unknown.ipynb").write_text("{}")      # unknown assignment
+    (tmp_path / "notes.md").write_text("hi")
+    subs, skipped = collect_submissions(tmp_path, ["ch00_neurons"])
+    assert [(s.student_id, s.assignment) for s in subs] == [
+        ("ada", "ch00_neurons"), ("bo", "ch00_neurons"), ("li_wei", "ch00_neurons")]
+    assert len(skipped) == 3
+    (tmp_path / "ada" / "ch00_neurons").mkdir(parents=True)
+    (tmp_path / "ada" / "ch00_neurons" / "ch00_neurons.ipynb").write_text("{}")
+    with pytest.raises(ValueError, match="two submissions of ch00_neurons by ada"):
+        collect_submissions(tmp_path, ["ch00_neurons"])
+
+
+def test_student_cells_drop_tests_and_restore_read_only_cells():
+    assignment = load_assignment(EXERCISES / "source" / "ch00_neurons" / "ch00_neurons.ipynb")
+    nb = nbformat.read(EXERCISES / "source" / "ch00_neurons" / "ch00_neurons.ipynb", as_version=4)
+    setup_code = dict(assignment.setup)["setup"]
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid == "setup":
+            cell.source = "import os; os._exit(0)  # tampered read-only cell"
+    cells = student_cells(nb, assignment)
+    codes = [code for _, code in cells]
+    assert setup_code in codes and not any("tampered" in c for c in codes)
+    assert not any(BEGIN_HIDDEN in c for c in codes), "test cells must not reach the student's process"
+    # Deleted read-only cell: put back before the first answer.
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "setup"]
+    labels = [label for label, _ in student_cells(nb, assignment)]
+    assert labels[0] == "read-only cell setup (restored)"
+
+
+def test_limits_name_the_bad_parameter():
+    with pytest.raises(ValueError, match="cell_timeout_s"):
+        Limits(cell_timeout_s=0)
+    with pytest.raises(ValueError, match="max_tasks"):
+        Limits(max_tasks=1)
+
+
+def test_missing_bwrap_is_explained(monkeypatch):
+    import nslib.grading._sandbox as sandbox
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="apt-get install -y bubblewrap"):
+        require_bwrap()
+
+
+def test_cli_without_a_command_prints_usage(capsys):
+    assert cli([]) == 2
+    assert "release" in capsys.readouterr().err
+
+
+# --- slow: release, check and grade every assignment ----------------------------------
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A private copy of the exercises folder with release versions generated."""
+    dest = tmp_path_factory.mktemp("course")
+    shutil.copytree(EXERCISES / "source", dest / "source")
+    shutil.copy(EXERCISES / "nbgrader_config.py", dest)
+    release(dest, log=lambda *a: None)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def graded(course, tmp_path_factory):
+    """Reference and release notebooks of every assignment, graded in one batch by `nslib-grade`."""
+    assert shutil.which("bwrap"), "bubblewrap is required: apt-get install -y bubblewrap"
+    subs = tmp_path_factory.mktemp("submissions")
+    for name in ASSIGNMENTS:
+        shutil.copy(course / "source" / name / f"{name}.ipynb", subs / f"reference_{name}.ipynb")
+        shutil.copy(course / "release" / name / f"{name}.ipynb", subs / f"blank_{name}.ipynb")
+    out = tmp_path_factory.mktemp("out")
+    status = main([str(subs), "--course", str(course), "--out", str(out), "--jobs", "2",
+                   "--cell-timeout", "20", "--notebook-timeout", "300"])
+    assert status == 0
+    with open(out / "grades.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return {(r["student_id"], r["assignment"]): r for r in rows}, out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_reference_solution_scores_full_marks(graded, name):
+    rows, out = graded
+    row = rows["reference", name]
+    details = json.loads((out / "results.json").read_text())
+    failures = [t for r in details["results"] if (r["student_id"], r["assignment"]) == ("reference", name)
+                for t in r["tests"] if not t["passed"]]
+    assert row["score"] == row["max_score"], failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_release_version_scores_zero(graded, name):
+    rows, _ = graded
+    assert float(rows["blank", name]["score"]) == 0.0
+    assert rows["blank", name]["status"] == "graded"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_release_version_contains_no_solution_or_hidden_test_line(course, name):
+    source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+    released = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+    # Everything a student receives: cell sources, outputs and metadata.
+    text = "\n".join(nbformat.writes(released).splitlines()) + "\n" + "\n".join(c.source for c in released.cells)
+    secret_lines = []
+    for cell in source.cells:
+        for begin, end in ((BEGIN_SOLUTION, END_SOLUTION), (BEGIN_HIDDEN, END_HIDDEN)):
+            secret_lines += [line.strip() for line in _split_regions(cell.source, begin, end)[1] if line.strip()]
+    assert secret_lines, "the source has no solution or hidden-test regions"
+    leaked = [line for line in secret_lines if line in text]
+    assert leaked == []
+    for marker in (BEGIN_SOLUTION, BEGIN_HIDDEN):
+        assert marker not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_release_version_keeps_the_public_tests_and_read_only_cells(course, name):
+    source = load_assignment(course / "source" / name / f"{name}.ipynb")
+    released = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in released.cells}
+    for test in source.tests:
+        assert by_id[test.grade_id].strip() == test.segments[0][1].strip()
+    for gid, code in source.setup:
+        assert by_id[gid] == code
+
+
+@pytest.mark.slow
+def test_check_explains_each_question_to_a_student(course, capsys):
+    name = "ch00_neurons"
+    assert check_main([str(course / "source" / name / f"{name}.ipynb")]) == 0
+    assert "4 of 4 questions pass" in capsys.readouterr().out
+    assert check_main([str(course / "release" / name / f"{name}.ipynb")]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  test_lif_rate" in out
+    assert "NotImplementedError" in out and "raised by your lif_rate()" in out
+    assert "failing test line: got = lif_rate(1.0)" in out
+
+
+@pytest.mark.slow
+def test_check_reports_a_teaching_message_for_a_wrong_answer(course, tmp_path, capsys):
+    name = "ch00_neurons"
+    nb = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "lif_rate":
+            # A classic slip: the rate in spikes per ms instead of Hz.
+            cell.source = ("def lif_rate(I_nA, R_MOhm=R_MOhm, tau_ms=TAU_ms, v_rest_mV=V_REST_mV,"
+                           " v_th_mV=V_TH_mV, t_ref_ms=T_REF_ms):\n"
+                           "    d = R_MOhm * np.asarray(I_nA, dtype=float); g = v_th_mV - v_rest_mV\n"
+                           "    s = np.where(d > g, d, 2 * g)\n"
+                           "    r = np.where(d > g, 1.0 / (t_ref_ms + tau_ms * np.log(s / (s - g))), 0.0)\n"
+                           "    return float(r) if r.ndim == 0 else r\n")
+    path = tmp_path / "mine.ipynb"
+    nbformat.write(nb, path)
+    assert check_main([str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "expected about 77.005 Hz" in out and "Did you convert ms to s?" in out
