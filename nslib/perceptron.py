@@ -390,9 +390,7 @@ def _check_X(X: Any, name: str = "X") -> np.ndarray:
     arr = check_finite_array(name, X)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array (n_samples, n_features); got shape {arr.shape}")
-    if arr.shape[0] < 1 or arr.shape[1] < 1:
-        raise ValueError(f"{name} must have at least 1 sample and 1 feature; got shape {arr.shape}")
-    return arr
+    return arr  # check_finite_array has refused empty arrays (0 samples or 0 features)
 
 
 def _check_labels(y: Any, n_samples: int) -> tuple[np.ndarray, np.ndarray]:

@@ -315,9 +315,13 @@ def _build_lif_group(brian2, n: int, params: _LIFParams, noise_sigma, dt):
     # would force a stochastic (Euler-Maruyama) scheme for nothing.
     equations = LIF_EQUATIONS if noisy else LIF_EQUATIONS.replace(
         " + noise_sigma*sqrt(2/tau_m)*xi", "")
+    # An explicitly named clock: Brian2 would otherwise number it ("lif_clock_2")
+    # whenever an older one is still alive, changing the generated C++ and
+    # forcing a standalone rebuild.
+    clock = brian2.Clock(dt=dt, name="lif_clock")
     group = brian2.NeuronGroup(
         n, equations, threshold="v > v_threshold", reset="v = v_reset",
-        refractory=params.refractory, method="euler" if noisy else "exact", dt=dt,
+        refractory=params.refractory, method="euler" if noisy else "exact", clock=clock,
         namespace=_lif_namespace(params, noise_sigma), name="lif",
     )
     group.v = params.v_rest
@@ -625,9 +629,19 @@ class CompiledLIF:
             _warn_numpy_fallback("CompiledLIF")
 
     def _build(self) -> float:
+        try:
+            return self._build_once()
+        except RuntimeError:
+            # A project folder left half-built (an interrupted compile, another
+            # Brian2 version) fails to link; start it afresh, once.
+            shutil.rmtree(self.directory, ignore_errors=True)
+            return self._build_once()
+
+    def _build_once(self) -> float:
         global _STANDALONE_OWNER
         import brian2
         from brian2.devices.device import all_devices, reset_device, set_device
+        from brian2.utils.filelock import FileLock
 
         device = all_devices["cpp_standalone"]
         saved_log = brian2.prefs["logging.file_log"]
@@ -641,8 +655,12 @@ class CompiledLIF:
             spikes = brian2.SpikeMonitor(group, name="spikes")
             net = brian2.Network(group, spikes)
             net.run(self.duration, namespace={})
-            # set_device(directory=...) is ignored when build_on_run=False.
-            device.build(directory=str(self.directory), compile=True, run=False, with_output=False)
+            # set_device(directory=...) is ignored when build_on_run=False. The lock
+            # keeps two processes (a test run and a book build) from compiling
+            # the same project at once.
+            with FileLock(str(self.directory) + ".lock"):
+                device.build(directory=str(self.directory), compile=True, run=False,
+                             with_output=False)
         finally:
             reset_device()
             brian2.prefs["logging.file_log"] = saved_log
@@ -681,7 +699,10 @@ class CompiledLIF:
                                 R_m=p.R_m, refractory=p.refractory, target="numpy")
         if _STANDALONE_OWNER is not self:
             self._build()
+        # One results folder per process, so concurrent runs never read each
+        # other's spikes.
         self._device.run(directory=str(self.directory), with_output=False,
+                         results_directory=f"results_{os.getpid()}",
                          run_args={self._group.tau_m: tau_m, self._group.I_ext: currents})
         counts = np.asarray(self._spikes.count[:], dtype=int)
         return LIFResult(input_current=currents, spike_counts=counts, rates=counts / self.duration,

@@ -165,6 +165,10 @@ def test_figures(result):
     odd = plots.plot_filters(result.first_layer_filters[:5], ncols=3)  # 2 rows, 1 hidden panel
     assert_labelled_figure(odd)
     assert_labelled_figure(plots.plot_feature_maps(result, image_index=3))
+    ten = train_digits_cnn(n_filters=10, kernel_size=3, epochs=1, hidden_units=8)
+    maps = plots.plot_feature_maps(ten)  # 2 rows of filters, 6 empty panels hidden
+    assert_labelled_figure(maps)
+    assert sum(ax.get_title().startswith("map") for ax in maps.axes) == 10
     curve = plots.plot_training_curve(result)
     assert_labelled_figure(curve)
     assert curve.axes[1].get_ylabel() == "test accuracy (%)"

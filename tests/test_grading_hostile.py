@@ -39,6 +39,12 @@ SITE_PTH = Path(sysconfig.get_paths()["purelib"]) / "zz_nslib_hostile.pth"
 LIMITS = Limits(cell_timeout_s=4.0, test_timeout_s=20.0, notebook_timeout_s=120.0,
                 memory_mb=2048, max_tasks=16, disk_mb=32)
 
+def _log(*args):
+    """Progress of the batch with timestamps (shown by pytest when a test fails)."""
+    import time
+    print(f"[{time.strftime('%H:%M:%S')}]", *args, flush=True)
+
+
 # --- answer cells (grade_id -> code) ------------------------------------------------
 
 STUBS = {
@@ -413,7 +419,3 @@ def test_reports_are_written(batch):
     page = (out / "feedback" / "bob" / f"{NAME}.html").read_text()
     assert "5 / 10" in page and "test_current_for_rate" in page
 
-
-def _log(*args):
-    import time
-    print(f"[{time.strftime('%H:%M:%S')}]", *args, flush=True)

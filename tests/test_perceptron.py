@@ -402,6 +402,8 @@ def test_decision_boundary_errors():
         plots.plot_decision_boundary(p, np.ones((4, 3)), y)
     with pytest.raises(ValueError, match="^y must have one label"):
         plots.plot_decision_boundary(p, X, [0, 1])
+    # A zero "true" line is not drawn, but the figure is.
+    assert_labelled_figure(plots.plot_decision_boundary(p, X, y, true_weights=[0, 0]))
     with pytest.raises(ValueError, match="^true_weights"):
         plots.plot_decision_boundary(p, X, y, true_weights=[1, 2, 3])
     p3 = Perceptron().fit(np.eye(3), [0, 1, 1])

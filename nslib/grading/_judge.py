@@ -125,8 +125,13 @@ class WorkerClient:
         proc, self.proc = self.proc, None
         if proc is None:
             return
+        # The worker leads its own process group (start_new_session); killing
+        # the group also takes children when not sandboxed. Sandboxed, bwrap's
+        # --die-with-parent and the PID namespace take down everything inside.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
-            proc.kill()   # bwrap: --die-with-parent takes the whole PID namespace down
+            proc.kill()
         with contextlib.suppress(Exception):
             proc.wait(timeout=10)
         for stream in (proc.stdin, proc.stdout):
@@ -141,11 +146,15 @@ class WorkerClient:
         self.starts += 1
         self.buf = bytearray()
         self.scan = 0
-        os.set_blocking(self.proc.stdout.fileno(), False)
-        os.set_blocking(self.proc.stdin.fileno(), False)
-        hello = self._read_reply(0, min(self.limits["startup_timeout_s"], self._remaining()))
-        if not hello.get("ready"):
-            raise WorkerFailure("the Python process for your code did not start")
+        try:
+            os.set_blocking(self.proc.stdout.fileno(), False)
+            os.set_blocking(self.proc.stdin.fileno(), False)
+            hello = self._read_reply(0, min(self.limits["startup_timeout_s"], self._remaining()))
+            if not hello.get("ready"):
+                raise WorkerFailure("the Python process for your code did not start")
+        except BaseException:
+            self.kill()  # never leave a half-started worker behind
+            raise
         self.sandbox_report = hello.get("sandbox")
 
     def ensure(self) -> None:

@@ -236,6 +236,12 @@ def preflight(limits: Limits, secrets=()) -> dict:
     """
     from nslib.grading._judge import WorkerClient, WorkerFailure
     require_bwrap()
+    try:
+        # Build the grader's matplotlib font list once; workers get a copy of
+        # it instead of each spending a second rebuilding it.
+        import matplotlib.font_manager  # noqa: F401
+    except ImportError:  # pragma: no cover - matplotlib is a dependency of nslib
+        pass
 
     def start(n):
         return worker_process(limits, sandbox=True, uid=UID_BASE - 1 - n, secrets=secrets)

@@ -163,7 +163,7 @@ def bwrap_command(python: str, as_root: bool, disk_mb: int, secrets=()) -> list[
     extra = [p for p in _readonly_paths() if not any(p == s or p.startswith(s + "/") for s in system)]
     # Keep only outermost paths: binding /a and then /a/b is redundant.
     extra = [p for p in extra if not any(p != q and p.startswith(q + "/") for q in extra)]
-    _check_not_exposed(extra, secrets)
+    _check_not_exposed(system + extra, secrets)
     made = set()
     for p in extra:
         # bwrap creates missing parents with mode 0700, which an unprivileged

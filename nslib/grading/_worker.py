@@ -60,7 +60,7 @@ def _drop_privileges() -> dict:
                 status[key] = value.strip()
         report["cap_eff"] = status.get("CapEff")
         report["no_new_privs"] = status.get("NoNewPrivs")
-        if uid is not None and int(status.get("CapEff", "1"), 16) != 0:
+        if uid is not None and (int(status.get("CapEff", "1"), 16) or int(status.get("CapPrm", "1"), 16)):
             raise SystemExit("sandbox self-check failed: capabilities remain")
         if status.get("NoNewPrivs") != "1":
             raise SystemExit("sandbox self-check failed: no_new_privs is not set")

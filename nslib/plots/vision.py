@@ -1,4 +1,4 @@
-"""Figures for the V1 models of Chapter 1: Gabors, tuning curves, phase invariance, ICA filters, spikes.
+"""Figures for the V1 models of Chapter 1: Gabors, tuning, phase invariance, ICA filters, spikes.
 
 Receptive fields and filters use the diverging colormap centred at 0
 (excitatory/ON = red, inhibitory/OFF = blue); gratings are drawn in grey as
@@ -7,7 +7,7 @@ luminance. Orientations are shown in degrees, although the models take radians.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -201,7 +201,8 @@ def _r_squared(filters: np.ndarray, given) -> np.ndarray:
         return np.array([fit_gabor(f).r_squared for f in filters])
     r2 = check_finite_array("r_squared", given, ndim=1)
     if r2.size != len(filters):
-        raise ValueError(f"r_squared must have one value per filter ({len(filters)}); got {r2.size}")
+        raise ValueError(f"r_squared must have one value per filter ({len(filters)}); "
+                         f"got {r2.size}")
     return r2
 
 
@@ -312,7 +313,8 @@ def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = N
     fields = ("spike_counts", "orientations", "preferred_orientations", "spike_times",
               "spike_cells", "spike_orientation_indices", "duration")
     if not all(hasattr(result, f) for f in fields):
-        raise ValueError("result must be a SpikingTuning (from nslib.vision.spiking_orientation_tuning)")
+        raise ValueError("result must be a SpikingTuning "
+                         "(from nslib.vision.spiking_orientation_tuning)")
     n_cells, n_oris = result.spike_counts.shape
     if cell_index is not None and orientation_index is not None:
         raise ValueError("give orientation_index or cell_index, not both")
@@ -328,16 +330,15 @@ def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = N
         rows, n_rows = result.spike_cells[shown], n_cells
         labels = [_deg(t) for t in result.preferred_orientations]
         ax_raster.set_ylabel("cell (preferred orientation)")
-        ax_raster.set_title("Population, grating at "
-                            _deg(result.orientations[orientation_index]))
+        stimulus = result.orientations[orientation_index]
+        ax_raster.set_title("Population, grating at " + _deg(stimulus))
     else:
         cell_index = check_int("cell_index", cell_index, low=0, high=n_cells - 1)
         shown = result.spike_cells == cell_index
         rows, n_rows = result.spike_orientation_indices[shown], n_oris
         labels = [_deg(t) for t in result.orientations]
         ax_raster.set_ylabel("stimulus orientation")
-        ax_raster.set_title("Cell preferring "
-                            _deg(result.preferred_orientations[cell_index]))
+        ax_raster.set_title("Cell preferring " + _deg(result.preferred_orientations[cell_index]))
     times_ms = np.asarray(result.spike_times[shown] / ms)
     for r in range(n_rows):
         colour = PALETTE[(r if cell_index is None else cell_index) % len(PALETTE)]

@@ -1,4 +1,4 @@
-"""Receptive fields of primary visual cortex (V1): Gabor filters, gratings, simple and complex cells.
+"""Receptive fields of primary visual cortex (V1): Gabors, gratings, simple and complex cells.
 
 Hubel & Wiesel (1962) found two kinds of orientation-selective cells in cat V1.
 *Simple cells* behave like a linear filter followed by a threshold: their
@@ -30,8 +30,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import correlate
-
 from .._validation import check_choice, check_finite_array, check_int, check_number, check_positive
 
 __all__ = [
@@ -234,9 +232,8 @@ def _filter_outputs(image, theta, wavelength, phase, sigma, aspect_ratio, rf_siz
         r0, c0 = (h - rf_size) // 2, (w - rf_size) // 2
         patch = stack[:, r0:r0 + rf_size, c0:c0 + rf_size]
         return np.tensordot(patch, g, axes=([1, 2], [0, 1]))[:, np.newaxis]
-    out = [correlate(s, np.real(g), mode="valid") + 1j * correlate(s, np.imag(g), mode="valid")
-           for s in stack]
-    return np.stack(out).reshape(len(stack), -1)
+    windows = np.lib.stride_tricks.sliding_window_view(stack, (rf_size, rf_size), axis=(1, 2))
+    return np.einsum("nijkl,kl->nij", windows, g).reshape(len(stack), -1)
 
 
 def _shape_output(values: np.ndarray, image_ndim: int):

@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_finite_array, check_int, check_number
-from .receptive_fields import DEFAULT_ASPECT_RATIO, DEFAULT_WAVELENGTH, grating, simple_cell_response
+from .receptive_fields import (DEFAULT_ASPECT_RATIO, DEFAULT_WAVELENGTH, grating,
+                               simple_cell_response)
 
 __all__ = ["SpikingTuning", "spiking_orientation_tuning"]
 
@@ -85,6 +86,7 @@ def spiking_orientation_tuning(preferred_orientations=None, orientations=None,
                                contrast: float = 1.0, duration=None, n_phases: int = 8,
                                bias_current=None, gain=None, noise_sigma=None,
                                size: int = 31, wavelength: float = DEFAULT_WAVELENGTH,
+                               sigma: float | None = None,
                                aspect_ratio: float = DEFAULT_ASPECT_RATIO, seed=0,
                                target: str = "auto") -> SpikingTuning:
     """Spike-count orientation tuning of LIF simple cells viewing drifting gratings.
@@ -123,7 +125,7 @@ def spiking_orientation_tuning(preferred_orientations=None, orientations=None,
         Extra current at the optimal stimulus (>= 0 amp). Default ``4*nA``.
     noise_sigma : Quantity, optional
         Membrane noise (>= 0 volt). Default ``2*mV``.
-    size, wavelength, aspect_ratio
+    size, wavelength, sigma, aspect_ratio
         Receptive field and stimulus, as in :func:`nslib.vision.orientation_tuning`
         (pixels).
     seed : int or numpy.random.Generator, optional
@@ -174,8 +176,8 @@ def spiking_orientation_tuning(preferred_orientations=None, orientations=None,
     for c, theta in enumerate(cells):
         # The cell's even-symmetric Gabor matches a phase-0 grating exactly.
         best = simple_cell_response(grating(size, theta, wavelength), theta, wavelength,
-                                    aspect_ratio=aspect_ratio)
-        r = simple_cell_response(frames, theta, wavelength, aspect_ratio=aspect_ratio)
+                                    sigma=sigma, aspect_ratio=aspect_ratio)
+        r = simple_cell_response(frames, theta, wavelength, sigma=sigma, aspect_ratio=aspect_ratio)
         drive[c] = np.asarray(r).reshape(len(oris), n_phases) / best
 
     currents = bias + gain * drive
