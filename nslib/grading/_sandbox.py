@@ -164,6 +164,10 @@ def bwrap_command(python: str, as_root: bool, disk_mb: int, secrets=()) -> list[
     # Keep only outermost paths: binding /a and then /a/b is redundant.
     extra = [p for p in extra if not any(p != q and p.startswith(q + "/") for q in extra)]
     _check_not_exposed(system + extra, secrets)
+    # The private /tmp comes before the read-only binds so that a checkout or
+    # virtualenv that itself lives under /tmp (a CI clone) stays visible on top.
+    args += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(disk_mb * 2**20), "--tmpfs", "/tmp"]
     made = set()
     for p in extra:
         # bwrap creates missing parents with mode 0700, which an unprivileged
@@ -175,8 +179,7 @@ def bwrap_command(python: str, as_root: bool, disk_mb: int, secrets=()) -> list[
                 args += ["--perms", "0755", "--dir", parent]
                 made.add(parent)
         args += ["--ro-bind", p, p]
-    args += ["--proc", "/proc", "--dev", "/dev",
-             "--perms", "1777", "--size", str(disk_mb * 2**20), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    args += ["--chdir", "/tmp"]
     env = {
         "PATH": f"{os.path.dirname(python)}:/usr/local/bin:/usr/bin:/bin",
         "HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
