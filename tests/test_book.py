@@ -147,7 +147,9 @@ def _visible_sweep_alt(page) -> str:
 def test_static_sweep_switches_figures_without_a_kernel(server, browser):
     page = browser.new_page()
     requests: list[str] = []
+    failed: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.goto(f"{server}/chapters/00_neurons.html", wait_until="networkidle")
     page.wait_for_selector('img[alt*="membrane time constant"]', state="visible", timeout=60_000)
     before = _visible_sweep_alt(page)
@@ -163,4 +165,6 @@ def test_static_sweep_switches_figures_without_a_kernel(server, browser):
     assert readout.strip() == "10"
     external = [u for u in requests if not u.startswith((server, "data:", "blob:", "about:"))]
     assert external == []
+    # Every vendored file the page asks for (scripts, widget fonts) is there.
+    assert [f for f in failed if not f.endswith("/favicon.ico")] == []
     page.close()

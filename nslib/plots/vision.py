@@ -19,6 +19,7 @@ from ..vision.spiking_v1 import SpikingTuning
 
 __all__ = [
     "plot_gabors_and_gratings",
+    "plot_grating_responses",
     "plot_learned_filters",
     "plot_orientation_tuning",
     "plot_phase_modulation",
@@ -181,6 +182,106 @@ def plot_phase_modulation(*tunings: OrientationTuning):
     ax.set_ylim(bottom=0)
     ax.set_title("Phase (in)variance at the preferred orientation")
     ax.legend(fontsize=8)
+    return fig
+
+
+def plot_grating_responses(*tunings: OrientationTuning, orientation: float,
+                           max_response: float | None = None):
+    """One drifting grating, what cells do over its cycle, and where it sits on their tuning curves.
+
+    Three panels: the grating (luminance, on a fixed grey scale so lower
+    contrast looks paler); each cell's response over one drift cycle at that
+    orientation (a simple cell follows the bars, a complex cell stays flat);
+    and each cell's tuning curve with the current grating marked. Made for
+    sweeps over orientation and contrast, hence ``max_response`` to hold the
+    response axes still between frames.
+
+    Parameters
+    ----------
+    *tunings : OrientationTuning
+        One or more results of :func:`nslib.vision.orientation_tuning` measured
+        with the same orientations, contrast, wavelength and size, e.g. a
+        simple and a complex cell.
+    orientation : float
+        Stimulus orientation in radians; must be one of the tunings' orientations
+        (modulo π).
+    max_response : float, optional
+        Upper limit of the response axes (> 0, a.u.); default: the largest
+        response shown.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.vision import orientation_tuning
+    >>> cells = [orientation_tuning(kind, contrast=0.5) for kind in ("simple", "complex")]
+    >>> fig = plot_grating_responses(*cells, orientation=np.pi / 4, max_response=10.0)
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['x (pixels)', 'grating phase (degrees)', 'stimulus orientation (degrees)']
+    """
+    _check_tunings(tunings)
+    first = tunings[0]
+    for t in tunings[1:]:
+        stimulus, first_stimulus = (t.contrast, t.wavelength, t.size), (first.contrast,
+                                                                          first.wavelength, first.size)
+        same = (t.orientations.shape == first.orientations.shape
+                and np.allclose(t.orientations, first.orientations) and stimulus == first_stimulus)
+        if not same:
+            raise ValueError("tunings must share orientations, contrast, wavelength and size "
+                             "(measure them with the same orientation_tuning arguments)")
+    theta = float(orientation) if np.isscalar(orientation) else np.nan
+    if not np.isfinite(theta):
+        raise ValueError(f"orientation must be a finite angle in radians; got {orientation!r}")
+    gaps = np.abs(np.angle(np.exp(2j * (first.orientations - theta)))) / 2
+    index = int(np.argmin(gaps))
+    if gaps[index] > 1e-6:
+        raise ValueError(f"orientation must be one of the tunings' orientations (radians, "
+                         f"modulo π); got {theta!r}, nearest {first.orientations[index]!r}")
+    shown = max(float(t.responses_by_phase.max()) for t in tunings)
+    if max_response is None:
+        max_response = shown if shown > 0 else 1.0
+    elif not np.isscalar(max_response) or not np.isfinite(max_response) or max_response <= 0:
+        raise ValueError(f"max_response must be a number > 0; got {max_response!r}")
+    top = 1.08 * float(max_response)
+
+    fig, (ax_img, ax_phase, ax_tune) = new_figure(3, 1, width=3.4, height=3.3)
+    half = (first.size - 1) / 2
+    ax_img.imshow(grating(first.size, first.orientations[index], first.wavelength,
+                          contrast=first.contrast),
+                  cmap="gray", vmin=-1, vmax=1, interpolation="nearest",
+                  extent=(-half - 0.5, half + 0.5, -half - 0.5, half + 0.5))
+    ax_img.set_xlabel("x (pixels)")
+    ax_img.set_ylabel("y (pixels)")
+    ax_img.set_title(f"grating θ = {_deg(first.orientations[index])}, contrast {first.contrast:g}")
+
+    markers = "os^D"
+    for k, t in enumerate(tunings):
+        colour, marker = PALETTE[k % len(PALETTE)], markers[k % len(markers)]
+        label = f"{t.cell} cell (θ = {_deg(t.cell_orientation)})"
+        ax_phase.plot(np.degrees(t.phases), t.responses_by_phase[index], marker=marker, ms=4,
+                      color=colour, label=label)
+        deg, r = _closed_curve(t.orientations, t.responses)
+        ax_tune.plot(deg, r, "-", color=colour, label=label)
+        ax_tune.plot(np.degrees(t.orientations[index]) % 180, t.responses[index], marker=marker,
+                     ms=9, color=colour, markeredgecolor="black", linestyle="none")
+    ax_phase.set_ylim(0, top)
+    ax_phase.set_xlabel("grating phase (degrees)")
+    ax_phase.set_ylabel("response (a.u.)")
+    ax_phase.set_title("over one drift cycle")
+    ax_tune.axvline(np.degrees(first.orientations[index]) % 180, color="grey", ls=":", lw=1)
+    ax_tune.set_ylim(0, top)
+    ax_tune.set_xlim(0, 180)
+    ax_tune.set_xticks(range(0, 181, 45))
+    ax_tune.set_xlabel("stimulus orientation (degrees)")
+    ax_tune.set_ylabel("mean response (a.u.)")
+    ax_tune.set_title("tuning curve (marker: this grating)")
+    # Below the panels, so no legend hides a response at any frame of a sweep.
+    fig.legend(*ax_phase.get_legend_handles_labels(), loc="outside lower center",
+               ncols=len(tunings), fontsize=8, frameon=False)
+    cells = " and ".join(dict.fromkeys(t.cell for t in tunings))
+    fig.suptitle(f"The {cells} cell{'s' if len(tunings) > 1 else ''} viewing a drifting grating")
     return fig
 
 

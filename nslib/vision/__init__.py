@@ -15,9 +15,11 @@ imports neither Brian2 nor torch: they are imported by the functions that use th
 from .cnn import DigitsCNNResult, train_digits_cnn
 from .natural_images import NATURAL_IMAGES, GaborFit, fit_gabor, learn_v1_filters, natural_image_patches
 from .receptive_fields import (
+    FilterTuning,
     OrientationTuning,
     complex_cell_response,
     drifting_grating,
+    filter_orientation_tuning,
     gabor,
     grating,
     orientation_selectivity_index,
@@ -29,11 +31,13 @@ from .spiking_v1 import SpikingTuning, spiking_orientation_tuning
 __all__ = [
     "NATURAL_IMAGES",
     "DigitsCNNResult",
+    "FilterTuning",
     "GaborFit",
     "OrientationTuning",
     "SpikingTuning",
     "complex_cell_response",
     "drifting_grating",
+    "filter_orientation_tuning",
     "fit_gabor",
     "gabor",
     "grating",
