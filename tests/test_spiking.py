@@ -109,7 +109,11 @@ def test_brian2_state_is_restored_after_a_run():
     from brian2.devices.device import get_device
 
     before = brian2.prefs["codegen.target"]
-    spiking.simulate_lif([3] * nA, duration=10 * ms)
+    np.random.seed(123)
+    expected = np.random.random()
+    np.random.seed(123)
+    spiking.simulate_lif([3] * nA, duration=10 * ms, noise_sigma=1 * mV, target="numpy", seed=9)
+    assert np.random.random() == expected  # numpy's global generator is left as it was
     assert brian2.prefs["codegen.target"] == before
     assert type(get_device()).__name__ == "RuntimeDevice"
 

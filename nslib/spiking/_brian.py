@@ -123,6 +123,8 @@ def _brian_runtime(target: str, model: str):
         "logging.file_log": brian2.prefs["logging.file_log"],
     }
     set_device("runtime")
+    # brian2.seed() also reseeds numpy's global generator; give the caller's back.
+    numpy_state = np.random.get_state()
     try:
         brian2.prefs["codegen.target"] = target
         brian2.prefs["codegen.runtime.cython.cache_dir"] = str(cache_dir(model) / "cython")
@@ -132,6 +134,7 @@ def _brian_runtime(target: str, model: str):
     finally:
         for key, value in saved_prefs.items():
             brian2.prefs[key] = value
+        np.random.set_state(numpy_state)
         reset_device()
 
 
