@@ -7,26 +7,11 @@ import sys
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
+from figure_checks import assert_labelled_figure
 
 from nslib.plots import cnn as plots
 from nslib.vision.cnn import (DigitsCNNResult, convolve_filters, load_digits_split,
                               train_digits_cnn)
-
-
-def assert_labelled_figure(fig):
-    """A Figure with a title and every visible axis (colour bars included) labelled."""
-    assert isinstance(fig, Figure)
-    suptitle = fig.get_suptitle()
-    data_axes = [ax for ax in fig.axes if ax.get_visible() and not hasattr(ax, "_colorbar")]
-    assert data_axes
-    for ax in data_axes:
-        assert suptitle or ax.get_title()
-        assert ax.get_xlabel() or fig.get_supxlabel()
-        assert ax.get_ylabel() or fig.get_supylabel()
-    for ax in fig.axes:
-        if hasattr(ax, "_colorbar"):
-            assert ax.get_ylabel() or ax.get_xlabel()
 
 
 @pytest.fixture(scope="module")

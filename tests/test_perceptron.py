@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from figure_checks import assert_labelled_figure
+
 from nslib import perceptron as P
 from nslib.perceptron import (LOGIC_GATES, Perceptron, is_linearly_separable, logic_gate,
                               make_separable, make_xor, mcculloch_pitts, mistake_bound,
@@ -23,21 +25,6 @@ BOOLEAN = {
     "NAND": lambda a, b: not (a and b),
     "NOR": lambda a, b: not (a or b),
 }
-
-
-def assert_labelled_figure(fig):
-    """A Figure with a title and every visible axis (colour bars included) labelled."""
-    assert isinstance(fig, Figure)
-    suptitle = fig.get_suptitle()
-    data_axes = [ax for ax in fig.axes if ax.get_visible() and not hasattr(ax, "_colorbar")]
-    assert data_axes
-    for ax in data_axes:
-        assert suptitle or ax.get_title()
-        assert ax.get_xlabel() or fig.get_supxlabel()
-        assert ax.get_ylabel() or fig.get_supylabel()
-    for ax in fig.axes:
-        if hasattr(ax, "_colorbar"):
-            assert ax.get_ylabel() or ax.get_xlabel()
 
 
 # --------------------------------------------------------------------------
