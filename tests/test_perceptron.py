@@ -8,8 +8,6 @@ import sys
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
-
 from figure_checks import assert_labelled_figure
 
 from nslib import perceptron as P
