@@ -9,6 +9,8 @@ import warnings
 
 import numpy as np
 import pytest
+
+from helpers import raises_param
 from brian2 import Hz, Mohm, amp, mV, ms, nA, second
 
 from nslib import spiking
@@ -166,11 +168,42 @@ def test_standalone_matches_runtime(compiled):
 
 
 def test_standalone_survives_another_standalone_model(compiled):
+    before = compiled.run(tau_m=10 * ms)
     other = spiking.CompiledLIF([3] * nA, duration=100 * ms)
     assert other.run().spike_counts[0] > 0
     builds = compiled.n_builds
-    again = compiled.run(tau_m=10 * ms)  # takes the device back, rebuilding from cached objects
-    assert compiled.n_builds == builds + 1 and again.spike_counts[-1] > 0
+    again = compiled.run(tau_m=10 * ms)  # each model keeps its own device: no rebuild
+    assert compiled.n_builds == builds == 1
+    np.testing.assert_array_equal(again.spike_counts, before.spike_counts)
+
+
+def test_time_varying_input_through_a_timed_array():
+    # 0 nA then 3 nA: the neuron is silent for the first 100 ms, then fires at the 3 nA rate.
+    steps = np.array([[0.0], [3.0]]) * nA
+    res = spiking.simulate_lif(steps, input_dt=100 * ms, duration=200 * ms, target="numpy")
+    times = np.asarray(res.spike_times / ms)
+    assert times.min() > 100.0
+    constant = spiking.simulate_lif([3] * nA, duration=100 * ms, target="numpy")
+    assert res.spike_counts[0] == constant.spike_counts[0]
+
+
+def test_compiled_lif_with_timed_input_and_noise_reruns():
+    steps = np.array([[0.0, 3.0], [3.0, 0.0]]) * nA
+    model = spiking.CompiledLIF(steps, input_dt=100 * ms, duration=200 * ms, noise_sigma=0 * mV)
+    quiet = model.run()
+    np.testing.assert_array_equal(
+        quiet.spike_counts,
+        spiking.simulate_lif(steps, input_dt=100 * ms, duration=200 * ms,
+                             target="numpy").spike_counts)
+    sub = np.full((2, 2), 1.9) * nA   # just below the 2 nA rheobase
+    assert model.run(input_current=sub).spike_counts.sum() == 0
+    noisy = model.run(input_current=sub, noise_sigma=4 * mV, seed=1)
+    assert noisy.spike_counts.sum() > 0            # noise lifts it over threshold
+    np.testing.assert_array_equal(noisy.spike_times,
+                                  model.run(input_current=sub, noise_sigma=4 * mV, seed=1).spike_times)
+    assert model.n_builds == 1
+    with raises_param("noise_sigma"):
+        spiking.CompiledLIF([3] * nA, duration=10 * ms).run(noise_sigma=1 * mV)
 
 
 def test_numpy_fallback_warns(monkeypatch):
@@ -194,62 +227,70 @@ def test_no_warning_when_numpy_is_asked_for():
 
 # --- bad input -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(tau_m=-10 * ms), "tau_m must be > 0"),
-    (dict(tau_m=10), "tau_m must be a scalar Brian2 quantity"),
-    (dict(tau_m=10 * mV), "tau_m must be a scalar Brian2 quantity"),
-    (dict(duration=0 * ms), "duration must be > 0"),
-    (dict(dt=-0.1 * ms), "dt must be > 0"),
-    (dict(dt=2 * second), "dt must be <= duration"),
-    (dict(v_threshold=-80 * mV), "v_threshold must be > v_rest"),
-    (dict(v_reset=-40 * mV), "v_reset must be < v_threshold"),
-    (dict(R_m=0 * Mohm), "R_m must be > 0"),
-    (dict(refractory=-1 * ms), "refractory must be >= 0"),
-    (dict(noise_sigma=-1 * mV), "noise_sigma must be >= 0"),
-    (dict(record_v=[5]), r"record_v\[i\] must be an integer in \[0, 0\]"),
-    (dict(target="gpu"), "target must be one of"),
-    (dict(seed=-1), "seed must be a non-negative integer"),
+@pytest.mark.parametrize("kwargs, name, match", [
+    (dict(tau_m=-10 * ms), "tau_m", "must be > 0"),
+    (dict(tau_m=10), "tau_m", "must be a scalar Brian2 quantity"),
+    (dict(tau_m=10 * mV), "tau_m", "must be a scalar Brian2 quantity"),
+    (dict(duration=0 * ms), "duration", "must be > 0"),
+    (dict(dt=-0.1 * ms), "dt", "must be > 0"),
+    (dict(dt=2 * second), "dt", "must be <= duration"),
+    (dict(v_threshold=-80 * mV), "v_threshold", "must be > v_rest"),
+    (dict(v_reset=-40 * mV), "v_reset", "must be < v_threshold"),
+    (dict(R_m=0 * Mohm), "R_m", "must be > 0"),
+    (dict(refractory=-1 * ms), "refractory", "must be >= 0"),
+    (dict(noise_sigma=-1 * mV), "noise_sigma", "must be >= 0"),
+    (dict(record_v=[5]), "record_v[i]", r"must be an integer in \[0, 0\]"),
+    (dict(target="gpu"), "target", "must be one of"),
+    (dict(seed=-1), "seed", "must be a non-negative integer"),
+    (dict(input_dt=-1 * ms), "input_current", "must be 2-D"),
 ])
-def test_simulate_lif_rejects_bad_parameters(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_simulate_lif_rejects_bad_parameters(kwargs, name, match):
+    with raises_param(name, match):
         spiking.simulate_lif([3] * nA, **kwargs)
 
 
 @pytest.mark.parametrize("current, match", [
-    ([] * nA, "at least 1 current .* got 0 neurons"),
-    ([1, 2], r"input_current must be a Brian2 quantity array of currents"),
-    ([1, 2] * mV, r"input_current must be a Brian2 quantity array of currents"),
+    ([] * nA, "must hold at least 1 value"),
+    ([1, 2], r"must be a Brian2 quantity array in A"),
+    ([1, 2] * mV, r"must be a Brian2 quantity array in A"),
     (np.ones((2, 2)) * nA, "must be 1-D"),
     ([1, np.nan] * nA, "finite"),
 ])
 def test_simulate_lif_rejects_bad_currents(current, match):
-    with pytest.raises(ValueError, match=match):
+    with raises_param("input_current", match):
         spiking.simulate_lif(current)
+
+
+@pytest.mark.parametrize("input_dt, name", [(-1 * ms, "input_dt"), (0.01 * ms, "input_dt"),
+                                            (5 * mV, "input_dt")])
+def test_simulate_lif_rejects_bad_input_dt(input_dt, name):
+    with raises_param(name):
+        spiking.simulate_lif(np.ones((2, 1)) * nA, input_dt=input_dt)
 
 
 @pytest.mark.parametrize("currents", [[1, 1, 2] * nA, [3, 2, 1] * nA, [1] * nA])
 def test_fi_curve_rejects_non_increasing_currents(currents):
-    with pytest.raises(ValueError, match="currents must be strictly increasing"):
+    with raises_param("currents", "must be strictly increasing"):
         spiking.fi_curve(currents)
 
 
 def test_fi_curve_rejects_unknown_parameter():
-    with pytest.raises(ValueError, match=r"unknown LIF parameter\(s\) \['tau'\]"):
+    with pytest.raises(ValueError, match=r"^unknown LIF parameter\(s\) \['tau'\]"):
         spiking.fi_curve([1, 2] * nA, tau=5 * ms)
 
 
 def test_compiled_rejects_bad_input(compiled):
-    with pytest.raises(ValueError, match="input_current must hold 13 currents"):
+    with raises_param("input_current", "must have the compiled shape"):
         compiled.run(input_current=[1, 2] * nA)
-    with pytest.raises(ValueError, match="tau_m must be > 0"):
+    with raises_param("tau_m", "must be > 0"):
         compiled.run(tau_m=0 * ms)
-    with pytest.raises(ValueError, match="dt must be <= duration"):
+    with raises_param("dt", "must be <= duration"):
         spiking.CompiledLIF([1] * nA, duration=1 * ms, dt=2 * ms)
-    with pytest.raises(ValueError, match="got 0 neurons"):
+    with raises_param("input_current", "at least 1 value"):
         spiking.CompiledLIF([] * nA)
 
 
 @pytest.mark.parametrize("name", ["", "a/b", "../x", 3])
 def test_cache_dir_rejects_bad_names(name):
-    with pytest.raises(ValueError, match="model must be a non-empty name"):
+    with raises_param("model", "non-empty name"):
         spiking.cache_dir(name)

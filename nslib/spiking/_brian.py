@@ -1,4 +1,8 @@
-"""Where and how Brian2 runs: targets, caches, the numpy fallback, checks of quantities."""
+"""How Brian2 runs: targets, caches, the numpy fallback, seeds and the runtime gate.
+
+This module is the only place in nslib that touches Brian2's device, its
+preferences and its random seed. Everything here restores what it changed.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ import shutil
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
 from .._validation import as_generator, check_choice
+from ._quantities import check_quantity
+
 
 class NumpyFallbackWarning(UserWarning):
     """Emitted when no C++ compiler is found and Brian2 runs with ``numpy``."""
@@ -41,8 +47,7 @@ def cache_dir(model: str) -> Path:
     >>> cache_dir("doctest").name
     'doctest'
     """
-    if not isinstance(model, str) or not model or not model.replace("_", "").isalnum():
-        raise ValueError(f"model must be a non-empty name of letters, digits and '_'; got {model!r}")
+    check_model_name(model)
     root = os.environ.get("NSLIB_CACHE_DIR")
     if root:
         base = Path(root)
@@ -51,6 +56,19 @@ def cache_dir(model: str) -> Path:
     path = base / model
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def check_model_name(model: Any) -> str:
+    """Check a model name: letters, digits and ``_``, starting with a letter.
+
+    The name becomes a folder name and the prefix of every Brian2 object of
+    the model, so it must be a valid identifier without dots or slashes.
+    """
+    if (not isinstance(model, str) or not model or not model.replace("_", "").isalnum()
+            or not model[0].isalpha() or not model.isascii()):
+        raise ValueError("model must be a non-empty name of ASCII letters, digits and '_', "
+                         f"starting with a letter; got {model!r}")
+    return model
 
 
 def compiler_available() -> bool:
@@ -111,107 +129,154 @@ def runtime_target(requested: str = "auto") -> str:
     return "numpy"
 
 
+def seed_int(seed: Any) -> int:
+    """Return the integer seed Brian2 wants, from an int or a numpy Generator.
+
+    An int is used as it is (so ``seed=3`` means the same run everywhere); a
+    Generator is asked for a fresh integer (and so advances).
+
+    Examples
+    --------
+    >>> seed_int(3)
+    3
+    """
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**31 - 1))
+    as_generator(seed)  # validates: a non-negative int
+    if int(seed) >= 2**31:
+        raise ValueError(f"seed must be a non-negative integer below 2**31; got {seed!r}")
+    return int(seed)
+
+
 @contextlib.contextmanager
-def _brian_runtime(target: str, model: str):
-    """Run Brian2 code on the runtime device with ``target``; restore everything after."""
+def brian_state(device: Any = "runtime", *, build_on_run: bool = True) -> Iterator[Any]:
+    """Switch Brian2 to ``device`` for a block; restore everything Brian2-global afterwards.
+
+    Saves Brian2's preferences, its device, the default clock's ``dt`` and
+    numpy's global random state (``brian2.seed`` reseeds it), and restores
+    them on exit, also after an error. Every simulation of nslib runs inside
+    this block, so nothing it sets leaks into the caller's session.
+
+    Parameters
+    ----------
+    device : str or brian2 Device, default "runtime"
+        The device for the block.
+    build_on_run : bool, default True
+        Passed to :func:`brian2.set_device` (False for a standalone build).
+
+    Yields
+    ------
+    module
+        ``brian2``.
+    """
     import brian2
     from brian2.devices.device import reset_device, set_device
 
-    saved_prefs = {
-        "codegen.target": brian2.prefs["codegen.target"],
-        "codegen.runtime.cython.cache_dir": brian2.prefs["codegen.runtime.cython.cache_dir"],
-        "logging.file_log": brian2.prefs["logging.file_log"],
-    }
-    set_device("runtime")
-    # brian2.seed() also reseeds numpy's global generator; give the caller's back.
+    saved_prefs = {key: brian2.prefs[key] for key in (
+        "codegen.target", "codegen.runtime.cython.cache_dir", "logging.file_log")}
+    saved_dt = brian2.defaultclock.dt
     numpy_state = np.random.get_state()
+    set_device(device, build_on_run=build_on_run)
     try:
-        brian2.prefs["codegen.target"] = target
-        brian2.prefs["codegen.runtime.cython.cache_dir"] = str(cache_dir(model) / "cython")
         # Brian2 otherwise writes a debug log to /tmp for every run.
         brian2.prefs["logging.file_log"] = False
         yield brian2
     finally:
+        reset_device()
         for key, value in saved_prefs.items():
             brian2.prefs[key] = value
         np.random.set_state(numpy_state)
-        reset_device()
-
-
-def _seed_int(seed: Any) -> int:
-    """Brian2 wants an integer seed; derive one from an int or a Generator."""
-    return int(as_generator(seed).integers(0, 2**31 - 1))
-
-
-# ---------------------------------------------------------------------------
-# Validation of Brian2 quantities
-# ---------------------------------------------------------------------------
-
-def _check_quantity(name: str, value: Any, unit, *, low: float | None = 0.0,
-                    strict: bool = True, example: str) -> Any:
-    """Check ``value`` is a finite scalar with the dimensions of ``unit`` and > low."""
-    from brian2.units.fundamentalunits import Quantity, have_same_dimensions
-
-    rng = "any value" if low is None else f"{'>' if strict else '>='} {low * unit}"
-    if not isinstance(value, Quantity) or not have_same_dimensions(value, unit) or np.ndim(value) != 0:
-        raise ValueError(f"{name} must be a scalar Brian2 quantity in {unit!s} ({rng}), "
-                         f"e.g. {example}; got {value!r}")
-    v = float(value / unit)
-    if not np.isfinite(v) or (low is not None and (v <= low if strict else v < low)):
-        raise ValueError(f"{name} must be {rng}, e.g. {example}; got {value!r}")
-    return value
-
-
-def _check_currents(name: str, value: Any, *, increasing: bool = False):
-    from brian2 import amp
-    from brian2.units.fundamentalunits import Quantity, have_same_dimensions
-
-    if not isinstance(value, Quantity) or not have_same_dimensions(value, amp):
-        raise ValueError(f"{name} must be a Brian2 quantity array of currents (amp), "
-                         f"e.g. np.linspace(0, 4, 9)*nA; got {type(value).__name__}")
-    arr = np.asarray(value / amp, dtype=float)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, one current per neuron; got shape {arr.shape}")
-    if arr.size < 1:
-        raise ValueError(f"{name} must hold at least 1 current (one per neuron); got 0 neurons")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must contain only finite currents")
-    if increasing and (arr.size < 2 or np.any(np.diff(arr) <= 0)):
-        raise ValueError(f"{name} must be strictly increasing with at least 2 values; got {value!r}")
-    return arr * amp
+        # reset_device copies the block's dt to the restored device: undo that.
+        brian2.defaultclock.dt = saved_dt
 
 
 @dataclass(frozen=True)
-class _LIFParams:
-    tau_m: Any
-    v_rest: Any
-    v_reset: Any
-    v_threshold: Any
-    R_m: Any
-    refractory: Any
+class Runtime:
+    """What :func:`runtime` hands to the code inside its block.
+
+    Attributes
+    ----------
+    brian2 : module
+        The ``brian2`` module, for convenience (``b2 = rt.brian2``).
+    model : str
+        The model name: it prefixes every object name (:meth:`name`) and
+        names the cache folder.
+    target : str
+        ``"cython"`` or ``"numpy"``: the code-generation target in force.
+    seed : int
+        The seed Brian2 (and its ``rand()``/``xi``) was given.
+    clock : brian2.Clock
+        A clock named after the model with the requested ``dt``; pass it to
+        every group (``clock=rt.clock``) so no global clock is involved.
+    """
+
+    brian2: Any
+    model: str
+    target: str
+    seed: int
+    clock: Any
+
+    def name(self, part: str) -> str:
+        """Return the Brian2 name of one object of the model: ``<model>_<part>``."""
+        if not isinstance(part, str) or not part.replace("_", "").isalnum():
+            raise ValueError(f"part must be a name of letters, digits and '_'; got {part!r}")
+        return f"{self.model}_{part}"
 
 
-def _check_lif_params(tau_m=None, v_rest=None, v_reset=None, v_threshold=None, R_m=None,
-                      refractory=None) -> _LIFParams:
-    """Fill in the course's default LIF parameters and validate them all."""
-    from brian2 import Mohm, ms, mV
-
-    tau_m = 10 * ms if tau_m is None else tau_m
-    v_rest = -70 * mV if v_rest is None else v_rest
-    v_threshold = -50 * mV if v_threshold is None else v_threshold
-    R_m = 10 * Mohm if R_m is None else R_m
-    refractory = 2 * ms if refractory is None else refractory
-    _check_quantity("tau_m", tau_m, ms, example="10*ms")
-    _check_quantity("v_rest", v_rest, mV, low=None, example="-70*mV")
-    v_reset = v_rest if v_reset is None else v_reset
-    _check_quantity("v_reset", v_reset, mV, low=None, example="-70*mV")
-    _check_quantity("v_threshold", v_threshold, mV, low=None, example="-50*mV")
-    if not v_threshold > v_rest:
-        raise ValueError(f"v_threshold must be > v_rest ({v_rest}); got {v_threshold}")
-    if not v_reset < v_threshold:
-        raise ValueError(f"v_reset must be < v_threshold ({v_threshold}); got {v_reset}")
-    _check_quantity("R_m", R_m, Mohm, example="10*Mohm")
-    _check_quantity("refractory", refractory, ms, low=0.0, strict=False, example="2*ms")
-    return _LIFParams(tau_m, v_rest, v_reset, v_threshold, R_m, refractory)
+def shared_cython_cache() -> Path:
+    """The one Cython cache of the course: code objects are keyed by their source, so models share it."""
+    return cache_dir("cython")
 
 
+@contextlib.contextmanager
+def runtime(model: str, *, target: str = "auto", seed: Any = 0, dt=None) -> Iterator[Runtime]:
+    """Run any Brian2 network through the course's gate (Brian2's runtime device).
+
+    Inside the block, Brian2 uses the runtime device with the chosen
+    code-generation target, the shared Cython cache under
+    :func:`cache_dir`, no debug log file, and is seeded with ``seed``. On
+    exit (also after an error) Brian2's preferences, device, default clock
+    and numpy's global random state are put back as they were.
+
+    Parameters
+    ----------
+    model : str
+        Name of the model (letters, digits, ``_``); prefixes object names.
+    target : {"auto", "cython", "numpy"}, default "auto"
+        See :func:`runtime_target`; without a compiler ``"auto"`` falls back
+        to ``"numpy"`` with a :class:`NumpyFallbackWarning`.
+    seed : int or numpy.random.Generator, default 0
+        Seeds ``rand()``, ``randn()`` and the noise ``xi``.
+    dt : Quantity, default 0.1 ms
+        Time step of :attr:`Runtime.clock` (> 0 s).
+
+    Yields
+    ------
+    Runtime
+
+    Examples
+    --------
+    >>> from brian2 import ms, mV
+    >>> with runtime("doc_example", target="numpy", seed=1) as rt:
+    ...     b2 = rt.brian2
+    ...     g = b2.NeuronGroup(2, "dv/dt = (-70*mV - v)/(10*ms) : volt", clock=rt.clock,
+    ...                        name=rt.name("cells"))
+    ...     g.v = [-50, -60] * mV
+    ...     b2.Network(g).run(10 * ms, namespace={})
+    ...     v = g.v[:]
+    >>> [round(float(x / mV), 2) for x in v]
+    [-62.64, -66.32]
+    """
+    from brian2 import ms
+
+    check_model_name(model)
+    chosen = runtime_target(target)
+    seed_value = seed_int(seed)
+    dt = 0.1 * ms if dt is None else check_quantity("dt", dt, ms, example="0.1*ms")
+    with brian_state("runtime") as brian2:
+        brian2.prefs["codegen.target"] = chosen
+        brian2.prefs["codegen.runtime.cython.cache_dir"] = str(shared_cython_cache())
+        brian2.seed(seed_value)
+        brian2.defaultclock.dt = dt
+        clock = brian2.Clock(dt=dt, name=f"{model}_clock")
+        yield Runtime(brian2=brian2, model=model, target=chosen, seed=seed_value, clock=clock)

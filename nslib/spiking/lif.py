@@ -1,4 +1,8 @@
-"""The leaky integrate-and-fire neuron: simulation, analytic rate and f-I curve."""
+"""The leaky integrate-and-fire neuron: simulation, analytic rate, f-I curve, compiled sweeps.
+
+Everything here runs Brian2 through the gate of :mod:`nslib.spiking`
+(:func:`~nslib.spiking.runtime` and :class:`~nslib.spiking.CompiledNetwork`).
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,116 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int
-from ._brian import (_brian_runtime, _check_currents, _check_lif_params, _check_quantity,
-                     _LIFParams, _seed_int, runtime_target)
+from ._brian import runtime
+from ._quantities import check_quantity, check_quantity_array
+from .network import CompiledNetwork
 
 # ---------------------------------------------------------------------------
-# The leaky integrate-and-fire neuron
+# The course's LIF neuron: parameters
 # ---------------------------------------------------------------------------
+
+#: Default LIF parameters of the course (chapter 0): a 10 ms membrane,
+#: resting at -70 mV, threshold -50 mV, 10 Mohm, 2 ms refractory period, so
+#: the rheobase is (-50 - -70) mV / 10 Mohm = 2 nA. As ``(value, unit name)``
+#: so importing this module does not import Brian2.
+LIF_DEFAULTS = {
+    "tau_m": (10.0, "ms"),
+    "v_rest": (-70.0, "mV"),
+    "v_threshold": (-50.0, "mV"),
+    "R_m": (10.0, "Mohm"),
+    "refractory": (2.0, "ms"),
+}
 
 #: The LIF membrane equation as Brian2 sees it. ``I_ext`` and ``tau_m`` are
 #: per-neuron parameters so that one NeuronGroup can hold a whole f-I curve and
 #: so that a compiled standalone binary can be re-run with new values.
+#: ``xi`` is white noise (units s^-1/2): with ``noise_sigma`` the free membrane
+#: fluctuates with standard deviation ``noise_sigma`` around its mean.
 LIF_EQUATIONS = """
 dv/dt = (v_rest - v + R_m*I_ext)/tau_m + noise_sigma*sqrt(2/tau_m)*xi : volt (unless refractory)
 I_ext : amp
 tau_m : second
 """
+
+_NOISE_TERM = " + noise_sigma*sqrt(2/tau_m)*xi"
+
+
+def lif_equations(*, noise: bool = False, timed_input: bool = False) -> str:
+    """Return the LIF equations as Brian2 strings, with or without noise and timed input.
+
+    Parameters
+    ----------
+    noise : bool, default False
+        Add the white-noise term ``noise_sigma*sqrt(2/tau_m)*xi``, with
+        ``noise_sigma`` a ``(shared)`` variable so it can change per run.
+    timed_input : bool, default False
+        Make the input current a function of time and neuron,
+        ``I_ext = I_input(t, i)``, read from a TimedArray named ``I_input``,
+        instead of a constant per-neuron parameter.
+
+    Examples
+    --------
+    >>> print(lif_equations(timed_input=True).strip())
+    dv/dt = (v_rest - v + R_m*I_ext)/tau_m : volt (unless refractory)
+    I_ext = I_input(t, i) : amp
+    tau_m : second
+    """
+    eqs = LIF_EQUATIONS if noise else LIF_EQUATIONS.replace(_NOISE_TERM, "")
+    if timed_input:
+        eqs = eqs.replace("I_ext : amp", "I_ext = I_input(t, i) : amp")
+    if noise:
+        eqs += "noise_sigma : volt (shared)\n"
+    return eqs
+
+
+@dataclass(frozen=True)
+class _LIFParams:
+    tau_m: Any
+    v_rest: Any
+    v_reset: Any
+    v_threshold: Any
+    R_m: Any
+    refractory: Any
+
+
+def _check_lif_params(tau_m=None, v_rest=None, v_reset=None, v_threshold=None, R_m=None,
+                      refractory=None) -> _LIFParams:
+    """Fill in the course's default LIF parameters (:data:`LIF_DEFAULTS`) and validate them."""
+    import brian2
+    from brian2 import Mohm, ms, mV
+
+    def default(name, value):
+        number, unit = LIF_DEFAULTS[name]
+        return number * getattr(brian2, unit) if value is None else value
+
+    tau_m, v_rest = default("tau_m", tau_m), default("v_rest", v_rest)
+    v_threshold, R_m = default("v_threshold", v_threshold), default("R_m", R_m)
+    refractory = default("refractory", refractory)
+    check_quantity("tau_m", tau_m, ms, example="10*ms")
+    check_quantity("v_rest", v_rest, mV, low=None, example="-70*mV")
+    v_reset = v_rest if v_reset is None else v_reset
+    check_quantity("v_reset", v_reset, mV, low=None, example="-70*mV")
+    check_quantity("v_threshold", v_threshold, mV, low=None, example="-50*mV")
+    if not v_threshold > v_rest:
+        raise ValueError(f"v_threshold must be > v_rest ({v_rest}); got {v_threshold}")
+    if not v_reset < v_threshold:
+        raise ValueError(f"v_reset must be < v_threshold ({v_threshold}); got {v_reset}")
+    check_quantity("R_m", R_m, Mohm, example="10*Mohm")
+    check_quantity("refractory", refractory, ms, low=0.0, strict=False, example="2*ms")
+    return _LIFParams(tau_m, v_rest, v_reset, v_threshold, R_m, refractory)
+
+
+def _check_currents(name: str, value: Any, *, increasing: bool = False, timed: bool = False):
+    """Currents: shape (n_neurons,), or (n_steps, n_neurons) when ``timed``."""
+    from brian2 import amp
+
+    if timed:
+        return check_quantity_array(name, value, amp, ndim=2,
+                                    example="np.ones((10, 3))*nA (time steps x neurons)")
+    arr = check_quantity_array(name, value, amp, ndim=1, example="np.linspace(0, 4, 9)*nA")
+    if increasing and (arr.size < 2 or np.any(np.diff(np.asarray(arr / amp)) <= 0)):
+        raise ValueError(f"{name} must be strictly increasing with at least 2 values; got {value!r}")
+    return arr
 
 
 @dataclass(frozen=True)
@@ -31,8 +130,8 @@ class LIFResult:
 
     Attributes
     ----------
-    input_current : Quantity, shape (n_neurons,)
-        Constant input current of each neuron (amp).
+    input_current : Quantity, shape (n_neurons,) or (n_steps, n_neurons)
+        Input current of each neuron (amp), constant or per input time step.
     spike_counts : ndarray of int, shape (n_neurons,)
         Number of spikes of each neuron during ``duration``.
     rates : Quantity, shape (n_neurons,)
@@ -62,31 +161,29 @@ class LIFResult:
     target: str
 
 
-def _lif_namespace(params: _LIFParams, noise_sigma) -> dict:
-    return {
-        "v_rest": params.v_rest,
-        "v_reset": params.v_reset,
-        "v_threshold": params.v_threshold,
-        "R_m": params.R_m,
-        "noise_sigma": noise_sigma,
-    }
+def _lif_namespace(params: _LIFParams) -> dict:
+    return {"v_rest": params.v_rest, "v_reset": params.v_reset,
+            "v_threshold": params.v_threshold, "R_m": params.R_m}
 
 
-def _build_lif_group(brian2, n: int, params: _LIFParams, noise_sigma, dt):
-    noisy = float(noise_sigma / brian2.mV) > 0
-    # Without noise the linear equation is integrated exactly; the xi term
-    # would force a stochastic (Euler-Maruyama) scheme for nothing.
-    equations = LIF_EQUATIONS if noisy else LIF_EQUATIONS.replace(
-        " + noise_sigma*sqrt(2/tau_m)*xi", "")
-    # An explicitly named clock: Brian2 would otherwise number it ("lif_clock_2")
-    # whenever an older one is still alive, changing the generated C++ and
-    # forcing a standalone rebuild.
-    clock = brian2.Clock(dt=dt, name="lif_clock")
+def build_lif_group(ctx, n: int, params: _LIFParams, *, noise: bool, input_array=None):
+    """Create the course's LIF ``NeuronGroup`` inside a gate block.
+
+    ``ctx`` is a :class:`~nslib.spiking.Runtime` or a
+    :class:`~nslib.spiking.BuildContext`; ``input_array`` a TimedArray of
+    currents (time steps x neurons) or None for constant ``I_ext``.
+    """
+    brian2 = ctx.brian2
+    namespace = _lif_namespace(params)
+    if input_array is not None:
+        namespace["I_input"] = input_array
     group = brian2.NeuronGroup(
-        n, equations, threshold="v > v_threshold", reset="v = v_reset",
-        refractory=params.refractory, method="euler" if noisy else "exact", clock=clock,
-        namespace=_lif_namespace(params, noise_sigma), name="lif",
-    )
+        n, lif_equations(noise=noise, timed_input=input_array is not None),
+        threshold="v > v_threshold", reset="v = v_reset", refractory=params.refractory,
+        # Without noise the linear equation is integrated exactly; the xi term
+        # needs a stochastic (Euler-Maruyama) scheme.
+        method="euler" if noise else "exact", clock=ctx.clock, namespace=namespace,
+        name=ctx.name("neurons"))
     group.v = params.v_rest
     group.tau_m = params.tau_m
     return group
@@ -94,21 +191,25 @@ def _build_lif_group(brian2, n: int, params: _LIFParams, noise_sigma, dt):
 
 def simulate_lif(input_current, *, tau_m=None, duration=None, v_rest=None, v_reset=None,
                  v_threshold=None, R_m=None, refractory=None, noise_sigma=None, dt=None,
-                 record_v=None, seed=0, target: str = "auto") -> LIFResult:
-    r"""Simulate leaky integrate-and-fire neurons driven by constant currents.
+                 input_dt=None, record_v=None, seed=0, target: str = "auto") -> LIFResult:
+    r"""Simulate leaky integrate-and-fire neurons driven by constant or time-varying currents.
 
     Each neuron *i* obeys
 
-    .. math:: \tau_m \frac{dv_i}{dt} = v_{rest} - v_i + R_m I_i + \sigma \sqrt{2\tau_m}\,\xi_i(t)
+    .. math:: \tau_m \frac{dv_i}{dt} = v_{rest} - v_i + R_m I_i(t) + \sigma \sqrt{2\tau_m}\,\xi_i(t)
 
     and emits a spike when :math:`v_i > v_{threshold}`, after which ``v`` is
-    reset to ``v_reset`` and held for ``refractory``.
+    reset to ``v_reset`` and held for ``refractory``. A time-varying input is
+    a :class:`~brian2.TimedArray` read as ``I_ext = I_input(t, i)``: row ``k``
+    of ``input_current`` holds from ``k*input_dt`` to ``(k+1)*input_dt``, and
+    the last row holds after that.
 
     Parameters
     ----------
-    input_current : Quantity, shape (n_neurons,)
-        Constant input current of each neuron (amp), e.g. ``[1, 3]*nA``.
-        One neuron per entry: the whole population runs in one simulation.
+    input_current : Quantity, shape (n_neurons,) or (n_steps, n_neurons)
+        Input current (amp): constant per neuron (1-D, e.g. ``[1, 3]*nA``),
+        or per time step and neuron (2-D, with ``input_dt``). One neuron per
+        column: the whole population runs in one simulation.
     tau_m : Quantity, default 10 ms
         Membrane time constant (> 0 s).
     duration : Quantity, default 500 ms
@@ -124,6 +225,9 @@ def simulate_lif(input_current, *, tau_m=None, duration=None, v_rest=None, v_res
         Standard deviation of the membrane noise (>= 0 volt).
     dt : Quantity, default 0.1 ms
         Integration time step (> 0 s, at most ``duration``).
+    input_dt : Quantity, optional
+        Duration of one row of a 2-D ``input_current`` (>= ``dt``); required
+        for, and only allowed with, a 2-D input.
     record_v : sequence of int, optional
         Indices of neurons whose membrane potential is recorded.
     seed : int or numpy.random.Generator, default 0
@@ -141,41 +245,52 @@ def simulate_lif(input_current, *, tau_m=None, duration=None, v_rest=None, v_res
     >>> res = simulate_lif([0, 3] * nA, duration=200 * ms, target="numpy")
     >>> res.spike_counts.tolist()   # below rheobase (2 nA) the neuron is silent
     [0, 15]
+    >>> steps = [[0, 3], [3, 0]] * nA   # swap the currents after 100 ms
+    >>> simulate_lif(steps, input_dt=100 * ms, duration=200 * ms,
+    ...              target="numpy").spike_counts.tolist()
+    [7, 7]
     """
     from brian2 import ms, mV
 
     params = _check_lif_params(tau_m, v_rest, v_reset, v_threshold, R_m, refractory)
-    currents = _check_currents("input_current", input_current)
-    duration = _check_quantity("duration", 500 * ms if duration is None else duration, ms,
-                               example="500*ms")
-    dt = _check_quantity("dt", 0.1 * ms if dt is None else dt, ms, example="0.1*ms")
+    duration = check_quantity("duration", 500 * ms if duration is None else duration, ms,
+                              example="500*ms")
+    dt = check_quantity("dt", 0.1 * ms if dt is None else dt, ms, example="0.1*ms")
     if dt > duration:
         raise ValueError(f"dt must be <= duration ({duration}); got {dt}")
-    noise_sigma = _check_quantity("noise_sigma", 0 * mV if noise_sigma is None else noise_sigma,
-                                  mV, strict=False, example="2*mV")
-    n = len(currents)
+    timed = input_dt is not None
+    currents = _check_currents("input_current", input_current, timed=timed)
+    if timed:
+        check_quantity("input_dt", input_dt, ms, example="10*ms")
+        if input_dt < dt:
+            raise ValueError(f"input_dt must be >= dt ({dt}); got {input_dt}")
+    noise_sigma = check_quantity("noise_sigma", 0 * mV if noise_sigma is None else noise_sigma,
+                                 mV, strict=False, example="2*mV")
+    n = currents.shape[-1]
     if record_v is not None:
         record_v = [check_int("record_v[i]", i, low=0, high=n - 1) for i in record_v]
-    seed_value = _seed_int(seed)
-    chosen = runtime_target(target)
+    noisy = float(noise_sigma / mV) > 0
 
-    with _brian_runtime(chosen, "lif_runtime") as brian2:
-        brian2.seed(seed_value)
-        group = _build_lif_group(brian2, n, params, noise_sigma, dt)
-        group.I_ext = currents
-        spikes = brian2.SpikeMonitor(group, name="spikes")
+    with runtime("lif_runtime", target=target, seed=seed, dt=dt) as rt:
+        b2 = rt.brian2
+        drive = b2.TimedArray(currents, dt=input_dt, name=rt.name("input")) if timed else None
+        group = build_lif_group(rt, n, params, noise=noisy, input_array=drive)
+        if timed is False:
+            group.I_ext = currents
+        if noisy:
+            group.noise_sigma = noise_sigma
+        spikes = b2.SpikeMonitor(group, name=rt.name("spikes"))
         objects = [group, spikes]
         if record_v:
-            vmon = brian2.StateMonitor(group, "v", record=record_v, name="vmon")
+            vmon = b2.StateMonitor(group, "v", record=record_v, name=rt.name("vmon"))
             objects.append(vmon)
-        net = brian2.Network(*objects)
-        net.run(duration, namespace={})
+        b2.Network(*objects).run(duration, namespace={})
         counts = np.asarray(spikes.count[:], dtype=int)
         return LIFResult(
             input_current=currents, spike_counts=counts, rates=counts / duration,
             spike_indices=np.asarray(spikes.i[:], dtype=int), spike_times=spikes.t[:],
             duration=duration, t=vmon.t[:] if record_v else None,
-            v=vmon.v[:] if record_v else None, target=chosen)
+            v=vmon.v[:] if record_v else None, target=rt.target)
 
 
 def lif_rate_analytic(input_current, *, tau_m=None, v_rest=None, v_reset=None,
@@ -303,3 +418,179 @@ def fi_curve(currents, *, tau_m=None, duration=None, seed=0, target: str = "auto
                    tau_m=params.tau_m, rheobase=_rheobase(params), target=res.target)
 
 
+
+
+# ---------------------------------------------------------------------------
+# Compile once, run many
+# ---------------------------------------------------------------------------
+
+class CompiledLIF:
+    """A population of LIF neurons compiled once to C++, then re-run with new values.
+
+    A thin use of :class:`~nslib.spiking.CompiledNetwork`: the course's LIF
+    group (:func:`build_lif_group`) and a spike monitor, built once in
+    ``cache_dir("lif_standalone")`` and re-run with new membrane time
+    constants, input currents and noise levels, passed on the program's
+    command line. No code generation and no compiler on a re-run: that is
+    what makes a live parameter sweep over a spiking model fast. Without a
+    C++ compiler every run falls back to the ``numpy`` target, with a
+    :class:`NumpyFallbackWarning`.
+
+    Parameters
+    ----------
+    input_current : Quantity, shape (n_neurons,) or (n_steps, n_neurons)
+        Default input currents (amp): constant per neuron, or per time step
+        and neuron with ``input_dt`` (a TimedArray). The shape is fixed at
+        build time, the values can change at each run.
+    duration : Quantity, default 1 s
+        Simulated time (> 0 s), fixed at build time.
+    dt : Quantity, default 0.1 ms
+        Integration time step (> 0 s).
+    input_dt : Quantity, optional
+        Duration of one row of a 2-D ``input_current`` (>= ``dt``).
+    tau_m : Quantity, default 10 ms
+        Default membrane time constant (> 0 s); can change at each run.
+    noise_sigma : Quantity, optional
+        Default membrane noise (>= 0 volt). Given, the model is built with
+        the noise term and each run can change its level and seed; omitted,
+        it is built without noise (exact integration).
+    v_rest, v_reset, v_threshold, R_m, refractory : Quantity
+        Fixed at build time; as in :func:`simulate_lif`.
+    seed : int or numpy.random.Generator, default 0
+        Default seed of the noise.
+
+    Attributes
+    ----------
+    target : str
+        ``"cpp_standalone"``, or ``"numpy"`` where no compiler exists.
+    directory : pathlib.Path or None
+        The standalone project folder.
+    build_seconds : float
+        Wall-clock time of the first build (code generation and compilation).
+    n_builds : int
+        How many times the project was built.
+    network : CompiledNetwork
+        The compiled network itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brian2 import nA, ms
+    >>> model = CompiledLIF(np.linspace(0, 4, 5) * nA, duration=500 * ms,
+    ...                     target="numpy")   # "auto" compiles a C++ program
+    >>> model.run(tau_m=20 * ms).spike_counts.tolist()
+    [0, 0, 0, 21, 31]
+    >>> model.run(tau_m=5 * ms).spike_counts.tolist()   # a faster membrane fires more
+    [0, 0, 0, 67, 92]
+    """
+
+    def __init__(self, input_current, *, duration=None, dt=None, input_dt=None, tau_m=None,
+                 noise_sigma=None, v_rest=None, v_reset=None, v_threshold=None, R_m=None,
+                 refractory=None, seed=0, target: str = "auto"):
+        from brian2 import ms, mV, second
+
+        self._params = _check_lif_params(tau_m, v_rest, v_reset, v_threshold, R_m, refractory)
+        self._timed = input_dt is not None
+        self._currents = _check_currents("input_current", input_current, timed=self._timed)
+        self.duration = check_quantity("duration", 1 * second if duration is None else duration,
+                                       ms, example="1*second")
+        if self._timed:
+            check_quantity("input_dt", input_dt, ms, example="10*ms")
+        self._noisy = noise_sigma is not None
+        self._noise = (check_quantity("noise_sigma", noise_sigma, mV, strict=False, example="2*mV")
+                       if self._noisy else 0 * mV)
+        self.n_neurons = int(self._currents.shape[-1])
+        p = self._params
+        key = ("lif", self._currents.shape, self._timed, self._noisy,
+               None if input_dt is None else float(input_dt),
+               [float(getattr(p, f)) for f in ("v_rest", "v_reset", "v_threshold", "R_m",
+                                               "refractory")])
+
+        def build(ctx):
+            b2 = ctx.brian2
+            drive = (ctx.timed_array("I_input", self._currents, dt=input_dt)
+                     if self._timed else None)
+            group = build_lif_group(ctx, self.n_neurons, p, noise=self._noisy, input_array=drive)
+            if not self._timed:
+                group.I_ext = self._currents
+            if self._noisy:
+                group.noise_sigma = self._noise
+            objects = {"neurons": group, "spikes": b2.SpikeMonitor(group, name=ctx.name("spikes"))}
+            if drive is not None:
+                objects["I_input"] = drive
+            return objects
+
+        def collect(objects):
+            spikes = objects["spikes"]
+            return (np.asarray(spikes.count[:], dtype=int), np.asarray(spikes.i[:], dtype=int),
+                    spikes.t[:])
+
+        self.network = CompiledNetwork("lif_standalone", build, collect, duration=self.duration,
+                                       dt=dt, key=key, seed=seed, target=target)
+        self.dt = self.network.dt
+
+    target = property(lambda self: self.network.target)
+    directory = property(lambda self: self.network.directory)
+    build_seconds = property(lambda self: self.network.build_seconds)
+    n_builds = property(lambda self: self.network.n_builds)
+
+    def run(self, *, tau_m=None, input_current=None, noise_sigma=None, seed=None) -> LIFResult:
+        """Run the compiled model with new parameter values.
+
+        Parameters
+        ----------
+        tau_m : Quantity, optional
+            Membrane time constant for this run (> 0 s); default: the one given
+            at construction.
+        input_current : Quantity, optional
+            Input currents for this run (amp), of the build-time shape;
+            default: the ones given at construction.
+        noise_sigma : Quantity, optional
+            Membrane noise for this run (>= 0 volt); only for a model built
+            with ``noise_sigma``.
+        seed : int or numpy.random.Generator, optional
+            Seed of this run's noise; default: the model's seed.
+
+        Returns
+        -------
+        LIFResult
+        """
+        from brian2 import ms, mV
+
+        tau_m = self._params.tau_m if tau_m is None else tau_m
+        check_quantity("tau_m", tau_m, ms, example="10*ms")
+        currents = self._currents if input_current is None else _check_currents(
+            "input_current", input_current, timed=self._timed)
+        if currents.shape != self._currents.shape:
+            raise ValueError(f"input_current must have the compiled shape {self._currents.shape} "
+                             f"({self.n_neurons} neurons); got {currents.shape}")
+        values = {"neurons.tau_m": tau_m}
+        values["I_input" if self._timed else "neurons.I_ext"] = currents
+        if noise_sigma is not None:
+            if not self._noisy:
+                raise ValueError("noise_sigma can only change in a model built with noise_sigma=...")
+            values["neurons.noise_sigma"] = check_quantity("noise_sigma", noise_sigma, mV,
+                                                           strict=False, example="2*mV")
+        counts, indices, times = self.network.run(values, seed=seed)
+        return LIFResult(input_current=currents, spike_counts=counts, rates=counts / self.duration,
+                         spike_indices=indices, spike_times=times, duration=self.duration, t=None,
+                         v=None, target=self.target)
+
+    def fi_curve(self, *, tau_m=None) -> FICurve:
+        """Run the model and return its f-I curve (constant currents that increase).
+
+        Parameters
+        ----------
+        tau_m : Quantity, optional
+            Membrane time constant for this run (> 0 s).
+        """
+        if self._timed:
+            raise ValueError("input_current must be constant per neuron (1-D) for an f-I curve")
+        currents = _check_currents("input_current", self._currents, increasing=True)
+        tau_m = self._params.tau_m if tau_m is None else tau_m
+        res = self.run(tau_m=tau_m)
+        p = self._params
+        analytic = lif_rate_analytic(currents, tau_m=tau_m, v_rest=p.v_rest, v_reset=p.v_reset,
+                                     v_threshold=p.v_threshold, R_m=p.R_m, refractory=p.refractory)
+        return FICurve(currents=currents, rates=res.rates, analytic_rates=analytic, tau_m=tau_m,
+                       rheobase=_rheobase(p), target=res.target)

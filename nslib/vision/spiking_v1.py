@@ -9,7 +9,9 @@ experiment. The threshold of the spiking neuron sharpens the tuning inherited
 from the filter (the "iceberg effect"): weak, off-orientation drive stays
 below rheobase.
 
-Every Brian2 run goes through :func:`nslib.spiking.simulate_lif`.
+Every Brian2 run goes through :func:`nslib.spiking.simulate_lif`: one
+neuron per (cell, stimulus orientation), whose input current follows the
+drifting grating frame by frame through a Brian2 ``TimedArray``.
 """
 
 from __future__ import annotations
@@ -69,19 +71,6 @@ class SpikingTuning:
     target: str
 
 
-def _check_quantity(name: str, value: Any, unit, example: str, allow_zero: bool = False) -> Any:
-    from brian2.units.fundamentalunits import Quantity, have_same_dimensions
-
-    if not isinstance(value, Quantity) or not have_same_dimensions(value, unit) or np.ndim(value):
-        raise ValueError(f"{name} must be a scalar Brian2 quantity in {unit!s}, e.g. {example}; "
-                         f"got {value!r}")
-    v = float(value / unit)
-    if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        raise ValueError(f"{name} must be {'>=' if allow_zero else '>'} 0, e.g. {example}; "
-                         f"got {value!r}")
-    return value
-
-
 def spiking_orientation_tuning(preferred_orientations=None, orientations=None,
                                contrast: float = 1.0, duration=None, n_phases: int = 8,
                                bias_current=None, gain=None, noise_sigma=None,
@@ -99,11 +88,12 @@ def spiking_orientation_tuning(preferred_orientations=None, orientations=None,
     where ``r_c`` is its simple-cell response (rectified Gabor filter output)
     and ``r_c,max`` its response to the optimal grating at full contrast, so the
     normalized drive lies in ``[0, contrast]``. Each of the ``n_phases`` frames
-    lasts ``duration / n_phases``; since :func:`nslib.spiking.simulate_lif`
-    takes constant currents, every (cell, orientation, frame) is one neuron of a
-    single Brian2 run, and each frame starts from rest. Spike counts are summed
-    over the frames of one cycle. With the defaults the preferred drive reaches
-    2.5x rheobase (2 nA) while the bias alone (1 nA) stays below it.
+    lasts ``duration / n_phases``. Every (cell, orientation) pair is one neuron
+    of a single Brian2 run, and its current steps from frame to frame through a
+    ``TimedArray`` (time steps x neurons), as the grating drifts across the
+    receptive field. Spike counts are taken over one cycle. With the defaults
+    the preferred drive reaches 2.5x rheobase (2 nA) while the bias alone
+    (1 nA) stays below it.
 
     Parameters
     ----------
@@ -149,7 +139,7 @@ def spiking_orientation_tuning(preferred_orientations=None, orientations=None,
     """
     from brian2 import Hz, amp, mV, nA, second
 
-    from ..spiking import simulate_lif
+    from ..spiking import check_quantity, simulate_lif
 
     if preferred_orientations is None:
         preferred_orientations = np.arange(4) * np.pi / 4
@@ -160,14 +150,14 @@ def spiking_orientation_tuning(preferred_orientations=None, orientations=None,
     contrast = check_number("contrast", contrast, low=0.0, high=1.0)
     n_phases = check_int("n_phases", n_phases, low=1)
     size = check_int("size", size, low=3)
-    duration = _check_quantity("duration", 1 * second if duration is None else duration, second,
-                               "1*second")
-    bias = _check_quantity("bias_current", 1 * nA if bias_current is None else bias_current, amp,
-                           "1*nA", allow_zero=True)
-    gain = _check_quantity("gain", 4 * nA if gain is None else gain, amp, "4*nA",
-                           allow_zero=True)
-    noise = _check_quantity("noise_sigma", 2 * mV if noise_sigma is None else noise_sigma, mV,
-                            "2*mV", allow_zero=True)
+    duration = check_quantity("duration", 1 * second if duration is None else duration, second,
+                              example="1*second")
+    bias = check_quantity("bias_current", 1 * nA if bias_current is None else bias_current, nA,
+                          strict=False, example="1*nA")
+    gain = check_quantity("gain", 4 * nA if gain is None else gain, nA, strict=False,
+                          example="4*nA")
+    noise = check_quantity("noise_sigma", 2 * mV if noise_sigma is None else noise_sigma, mV,
+                           strict=False, example="2*mV")
 
     phases = 2.0 * np.pi * np.arange(n_phases) / n_phases
     frames = np.stack([[grating(size, o, wavelength, p, contrast) for p in phases]
@@ -180,19 +170,18 @@ def spiking_orientation_tuning(preferred_orientations=None, orientations=None,
         r = simple_cell_response(frames, theta, wavelength, sigma=sigma, aspect_ratio=aspect_ratio)
         drive[c] = np.asarray(r).reshape(len(oris), n_phases) / best
 
-    currents = bias + gain * drive
+    currents = bias + gain * drive                      # (cells, orientations, frames)
     frame_duration = duration / n_phases
-    result = simulate_lif(currents.ravel(), duration=frame_duration, noise_sigma=noise,
-                          seed=seed, target=target)
-    counts = result.spike_counts.reshape(len(cells), len(oris), n_phases)
-    cell_idx, ori_idx, frame_idx = np.unravel_index(result.spike_indices, counts.shape)
-    times = result.spike_times + frame_idx * frame_duration
-    order = np.argsort(np.asarray(times / second), kind="stable")
-    spike_counts = counts.sum(axis=2)
+    # One neuron per (cell, orientation); the TimedArray's rows are the frames.
+    per_frame = np.moveaxis(np.asarray(currents / amp), 2, 0).reshape(n_phases, -1) * amp
+    result = simulate_lif(per_frame, input_dt=frame_duration, duration=duration,
+                          noise_sigma=noise, seed=seed, target=target)
+    spike_counts = result.spike_counts.reshape(len(cells), len(oris))
+    cell_idx, ori_idx = np.unravel_index(result.spike_indices, spike_counts.shape)
     return SpikingTuning(
         preferred_orientations=cells, orientations=oris, spike_counts=spike_counts,
         rates=(spike_counts / float(duration / second)) * Hz,
         peak_orientations=oris[np.argmax(spike_counts, axis=1)],
-        input_currents=currents, spike_cells=cell_idx[order],
-        spike_orientation_indices=ori_idx[order], spike_times=times[order], duration=duration,
+        input_currents=currents, spike_cells=cell_idx,
+        spike_orientation_indices=ori_idx, spike_times=result.spike_times, duration=duration,
         target=result.target)

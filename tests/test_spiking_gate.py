@@ -1,0 +1,206 @@
+"""nslib.spiking's gate: runtime() for any network, CompiledNetwork (compile once, run many)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from brian2 import Hz, mV, ms, nA
+
+from helpers import raises_param
+from nslib import spiking
+
+
+def _build_driven(ctx, n=4):
+    """Poisson inputs whose rates come from a TimedArray, one synapse each onto a LIF-like cell."""
+    b2 = ctx.brian2
+    drive = ctx.timed_array("drive", np.full((10, n), 50.0) * Hz, dt=20 * ms)
+    inputs = b2.PoissonGroup(n, rates="drive(t, i)", clock=ctx.clock, namespace={"drive": drive},
+                             name=ctx.name("inputs"))
+    cells = b2.NeuronGroup(n, """dv/dt = -v/(10*ms) + sigma*sqrt(2/(10*ms))*xi : volt
+                                 w : volt (shared)
+                                 sigma : volt (shared)""",
+                           threshold="v > 10*mV", reset="v = 0*mV", method="euler",
+                           clock=ctx.clock, name=ctx.name("cells"))
+    cells.w = 4 * mV
+    syn = b2.Synapses(inputs, cells, on_pre="v_post += w_post", clock=ctx.clock,
+                      name=ctx.name("synapses"))
+    syn.connect(j="i")
+    spikes = b2.SpikeMonitor(cells, name=ctx.name("spikes"))
+    return {"inputs": inputs, "cells": cells, "synapses": syn, "spikes": spikes, "drive": drive}
+
+
+def _counts(objects):
+    return np.asarray(objects["spikes"].count[:], dtype=int)
+
+
+@pytest.fixture(scope="module")
+def driven():
+    return spiking.CompiledNetwork("test_gate_driven", _build_driven, _counts, duration=200 * ms,
+                                   key=("driven", 4))
+
+
+def test_rerun_with_new_values_changes_the_result_without_recompiling(driven, monkeypatch):
+    from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+
+    assert driven.target == "cpp_standalone"
+    binary = driven.directory / "main"
+    first = driven.run()
+    stamp = binary.stat().st_mtime_ns
+    calls = []
+    original = CPPStandaloneDevice.compile_source
+    monkeypatch.setattr(CPPStandaloneDevice, "compile_source",
+                        lambda self, *a, **k: calls.append(a) or original(self, *a, **k))
+    busier = driven.run({"drive": np.full((10, 4), 400.0) * Hz})
+    stronger = driven.run({"cells.w": 12 * mV})
+    silent = driven.run({"drive": np.zeros((10, 4)) * Hz})
+    assert calls == [] and binary.stat().st_mtime_ns == stamp and driven.n_builds == 1
+    # Measured: about 2 spikes per cell at 50 Hz input, 30 at 400 Hz; every input spike fires at w = 12 mV.
+    assert busier.sum() > 5 * max(first.sum(), 1)
+    assert stronger.sum() > first.sum()
+    assert silent.sum() == 0
+
+
+def test_timed_input_changes_within_a_run(driven):
+    # Input only in the second half of the run: no spike can come before 100 ms.
+    rates = np.zeros((10, 4))
+    rates[5:] = 500.0
+    rec = spiking.CompiledNetwork(
+        "test_gate_times", _build_driven,
+        lambda o: (np.asarray(o["spikes"].t[:] / ms), np.asarray(o["spikes"].i[:])),
+        duration=200 * ms, key=("times", 4))
+    times, _ = rec.run({"drive": rates * Hz, "cells.w": 12 * mV})
+    assert times.size > 20 and times.min() >= 100.0
+
+
+def test_seed_is_a_run_argument(driven):
+    noisy = {"cells.sigma": 6 * mV, "drive": np.zeros((10, 4)) * Hz}
+    a = driven.run(noisy, seed=1)
+    b = driven.run(noisy, seed=1)
+    c = driven.run(noisy, seed=2)
+    np.testing.assert_array_equal(a, b)
+    assert a.sum() > 0  # noise alone crosses threshold
+    assert not np.array_equal(a, c)
+
+
+def test_two_models_alternate_and_each_compiles_once(driven, monkeypatch):
+    other = spiking.CompiledLIF(np.array([3.0, 4.0]) * nA, duration=100 * ms)
+    builds = (driven.n_builds, other.n_builds)
+    results = []
+    for _ in range(3):
+        results.append((driven.run({"cells.w": 12 * mV}).sum(), int(other.run().spike_counts.sum())))
+    assert (driven.n_builds, other.n_builds) == builds == (1, 1)
+    assert len(set(results)) == 1 and results[0][0] > 0 and results[0][1] > 0
+
+
+def test_same_folder_rebuilt_by_a_newer_model_is_taken_back():
+    a = spiking.CompiledNetwork("test_gate_shared", _build_driven, _counts, duration=50 * ms,
+                                key="same")
+    b = spiking.CompiledNetwork("test_gate_shared", lambda ctx: _build_driven(ctx, n=2), _counts,
+                                duration=50 * ms, key="same")
+    assert a.directory == b.directory
+    assert b.run().shape == (2,)
+    assert a.run().shape == (4,)      # a rebuilt its program before running
+    assert a.n_builds == 2 and b.n_builds == 1
+
+
+def test_numpy_fallback_gives_the_same_deterministic_result(monkeypatch, driven):
+    values = {"drive": np.full((10, 4), 300.0) * Hz, "cells.w": 12 * mV}
+    compiled = driven.run(values)
+    monkeypatch.setenv("NSLIB_FORCE_NUMPY", "1")
+    with pytest.warns(spiking.NumpyFallbackWarning, match="CompiledNetwork"):
+        fallback = spiking.CompiledNetwork("test_gate_driven", _build_driven, _counts,
+                                           duration=200 * ms)
+    assert fallback.target == "numpy" and fallback.directory is None
+    got = fallback.run(values)
+    # Poisson draws differ between targets; both see about 60 input spikes per cell and
+    # every one makes the cell fire (w = 12 mV > threshold), so counts agree within noise.
+    assert got.shape == compiled.shape
+    assert abs(int(got.sum()) - int(compiled.sum())) <= 0.25 * compiled.sum()
+
+
+def test_runtime_runs_any_network_and_restores_brian2():
+    import brian2
+    from brian2.devices.device import get_device
+
+    np.random.seed(123)
+    expected = np.random.random()
+    np.random.seed(123)
+    before = (brian2.prefs["codegen.target"], brian2.defaultclock.dt, type(get_device()))
+    with spiking.runtime("test_gate_rt", target="numpy", seed=3, dt=0.05 * ms) as rt:
+        g = rt.brian2.NeuronGroup(3, "dv/dt = -v/(5*ms) + xi/sqrt(ms) : 1", method="euler",
+                                  clock=rt.clock, name=rt.name("cells"))
+        rt.brian2.Network(g).run(5 * ms, namespace={})
+        first = np.array(g.v[:])
+        assert rt.target == "numpy" and float(rt.clock.dt / ms) == pytest.approx(0.05)
+    with spiking.runtime("test_gate_rt", target="numpy", seed=3, dt=0.05 * ms) as rt:
+        g = rt.brian2.NeuronGroup(3, "dv/dt = -v/(5*ms) + xi/sqrt(ms) : 1", method="euler",
+                                  clock=rt.clock, name=rt.name("cells"))
+        rt.brian2.Network(g).run(5 * ms, namespace={})
+        np.testing.assert_array_equal(first, np.array(g.v[:]))  # same seed, same noise
+    assert np.random.random() == expected
+    assert (brian2.prefs["codegen.target"], brian2.defaultclock.dt, type(get_device())) == before
+
+
+def test_runtime_restores_after_an_error():
+    import brian2
+
+    target = brian2.prefs["codegen.target"]
+    with pytest.raises(ZeroDivisionError):
+        with spiking.runtime("test_gate_err", target="numpy"):
+            1 / 0
+    assert brian2.prefs["codegen.target"] == target
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+def test_run_rejects_unknown_keys_and_wrong_shapes(driven):
+    with raises_param("values"):
+        driven.run({"cells.nope": 1})
+    with raises_param("values"):
+        driven.run({"ghost.v": 1})
+    with raises_param("drive"):
+        driven.run({"drive": np.zeros((3, 4)) * Hz})
+    with raises_param("drive"):
+        driven.run({"drive": np.zeros((10, 4)) * mV})
+    with raises_param("values"):
+        driven.run([1, 2])
+    with raises_param("seed"):
+        driven.run(seed=-1)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(model="bad name"), "model"),
+    (dict(model="1abc"), "model"),
+    (dict(build=3), "build"),
+    (dict(collect=None), "collect"),
+    (dict(duration=-1 * ms), "duration"),
+    (dict(duration=1 * ms, dt=2 * ms), "dt"),
+    (dict(target="gpu"), "target"),
+    (dict(seed=-2), "seed"),
+])
+def test_compiled_network_rejects_bad_arguments(kwargs, name):
+    args = dict(model="test_gate_bad", build=_build_driven, collect=_counts, duration=10 * ms)
+    args.update(kwargs)
+    with raises_param(name):
+        spiking.CompiledNetwork(args.pop("model"), args.pop("build"), args.pop("collect"), **args)
+
+
+def test_build_must_return_objects():
+    with raises_param("build"):
+        spiking.CompiledNetwork("test_gate_empty", lambda ctx: [], _counts, duration=10 * ms,
+                                target="numpy")
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: spiking.check_quantity("tau_m", 3, ms), "tau_m"),
+    (lambda: spiking.check_quantity("tau_m", -3 * ms, ms), "tau_m"),
+    (lambda: spiking.check_quantity("gain", 5 * mV, mV, high=2), "gain"),
+    (lambda: spiking.check_quantity_array("rates", [1, 2] * mV, Hz), "rates"),
+    (lambda: spiking.check_quantity_array("rates", np.ones((2, 2)) * Hz, Hz), "rates"),
+    (lambda: spiking.check_quantity_array("rates", [] * Hz, Hz), "rates"),
+    (lambda: spiking.check_quantity_array("rates", [-1, 2] * Hz, Hz, low=0), "rates"),
+    (lambda: spiking.seed_int(2**40), "seed"),
+])
+def test_quantity_checks_name_the_parameter(call, name):
+    with raises_param(name):
+        call()
