@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 
-# ---------------------------------------------------------------------------
 
 def check_quantity(name: str, value: Any, unit, *, low: float | None = 0.0, strict: bool = True,
                    high: float | None = None, example: str | None = None) -> Any:
