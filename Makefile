@@ -84,3 +84,10 @@ clean:
 lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' > requirements.lock
 	$(PY) tools/sync_env.py
+
+# Rebuild book/_vendor and tests/vendor from the npm releases pinned (with their sha512) in
+# tools/vendor_js.py, and rewrite their MANIFEST.json. `python3 tools/vendor_js.py --check`
+# verifies the committed files offline; tests/test_vendor.py does too.
+.PHONY: vendor
+vendor:
+	$(PYTHON) tools/vendor_js.py
