@@ -21,12 +21,21 @@ help:
 	@echo "make bench      run the benchmarks and write bench/results.json"
 	@echo "make dashboards write chapters as .ipynb for Voila; make voila serves them"
 
+# The pins are exact and the lock names the PyTorch CPU index. Where that
+# index is unreachable (an offline mirror), pip would retry it for every
+# package, for minutes: fail fast on it and go on with the other sources.
+PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check -q --retries 1 --timeout 15
+
 $(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  echo "error: the course needs Python 3.11 (Brian2 2.9.0, torch 2.13.0 and the pins are for 3.11);"; \
+	  echo "       '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing). Run: make PYTHON=python3.11 ..."; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.lock pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
-	$(PY) -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+$(STAMP): requirements.lock requirements-reader.lock pyproject.toml | $(PY)
+	$(PIP_INSTALL) -r requirements.lock
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(STAMP)
@@ -79,11 +88,10 @@ voila: dashboards
 clean:
 	rm -rf $(BUILD) dashboards exercises/release
 
-# Refresh the pins from the current .venv (after changing a dependency), then
-# regenerate environment.yml for Binder from them.
+# Refresh the pins from the current .venv (after installing or upgrading a
+# package there): requirements-reader.lock, requirements.lock, environment.yml.
 lock: $(STAMP)
-	$(PY) -m pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' > requirements.lock
-	$(PY) tools/sync_env.py
+	$(PY) tools/lock.py
 
 # Rebuild book/_vendor and tests/vendor from the npm releases pinned (with their sha512) in
 # tools/vendor_js.py, and rewrite their MANIFEST.json. `python3 tools/vendor_js.py --check`
