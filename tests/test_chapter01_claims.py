@@ -187,7 +187,7 @@ def test_cnn_filters_are_less_gabor_like_than_ica_filters(cnn, chapter_ica):
     cnn_r2 = np.median(fit_gabors(cnn.first_layer_filters).r_squared)
     noise_r2 = np.median(fit_gabors(np.random.default_rng(1).standard_normal((64, 5, 5))).r_squared)
     assert cnn_r2 < np.median(chapter_ica["learned_r2"]) - 0.1   # measured: 0.60 vs 0.83
-    assert abs(cnn_r2 - noise_r2) < 0.25                          # measured: 0.60 vs 0.47
+    assert abs(cnn_r2 - noise_r2) < 0.25                          # measured: 0.60 vs 0.46
     assert cnn.test_accuracy_per_epoch[-1] > 0.95                 # alt text: "ending above 95 percent"
 
 
