@@ -44,5 +44,5 @@ def test_perceptron_and_mlp_figures_are_reproducible():
 def test_learned_filter_figure_is_reproducible():
     def make():
         patches = vision.natural_image_patches(2000, 8, seed=1)
-        return plot_learned_filters(vision.learn_v1_filters(patches, 8, seed=1), fit=False)
+        return plot_learned_filters(vision.fit_gabors(vision.learn_v1_filters(patches, 8, seed=1)))
     assert len(set(_twice(make))) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import subprocess
 import sys
@@ -306,6 +307,23 @@ def test_mlp_grids_are_consistent(mlp):
     corners = [(i0, i0), (i1, i0), (i0, i1), (i1, i1)]  # (row=x2, col=x1) for (0,0),(0,1),(1,0),(1,1)
     on_grid = [mlp.output_grid[r, c] for r, c in corners]
     np.testing.assert_allclose(on_grid, mlp.probabilities, atol=1e-5)
+
+
+def test_mlp_result_holds_arrays_and_rebuilds_the_network(mlp):
+    import torch
+
+    assert set(mlp.weights) == {"hidden.weight", "hidden.bias", "output.weight", "output.bias"}
+    assert mlp.weights["hidden.weight"].shape == (mlp.hidden_units, 2)
+    assert all(isinstance(w, np.ndarray) for w in mlp.weights.values())
+    assert not any(type(getattr(mlp, f.name)).__module__.startswith("torch")
+                   for f in dataclasses.fields(mlp))
+    rng_state = torch.get_rng_state()
+    net = mlp.build_module()
+    assert torch.equal(torch.get_rng_state(), rng_state)  # rebuilding draws nothing
+    assert not net.training and not any(p.requires_grad for p in net.parameters())
+    with torch.no_grad():
+        logits = net(torch.tensor(mlp.inputs, dtype=torch.float32)).squeeze(1)
+    np.testing.assert_allclose(torch.sigmoid(logits).numpy(), mlp.probabilities, rtol=1e-6)
 
 
 def test_mlp_is_deterministic_and_leaves_torch_alone():

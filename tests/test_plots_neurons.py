@@ -40,3 +40,7 @@ def test_plot_errors():
         plot_membrane_trace(res, neuron=3)
     with pytest.raises(ValueError, match="curves must hold at least 1"):
         plot_fi_curves([])
+    with pytest.raises(ValueError, match="^result must be a LIFResult"):
+        plot_membrane_trace(np.zeros(3))
+    with pytest.raises(ValueError, match="^curves must hold only FICurve"):
+        plot_fi_curves([res])

@@ -19,10 +19,12 @@ from nslib.vision import (
     complex_cell_response,
     drifting_grating,
     fit_gabor,
+    fit_gabors,
     gabor,
     grating,
     learn_v1_filters,
     natural_image_patches,
+    orientation_difference,
     orientation_selectivity_index,
     orientation_tuning,
     simple_cell_response,
@@ -31,11 +33,6 @@ from nslib.vision import (
 
 brian2 = pytest.importorskip("brian2")
 from brian2 import mV, ms, nA, second  # noqa: E402
-
-
-def _circular_gap(a, b):
-    """Distance between orientations (period pi), in radians."""
-    return np.abs(np.angle(np.exp(2j * (np.asarray(a) - np.asarray(b))))) / 2
 
 
 # ---------------------------------------------------------------------------
@@ -113,8 +110,8 @@ def test_max_pooling_gives_position_invariance():
 def test_tuning_peaks_at_the_cells_orientation(cell, theta):
     t = orientation_tuning(cell, cell_orientation=theta)
     step = np.pi / len(t.orientations)
-    assert _circular_gap(t.preferred_orientation, theta) <= step + 1e-9
-    orth = np.argmin(_circular_gap(t.orientations, theta + np.pi / 2))
+    assert orientation_difference(t.preferred_orientation, theta) <= step + 1e-9
+    orth = np.argmin(orientation_difference(t.orientations, theta + np.pi / 2))
     # Measured: orthogonal/peak ~ 1e-3 for both cells.
     assert t.responses[orth] < 0.02 * t.responses.max()
     assert t.osi > 0.8  # measured 0.90 with the default aspect ratio 0.7
@@ -196,9 +193,8 @@ def chapter_filters():
 
 def test_learned_filters_are_gabor_like_random_filters_are_not(chapter_filters):
     assert chapter_filters.shape == (64, 12, 12)
-    learned = np.array([fit_gabor(f).r_squared for f in chapter_filters])
-    random = np.array([fit_gabor(f).r_squared
-                       for f in np.random.default_rng(0).standard_normal((32, 12, 12))])
+    learned = fit_gabors(chapter_filters).r_squared
+    random = fit_gabors(np.random.default_rng(0).standard_normal((32, 12, 12))).r_squared
     # Measured: learned median 0.83 (10th percentile 0.66); random median 0.12, max 0.20.
     assert np.median(learned) > 0.7
     assert np.median(learned) > np.median(random) + 0.4
@@ -214,12 +210,42 @@ def test_fit_gabor_recovers_known_parameters(theta, wavelength, phase, aspect):
     f[2:17, 5:20] = gabor(15, theta, wavelength, phase, sigma=2.0, aspect_ratio=aspect)
     fit = fit_gabor(f)
     assert fit.r_squared > 0.99
-    assert _circular_gap(fit.theta, theta) < 0.02 and 0 <= fit.theta < np.pi
+    assert orientation_difference(fit.theta, theta) < 0.02 and 0 <= fit.theta < np.pi
     assert fit.wavelength == pytest.approx(wavelength, rel=0.02)
     assert abs(np.angle(np.exp(1j * (fit.phase - phase)))) < 0.05
     assert fit.aspect_ratio == pytest.approx(aspect, rel=0.05)
     assert (fit.x0, fit.y0) == pytest.approx((2.0, 1.0), abs=0.05)
     assert fit.model.shape == f.shape
+
+
+def test_fit_gabors_fits_each_filter_once_and_keeps_every_parameter():
+    bank = np.stack([gabor(11, 0.3, 4.0, 0.5), gabor(11, 2.0, 5.0, -1.0, aspect_ratio=0.5),
+                     np.random.default_rng(3).standard_normal((11, 11))])
+    fits = fit_gabors(bank)
+    np.testing.assert_array_equal(fits.filters, bank)
+    assert fits.models.shape == bank.shape
+    for k, f in enumerate(bank):
+        one = fit_gabor(f)
+        for name in ("theta", "wavelength", "phase", "sigma_x", "sigma_y", "aspect_ratio", "x0",
+                     "y0", "amplitude", "r_squared"):
+            assert getattr(fits, name).shape == (3,)
+            assert getattr(fits, name)[k] == getattr(one, name), name
+        np.testing.assert_array_equal(fits.models[k], one.model)
+    assert fits.r_squared[0] > 0.99 and fits.r_squared[2] < 0.5
+
+
+def test_orientation_difference_is_circular_with_period_pi():
+    assert orientation_difference(np.radians(170), np.radians(10)) == pytest.approx(np.radians(20))
+    assert orientation_difference(0.3, 0.3 + 5 * np.pi) == pytest.approx(0.0, abs=1e-12)
+    assert orientation_difference(0.0, np.pi / 2) == pytest.approx(np.pi / 2)
+    assert isinstance(orientation_difference(0.1, 0.2), float)
+    gaps = orientation_difference(np.linspace(0, 2 * np.pi, 9), [[0.0], [np.pi / 4]])
+    assert gaps.shape == (2, 9)
+    assert np.all((gaps >= 0) & (gaps <= np.pi / 2 + 1e-12))
+    with pytest.raises(ValueError, match="^a "):
+        orientation_difference(np.nan, 0.0)
+    with pytest.raises(ValueError, match="^a "):
+        orientation_difference([0.0, 1.0], [0.0, 1.0, 2.0])
 
 
 def test_fit_gabor_is_robust_to_noise():
@@ -228,7 +254,7 @@ def test_fit_gabor_is_robust_to_noise():
     noisy = clean + 0.1 * np.abs(clean).max() * noise
     fit = fit_gabor(noisy)
     assert fit.r_squared > 0.8
-    assert _circular_gap(fit.theta, 0.9) < 0.1
+    assert orientation_difference(fit.theta, 0.9) < 0.1
 
 
 # ---------------------------------------------------------------------------
@@ -246,8 +272,8 @@ def test_spiking_tuning_peaks_at_preferred_orientation(spiking_result):
     step = np.pi / len(res.orientations)
     for c, pref in enumerate(res.preferred_orientations):
         counts = res.spike_counts[c]
-        assert _circular_gap(res.peak_orientations[c], pref) <= step + 1e-9
-        orth = np.argmin(_circular_gap(res.orientations, pref + np.pi / 2))
+        assert orientation_difference(res.peak_orientations[c], pref) <= step + 1e-9
+        orth = np.argmin(orientation_difference(res.orientations, pref + np.pi / 2))
         # Measured: ~44 spikes at the peak, 0 at the orthogonal orientation.
         assert counts.max() >= 20
         assert counts[orth] <= 0.05 * counts.max()
@@ -315,6 +341,11 @@ def test_spiking_is_deterministic_and_contrast_dependent(spiking_result):
     (lambda: fit_gabor(np.zeros(9)), "filter"),
     (lambda: fit_gabor(np.zeros((2, 9))), "filter"),
     (lambda: fit_gabor(gabor(9, 0.0), max_nfev=1), "max_nfev"),
+    (lambda: fit_gabors(gabor(9, 0.0)), "filters"),
+    (lambda: fit_gabors(np.zeros((2, 2, 9))), "filters"),
+    (lambda: fit_gabors(np.stack([gabor(9, 0.0), np.ones((9, 9))])), "filters"),
+    (lambda: fit_gabors(np.full((1, 9, 9), np.nan)), "filters"),
+    (lambda: fit_gabors(gabor(9, 0.0)[None], max_nfev=1), "max_nfev"),
     (lambda: spiking_orientation_tuning(preferred_orientations=[]), "preferred_orientations"),
     (lambda: spiking_orientation_tuning(contrast=1.2), "contrast"),
     (lambda: spiking_orientation_tuning(duration=500), "duration"),
@@ -362,8 +393,8 @@ def test_every_figure_has_title_and_labels(spiking_result):
         vplots.plot_orientation_tuning(simple, complex_),
         vplots.plot_orientation_tuning(simple, complex_, normalize=True),
         vplots.plot_phase_modulation(simple, complex_),
-        vplots.plot_learned_filters(small, noise, ncols=3),
-        vplots.plot_learned_filters(small, learned_r2=np.ones(6), learned_label="basis"),
+        vplots.plot_learned_filters(fit_gabors(small), fit_gabors(noise), ncols=3),
+        vplots.plot_learned_filters(small, learned_label="basis"),
         vplots.plot_spiking_tuning(spiking_result),
         vplots.plot_spiking_tuning(spiking_result, orientation_index=3),
         vplots.plot_spiking_tuning(spiking_result, cell_index=1),
@@ -373,6 +404,9 @@ def test_every_figure_has_title_and_labels(spiking_result):
     # The learned filters use a diverging colormap centred at 0.
     image = figures[4].axes[0].images[0]
     assert image.get_clim() == (-1.0, 1.0)
+    # The R² histogram is drawn from given fits, and left out when there are none.
+    titles = [[ax.get_title() for ax in figures[k].axes] for k in (4, 5)]
+    assert "How Gabor-like?" in titles[0] and "How Gabor-like?" not in titles[1]
     # The preferred orientation is marked on the tuning curve (a vertical line at it).
     marks = [ln.get_xdata()[0] for ln in figures[1].axes[0].lines if len(ln.get_xdata()) == 2]
     assert np.degrees(simple.preferred_orientation) in marks
@@ -383,10 +417,10 @@ def test_figures_reject_bad_inputs(spiking_result):
         vplots.plot_orientation_tuning()
     with pytest.raises(ValueError, match="tunings"):
         vplots.plot_phase_modulation(np.ones(4))
-    with pytest.raises(ValueError, match="r_squared"):
-        vplots.plot_learned_filters(np.ones((4, 5, 5)), learned_r2=np.ones(3))
-    with pytest.raises(ValueError, match="learned"):
+    with pytest.raises(ValueError, match="^learned"):
         vplots.plot_learned_filters(np.ones((5, 5)))
+    with pytest.raises(ValueError, match="^random"):
+        vplots.plot_learned_filters(np.ones((2, 5, 5)), "not filters")
     with pytest.raises(ValueError, match="result"):
         vplots.plot_spiking_tuning(np.ones(3))
     with pytest.raises(ValueError, match="orientation_index"):

@@ -8,12 +8,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from nslib.plots.vision import plot_grating_responses
-from nslib.vision import FilterTuning, filter_orientation_tuning, gabor, orientation_tuning
-
-
-def _circular_gap(a, b):
-    """Distance between orientations (period pi), in radians."""
-    return np.abs(np.angle(np.exp(2j * (np.asarray(a) - np.asarray(b))))) / 2
+from nslib.vision import (FilterTuning, filter_orientation_tuning, gabor, orientation_difference,
+                          orientation_tuning)
 
 
 # ---------------------------------------------------------------------------
@@ -27,7 +23,7 @@ def test_a_gabor_is_tuned_to_its_own_orientation_and_wavelength(theta, wavelengt
     assert isinstance(tuning, FilterTuning)
     assert tuning.responses.shape == (1, 24)
     step = np.pi / 24
-    assert _circular_gap(tuning.preferred_orientations[0], theta) <= step / 2 + 1e-9
+    assert orientation_difference(tuning.preferred_orientations[0], theta) <= step / 2 + 1e-9
     assert tuning.best_wavelengths[0] == wavelength
     assert tuning.osi[0] > 0.8
 
@@ -100,7 +96,7 @@ def test_grating_response_figure_is_labelled_and_marks_the_stimulus():
     # Each cell's marker sits on its tuning curve at the stimulus orientation.
     markers = [line for line in axes[2].lines if line.get_linestyle() == "None"]
     assert len(markers) == 2
-    index = int(np.argmin(_circular_gap(cells[0].orientations, np.radians(45))))
+    index = int(np.argmin(orientation_difference(cells[0].orientations, np.radians(45))))
     for line, cell in zip(markers, cells):
         assert line.get_xdata()[0] == pytest.approx(45.0)
         assert line.get_ydata()[0] == pytest.approx(cell.responses[index])

@@ -14,6 +14,7 @@ from . import DIVERGING_CMAP, PALETTE, new_figure
 from .._validation import check_finite_array, check_int
 from ..perceptron import (LOGIC_GATES, MLPXORResult, Perceptron, ThresholdUnit,
                           logic_gate, mcculloch_pitts, xor_two_layer)
+from ._layout import figure_grid, grid_shape, hide
 
 __all__ = [
     "plot_decision_boundary",
@@ -23,11 +24,6 @@ __all__ = [
     "plot_mlp_xor",
 ]
 
-
-def _figure_grid(ncols: int, nrows: int = 1, **kwargs):
-    """Like :func:`new_figure` but always returns a 2-D ``(nrows, ncols)`` array of axes."""
-    fig, axes = new_figure(ncols, nrows, **kwargs)
-    return fig, np.asarray(axes, dtype=object).reshape(nrows, ncols)
 
 _CLASS_STYLE = {0: dict(color=PALETTE[1], marker="o"), 1: dict(color=PALETTE[0], marker="^")}
 _REGION_COLORS = ("#FBE9C6", "#CCE3F0")  # light orange (class 0), light blue (class 1)
@@ -96,7 +92,7 @@ def plot_logic_gates(names: Sequence[str] = ("AND", "OR", "NAND", "XOR"), *,
                              f"got {name!r}")
         units.append((name.upper(), unit))
 
-    fig, axes = _figure_grid(len(units), width=3.0, height=3.1)
+    fig, axes = figure_grid(len(units), width=3.0, height=3.1)
     axes = axes.ravel()
     inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     lim = (-0.5, 1.5)
@@ -298,13 +294,13 @@ def plot_mlp_xor(result: MLPXORResult, *, max_hidden: int = 8, title: str | None
     'output p(class 1)'
     """
     if not isinstance(result, MLPXORResult):
-        raise ValueError("result must be an MLPXORResult from train_mlp_xor")
+        raise ValueError(f"result must be an MLPXORResult from train_mlp_xor; "
+                         f"got {type(result).__name__}")
     max_hidden = check_int("max_hidden", max_hidden, low=0)
     n_hidden = min(result.hidden_units, max_hidden)
     n_panels = 1 + n_hidden
-    ncols = min(n_panels, 5)
-    nrows = -(-n_panels // ncols)
-    fig, axes = _figure_grid(ncols, nrows, width=2.9, height=2.9)
+    ncols, nrows = grid_shape(n_panels, 5)
+    fig, axes = figure_grid(ncols, nrows, width=2.9, height=2.9)
     axes = axes.ravel()
     extent = (result.grid_x1[0], result.grid_x1[-1], result.grid_x2[0], result.grid_x2[-1])
 
@@ -336,8 +332,7 @@ def plot_mlp_xor(result: MLPXORResult, *, max_hidden: int = 8, title: str | None
         ax.set_ylabel("input x₂")
         ax.set_xticks([0, 1])
         ax.set_yticks([0, 1])
-    for ax in axes[n_panels:]:
-        ax.set_visible(False)
+    hide(axes[n_panels:])
     fig.suptitle(title or f"2-layer network on XOR ({result.hidden_units} hidden units, "
                           f"accuracy {result.accuracy:.0%})")
     return fig
@@ -362,7 +357,8 @@ def plot_mlp_loss(result: MLPXORResult, *, title: str | None = None):
     'epoch'
     """
     if not isinstance(result, MLPXORResult):
-        raise ValueError("result must be an MLPXORResult from train_mlp_xor")
+        raise ValueError(f"result must be an MLPXORResult from train_mlp_xor; "
+                         f"got {type(result).__name__}")
     fig, ax = new_figure(width=5.0, height=3.2)
     epochs = np.arange(1, result.loss_per_epoch.size + 1)
     ax.plot(epochs, result.loss_per_epoch, color=PALETTE[0])

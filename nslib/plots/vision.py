@@ -13,9 +13,11 @@ import numpy as np
 
 from . import DIVERGING_CMAP, PALETTE, new_figure
 from .._validation import check_finite_array, check_int
-from ..vision.natural_images import fit_gabor
-from ..vision.receptive_fields import DEFAULT_WAVELENGTH, OrientationTuning, gabor, grating
+from ..vision.natural_images import GaborFits
+from ..vision.receptive_fields import (DEFAULT_WAVELENGTH, OrientationTuning, gabor, grating,
+                                       orientation_difference)
 from ..vision.spiking_v1 import SpikingTuning
+from ._layout import figure_grid, no_ticks
 
 __all__ = [
     "plot_gabors_and_gratings",
@@ -30,11 +32,6 @@ __all__ = [
 def _deg(theta: float) -> str:
     """Radians -> '22.5°' (one decimal at most)."""
     return f"{round(float(np.degrees(theta)), 1):g}°"
-
-
-def _no_ticks(ax) -> None:
-    ax.set_xticks([])
-    ax.set_yticks([])
 
 
 def plot_gabors_and_gratings(orientations: Sequence[float] | None = None, size: int = 31,
@@ -66,8 +63,7 @@ def plot_gabors_and_gratings(orientations: Sequence[float] | None = None, size: 
     rows = [("even Gabor\n(phase 0)", lambda t: gabor(size, t, wavelength, 0.0)),
             ("odd Gabor\n(phase −90°)", lambda t: gabor(size, t, wavelength, -np.pi / 2)),
             ("grating", lambda t: grating(size, t, wavelength))]
-    fig, axes = new_figure(len(oris), 3, width=1.7, height=1.8)
-    axes = np.asarray(axes, dtype=object).reshape(3, len(oris))
+    fig, axes = figure_grid(len(oris), 3, width=1.7, height=1.8)
     for r, (label, make) in enumerate(rows):
         images = [make(t) for t in oris]
         vmax = max(float(np.abs(im).max()) for im in images) or 1.0
@@ -75,11 +71,11 @@ def plot_gabors_and_gratings(orientations: Sequence[float] | None = None, size: 
             ax = axes[r, c]
             cmap = "gray" if label == "grating" else DIVERGING_CMAP
             ax.imshow(im, cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
-            _no_ticks(ax)
             if r == 0:
                 ax.set_title(f"θ = {_deg(theta)}")
             if c == 0:
                 ax.set_ylabel(label)
+    no_ticks(axes.ravel())
     fig.supxlabel(f"x ({size} pixels; wavelength {wavelength:g} pixels)")
     fig.suptitle("V1 simple-cell receptive fields (Gabor) and gratings")
     return fig
@@ -96,11 +92,7 @@ def _closed_curve(orientations: np.ndarray, values: np.ndarray) -> tuple[np.ndar
 
 
 def _check_tunings(tunings) -> tuple[OrientationTuning, ...]:
-    # Duck typing, not isinstance: a module re-imported (e.g. by pytest's importlib
-    # mode or importlib.reload) defines a new class with the same name.
-    fields = ("cell", "orientations", "phases", "responses", "responses_by_phase",
-              "preferred_orientation", "cell_orientation", "osi")
-    if len(tunings) == 0 or not all(all(hasattr(t, f) for f in fields) for t in tunings):
+    if len(tunings) == 0 or not all(isinstance(t, OrientationTuning) for t in tunings):
         raise ValueError("tunings must be one or more OrientationTuning results "
                          "(from nslib.vision.orientation_tuning)")
     return tunings
@@ -234,7 +226,7 @@ def plot_grating_responses(*tunings: OrientationTuning, orientation: float,
     theta = float(orientation) if np.isscalar(orientation) else np.nan
     if not np.isfinite(theta):
         raise ValueError(f"orientation must be a finite angle in radians; got {orientation!r}")
-    gaps = np.abs(np.angle(np.exp(2j * (first.orientations - theta)))) / 2
+    gaps = orientation_difference(first.orientations, theta)
     index = int(np.argmin(gaps))
     if gaps[index] > 1e-6:
         raise ValueError(f"orientation must be one of the tunings' orientations (radians, "
@@ -297,37 +289,32 @@ def _mosaic(filters: np.ndarray, ncols: int) -> np.ndarray:
     return out
 
 
-def _r_squared(filters: np.ndarray, given) -> np.ndarray:
-    if given is None:
-        return np.array([fit_gabor(f).r_squared for f in filters])
-    r2 = check_finite_array("r_squared", given, ndim=1)
-    if r2.size != len(filters):
-        raise ValueError(f"r_squared must have one value per filter ({len(filters)}); "
-                         f"got {r2.size}")
-    return r2
+def _filter_set(name: str, value) -> tuple[np.ndarray, np.ndarray | None]:
+    """(filters, R² or None) from a GaborFits or an array of filters."""
+    if isinstance(value, GaborFits):
+        return value.filters, value.r_squared
+    return check_finite_array(name, value, ndim=3), None
 
 
-def plot_learned_filters(learned, random=None, *, learned_r2=None, random_r2=None,
-                         ncols: int = 8, fit: bool = True,
+def plot_learned_filters(learned, random=None, *, ncols: int = 8,
                          learned_label: str = "Learned filters (ICA)"):
     """ICA filters learned from natural images beside random filters, and how Gabor-like they are.
 
     Each filter is drawn scaled to its own largest |weight| (ICA fixes no
-    scale), with the diverging colormap centred at 0. The last panel is the
-    histogram of Gabor-fit R² (:func:`nslib.vision.fit_gabor`) of both sets.
+    scale), with the diverging colormap centred at 0. When Gabor fits are
+    given, a last panel shows the histogram of their R² (fraction of variance
+    explained); this figure fits nothing itself.
 
     Parameters
     ----------
-    learned : array_like
-        Filters, shape ``(n, size, size)`` (from :func:`nslib.vision.learn_v1_filters`).
-    random : array_like, optional
-        Control filters of the same kind of shape, e.g. white noise.
-    learned_r2, random_r2 : array_like, optional
-        Precomputed R² (one per filter); fitted here when omitted and ``fit``.
+    learned : GaborFits or array_like
+        Gabor fits of the learned filters (:func:`nslib.vision.fit_gabors`), or
+        the filters alone, shape ``(n, size, size)`` (from
+        :func:`nslib.vision.learn_v1_filters`).
+    random : GaborFits or array_like, optional
+        Control filters, e.g. white noise, given the same way.
     ncols : int, optional
         Filters per row of a mosaic, >= 1.
-    fit : bool, optional
-        Draw the R² histogram (fitting every filter costs ~30 ms each).
     learned_label : str, optional
         Title of the learned panel, e.g. ``"ICA basis functions"``.
 
@@ -337,33 +324,31 @@ def plot_learned_filters(learned, random=None, *, learned_r2=None, random_r2=Non
 
     Examples
     --------
-    >>> from nslib.vision import gabor
+    >>> from nslib.vision import fit_gabors, gabor
     >>> bank = np.stack([gabor(9, t, 4.0) for t in (0.0, 0.8, 1.6, 2.4)])
-    >>> fig = plot_learned_filters(bank, fit=False, ncols=4)
-    >>> fig.axes[0].get_title()
-    'Learned filters (ICA)'
+    >>> fig = plot_learned_filters(fit_gabors(bank), ncols=4)
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['Learned filters (ICA)', 'How Gabor-like?']
     """
-    sets = [(str(learned_label), check_finite_array("learned", learned, ndim=3), learned_r2)]
+    sets = [(str(learned_label), *_filter_set("learned", learned))]
     if random is not None:
-        sets.append(("Random filters (white noise)",
-                     check_finite_array("random", random, ndim=3), random_r2))
+        sets.append(("Random filters (white noise)", *_filter_set("random", random)))
     ncols = check_int("ncols", ncols, low=1)
-    n_panels = len(sets) + int(bool(fit))
-    fig, axes = new_figure(n_panels, 1, width=3.6, height=3.8)
+    fitted = [(k, r2) for k, (_, _, r2) in enumerate(sets) if r2 is not None]
+    fig, axes = new_figure(len(sets) + int(bool(fitted)), 1, width=3.6, height=3.8)
     axes = np.atleast_1d(axes)
     for ax, (title, filt, _) in zip(axes, sets):
         cols = min(ncols, len(filt))
         im = ax.imshow(_mosaic(filt, cols), cmap=DIVERGING_CMAP, vmin=-1, vmax=1,
                        interpolation="nearest")
-        _no_ticks(ax)
+        no_ticks([ax])
         ax.set_title(title)
         ax.set_xlabel(f"{len(filt)} filters, {filt.shape[1]}×{filt.shape[2]} pixels each")
     fig.colorbar(im, ax=list(axes[:len(sets)]), shrink=0.7, label="weight / max |weight|")
-    if fit:
+    if fitted:
         ax = axes[-1]
         bins = np.linspace(0, 1, 21)
-        for k, (title, filt, given) in enumerate(sets):
-            r2 = _r_squared(filt, given)
+        for k, r2 in fitted:
             name = "random" if k else "learned"
             ax.hist(np.clip(r2, 0, 1), bins=bins, color=PALETTE[k], alpha=0.7,
                     label=f"{name} (median {np.median(r2):.2f})")
@@ -411,9 +396,7 @@ def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = N
     """
     from brian2 import ms, second
 
-    fields = ("spike_counts", "orientations", "preferred_orientations", "spike_times",
-              "spike_cells", "spike_orientation_indices", "duration")
-    if not all(hasattr(result, f) for f in fields):
+    if not isinstance(result, SpikingTuning):
         raise ValueError("result must be a SpikingTuning "
                          "(from nslib.vision.spiking_orientation_tuning)")
     n_cells, n_oris = result.spike_counts.shape
@@ -422,8 +405,7 @@ def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = N
     fig, (ax_raster, ax_tuning) = new_figure(2, 1, width=4.5, height=3.5)
     if cell_index is None:
         if orientation_index is None:
-            gap = np.abs(np.angle(np.exp(2j * (result.orientations
-                                               - result.preferred_orientations[0]))))
+            gap = orientation_difference(result.orientations, result.preferred_orientations[0])
             orientation_index = int(np.argmin(gap))
         orientation_index = check_int("orientation_index", orientation_index, low=0,
                                       high=n_oris - 1)

@@ -12,8 +12,9 @@ Angles are in radians (``theta``); lengths in pixels. Importing this package
 imports neither Brian2 nor torch: they are imported by the functions that use them.
 """
 
-from .cnn import DigitsCNNResult, train_digits_cnn
-from .natural_images import NATURAL_IMAGES, GaborFit, fit_gabor, learn_v1_filters, natural_image_patches
+from .cnn import DigitsCNNResult, FeatureMaps, cnn_feature_maps, train_digits_cnn
+from .natural_images import (NATURAL_IMAGES, GaborFit, GaborFits, fit_gabor, fit_gabors,
+                             learn_v1_filters, natural_image_patches)
 from .receptive_fields import (
     FilterTuning,
     OrientationTuning,
@@ -22,6 +23,7 @@ from .receptive_fields import (
     filter_orientation_tuning,
     gabor,
     grating,
+    orientation_difference,
     orientation_selectivity_index,
     orientation_tuning,
     simple_cell_response,
@@ -31,18 +33,23 @@ from .spiking_v1 import SpikingTuning, spiking_orientation_tuning
 __all__ = [
     "NATURAL_IMAGES",
     "DigitsCNNResult",
+    "FeatureMaps",
     "FilterTuning",
     "GaborFit",
+    "GaborFits",
     "OrientationTuning",
     "SpikingTuning",
+    "cnn_feature_maps",
     "complex_cell_response",
     "drifting_grating",
     "filter_orientation_tuning",
     "fit_gabor",
+    "fit_gabors",
     "gabor",
     "grating",
     "learn_v1_filters",
     "natural_image_patches",
+    "orientation_difference",
     "orientation_selectivity_index",
     "orientation_tuning",
     "simple_cell_response",

@@ -40,6 +40,7 @@ __all__ = [
     "filter_orientation_tuning",
     "gabor",
     "grating",
+    "orientation_difference",
     "orientation_selectivity_index",
     "orientation_tuning",
     "simple_cell_response",
@@ -478,6 +479,40 @@ def orientation_selectivity_index(tuning_curve, orientations=None) -> float:
     osi = np.abs(np.sum(r * np.exp(2j * theta))) / r.sum()
     # Round-off can push a flat curve to 1e-17 or a delta to 1 + 1e-16.
     return float(np.clip(np.round(osi, 12), 0.0, 1.0))
+
+
+def orientation_difference(a, b) -> np.ndarray | float:
+    """Smallest angle between orientations ``a`` and ``b``, in radians, in ``[0, π/2]``.
+
+    Orientations have period π (a grating at θ and at θ + π is the same
+    grating), so 170° and 10° are 20° apart, not 160°. Arguments broadcast
+    against each other like numpy arrays.
+
+    Parameters
+    ----------
+    a, b : float or array_like
+        Orientations in radians (finite).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float when both arguments are scalars.
+
+    Examples
+    --------
+    >>> round(float(np.degrees(orientation_difference(np.radians(170), np.radians(10)))), 6)
+    20.0
+    >>> orientation_difference([0.0, np.pi / 2], np.pi).round(6).tolist()
+    [0.0, 1.570796]
+    """
+    a_arr = check_finite_array("a", a)
+    b_arr = check_finite_array("b", b)
+    try:
+        gap = np.abs(np.angle(np.exp(2j * (a_arr - b_arr)))) / 2
+    except ValueError:
+        raise ValueError(f"a must broadcast against b; got shapes {a_arr.shape} and "
+                         f"{b_arr.shape}") from None
+    return float(gap) if gap.ndim == 0 else gap
 
 
 @dataclass(frozen=True, eq=False)
