@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import sys
+import sysconfig
 import tomllib
 from importlib.metadata import distributions
 from pathlib import Path
@@ -61,8 +62,13 @@ def canonical(name: str) -> str:
 
 
 def installed() -> dict[str, object]:
-    """The distributions installed in the running interpreter, by canonical name."""
-    return {canonical(d.metadata["Name"]): d for d in distributions()}
+    """The distributions installed in the running interpreter's site-packages, by canonical name.
+
+    Only site-packages: packages vendored inside others (setuptools puts its
+    ``_vendor`` folder on ``sys.path`` once imported) are not installed ones.
+    """
+    paths = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    return {canonical(d.metadata["Name"]): d for d in distributions(path=paths)}
 
 
 def requirements_of(dist, extras=frozenset()) -> set[tuple[str, frozenset]]:
