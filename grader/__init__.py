@@ -13,7 +13,7 @@ The course's exercises are an nbgrader course in ``exercises/`` (see
     an instructor autogrades a folder of notebooks in a bubblewrap sandbox
     and gets a grades CSV and one feedback page per student.
 
-Its extra dependencies (nbgrader, nbformat, IPython) are the ``grading``
+Its extra dependencies (nbgrader, nbformat, IPython, traitlets) are the ``grading``
 optional group of the project (``pip install -e .[grading]``).
 
 How grading resists hostile notebooks is explained in :mod:`grader._judge`

@@ -43,7 +43,7 @@ class StudentResult:
     score, max_score : float
     status : str
         ``"graded"``, ``"unreadable"`` (not a notebook), ``"rejected"`` (the
-        student id taken from the file name is not a plain name, so the
+        student id taken from the file or folder name is not a plain name, so the
         notebook was not read; 0 points) or ``"grading error"``.
     tests : tuple of dict
         Per test cell: ``grade_id``, ``passed``, ``points``, ``max_points``, ``message``.
@@ -358,7 +358,8 @@ def grade(submissions, course_dir=None, out_dir=None, *, limits: Limits | None =
         who = repr(r.student_id) if r.status == "rejected" else r.student_id
         log(f"{r.assignment}  {who}: {r.score:g} / {r.max_score:g}"
             + ("" if r.status == "graded" else f"  ({r.status})"))
-    log(f"graded {n} submission(s) in {time.monotonic() - t0:.1f} s")
+    log(f"graded {n} submission(s) in {time.monotonic() - t0:.1f} s"
+        + (f"; {len(rejected)} with a refused student id listed as rejected" if rejected else ""))
     log(f"grades:   {paths['csv']}")
     log(f"feedback: {paths['feedback']}/<student_id>/<assignment>.html")
     return GradeReport(tuple(results), tuple(skipped), paths["csv"], paths["json"], paths["feedback"])
