@@ -233,8 +233,7 @@ def plot_td_conditions(conditions, *, step_ms: float = 100.0, title: str | None 
         _mark_events(ax, cue, conditions.reward_time * step, label=k == 2)
         ax.set_title(label)
         ax.set_xlabel("time in trial (s)")
-        if k == 0:
-            ax.set_ylabel("TD error δ (reward units)")
+    fig.supylabel("TD error δ (reward units)")
     np.atleast_1d(axes)[-1].legend(frameon=False, fontsize="small", loc="lower right")
     fig.suptitle(title or "The TD error in Schultz's three conditions")
     return fig
@@ -405,8 +404,8 @@ def plot_dopamine_population(result, *, labels: Sequence[str] | None = None,
         for ax in (raster, rate):
             _mark_events(ax, cue, reward, label=False)
         rate.set_ylim(0, top)
-        rate.set_xlabel("time in trial (s)")
         rate.set_ylabel("rate (Hz)")
+    fig.supxlabel("time in trial (s)")
     axes[1, -1].legend(frameon=False, fontsize="small", loc="upper right")
     fig.suptitle(title or (f"{result.n_neurons} Poisson dopamine neurons per condition: "
                            f"baseline {float(result.baseline_rate / Hz):g} Hz, "

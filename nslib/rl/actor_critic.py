@@ -70,7 +70,7 @@ def _softmax_rows(h: np.ndarray) -> np.ndarray:
 
 
 def actor_critic_corridor(n_states: int = 6, n_episodes: int = 200, alpha_critic: float = 0.2,
-                          alpha_actor: float = 0.2, gamma: float = 0.9, max_steps: int = 200,
+                          alpha_actor: float = 0.5, gamma: float = 0.9, max_steps: int = 200,
                           seed=0) -> ActorCriticResult:
     """Train an actor-critic agent to walk down a corridor to a reward.
 
@@ -90,8 +90,10 @@ def actor_critic_corridor(n_states: int = 6, n_episodes: int = 200, alpha_critic
         Positions including the goal (>= 2).
     n_episodes : int, default 200
         Episodes (>= 1).
-    alpha_critic, alpha_actor : float, default 0.2
-        Learning rates, in (0, 1].
+    alpha_critic : float, default 0.2
+        The critic's learning rate, in (0, 1].
+    alpha_actor : float, default 0.5
+        The actor's learning rate, in (0, 1].
     gamma : float, default 0.9
         Discount factor per step, in [0, 1).
     max_steps : int, default 200
