@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import (as_generator, check_finite_array, check_int, check_number)
+from .._validation import as_generator, check_finite_array, check_int, check_number
 
 __all__ = [
     "ConditionRPEs",
