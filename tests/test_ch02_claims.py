@@ -206,6 +206,33 @@ def test_population_alt_text(population, conditions):
     assert psth[2, 15] == 0.0
 
 
+def test_refractory_period_lowers_a_25_hz_drive_to_24_4_hz(population):
+    """"after a spike it cannot fire again within a refractory period of 2 ms, which lowers a 25 Hz
+    drive to about 24.4 Hz (25 / (1 + 25 Hz x 1 ms))". 150 neurons x 2.5 s: Poisson sd 0.1 Hz."""
+    res = population.run(np.ones((3, 25)), baseline_rate=5 * Hz, gain=20 * Hz, seed=0)
+    rate = float(np.asarray(res.psth / Hz).mean())
+    assert 25 / (1 + 25 * 0.001) == pytest.approx(24.4, abs=0.05)
+    assert rate == pytest.approx(24.4, abs=0.4)                # measured 24.3
+    assert rate < 25.0
+
+
+def test_a_single_neurons_silence_says_little(population, conditions):
+    """"at 5 Hz a 100-ms window holds no spike 61% of the time anyway (e^-0.5), so a silence says little,
+    while a burst adds two spikes" (seed 0: 0.608 and 2.42 - 0.49 = 1.9 spikes per neuron)."""
+    from brian2 import second
+
+    res = population.run(conditions.rpe, baseline_rate=5 * Hz, gain=20 * Hz, seed=0)
+    sel = res.spike_rows == 0
+    step = np.floor(np.round(np.asarray(res.spike_times / second)[sel] * 1000, 6) / 100).astype(int)
+    counts = np.zeros((50, 25), dtype=int)
+    np.add.at(counts, (res.spike_neurons[sel], step), 1)
+    baseline_windows = np.delete(counts, 15, axis=1)
+    assert np.exp(-0.5) == pytest.approx(0.61, abs=0.005)
+    assert (baseline_windows == 0).mean() == pytest.approx(0.61, abs=0.03)
+    extra = counts[:, 15].mean() - baseline_windows.mean()
+    assert extra == pytest.approx(2.0, abs=0.4)
+
+
 def test_numpy_target_gives_the_same_picture(conditions):
     """The same claims hold where no compiler exists (Brian2's numpy target draws other spikes)."""
     res = rl.dopamine_population(conditions.rpe, n_neurons=50, target="numpy", seed=0)

@@ -228,8 +228,10 @@ class DopaminePopulation:
                               example="20*Hz")
         bin_width = self.dt if bin_width is None else check_quantity(
             "bin_width", bin_width, ms, high=float(self.duration / ms), example="50*ms")
-        t_ms, index = self.network.run({"delta": np.ascontiguousarray(values.T), "cells.baseline_rate": baseline,
-                                        "cells.gain": gain}, seed=seed)
+        # The TimedArray is indexed (time step, row); Brian2 needs it C-contiguous.
+        run_values = {"delta": np.ascontiguousarray(values.T), "cells.baseline_rate": baseline,
+                      "cells.gain": gain}
+        t_ms, index = self.network.run(run_values, seed=seed)
         rows, neurons = np.divmod(index, self.n_neurons)
         width_ms, total_ms = float(bin_width / ms), float(self.duration / ms)
         n_bins = int(np.floor(total_ms / width_ms + 1e-9))
