@@ -28,6 +28,8 @@ TAG = "dashboard"
 INDEX = "index.ipynb"
 # The chapters are chapters/NN_name.md; a dashboard keeps the chapter's file name.
 CHAPTER_NAME = re.compile(r"^\d\d_[A-Za-z0-9_]+$")
+# A demo is a cell that calls nslib.sweeps.sweep.
+SWEEP_CALL = re.compile(r"(?m)^\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)?sweep\(")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Dashboard:
     title: str
     notebook: dict
     demos: tuple[str, ...]
+    sweeps: int
 
     @property
     def filename(self) -> str:
@@ -95,6 +98,7 @@ def build(chapter: Path) -> Dashboard | None:
         return None
     title = chapter_title(notebook)
     demos = tuple(_one_line(_source(c)) for c in cells if c.cell_type == "markdown")
+    sweeps = sum(1 for c in cells if c.cell_type == "code" and SWEEP_CALL.search(_source(c)))
     source = chapter.resolve().relative_to(ROOT).as_posix() if chapter.resolve().is_relative_to(ROOT) \
         else chapter.name
     out = nbformat.v4.new_notebook()
@@ -114,7 +118,8 @@ def build(chapter: Path) -> Dashboard | None:
         elif cell.cell_type == "markdown":
             out.cells.append(nbformat.v4.new_markdown_cell(_source(cell), metadata=metadata))
     nbformat.validate(out)
-    return Dashboard(chapter=chapter, name=chapter.stem, title=title, notebook=out, demos=demos)
+    return Dashboard(chapter=chapter, name=chapter.stem, title=title, notebook=out, demos=demos,
+                     sweeps=sweeps)
 
 
 def collect(chapters: Path = ROOT / "chapters", *, report=print) -> list[Dashboard]:
