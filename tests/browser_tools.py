@@ -117,11 +117,15 @@ def server_process(cmd: list[str], *, ready_url: str, cwd: Path, env: dict, log:
 
 
 def retry(action, *, attempts: int = 2, on_failure=None):
-    """Run ``action(attempt)``; on an exception run ``on_failure(attempt, exc)`` and try again."""
+    """Run ``action(attempt)``; when the browser times out or loses the page (a server stalled
+    under load), run ``on_failure(attempt, exc)`` and try once more. A failed assertion is a
+    result, not a stall: it is raised at once."""
+    from playwright.sync_api import Error as BrowserError
+
     for attempt in range(attempts):
         try:
             return action(attempt)
-        except Exception as exc:  # playwright timeouts and assertion errors alike
+        except BrowserError as exc:
             if on_failure is not None:
                 on_failure(attempt, exc)
             if attempt == attempts - 1:

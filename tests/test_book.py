@@ -347,6 +347,24 @@ _SHOWN = """([b]) => {
 }"""
 
 
+_TYPESET = r"""async () => {
+    if (!document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]')) {
+        return 'no widgets';
+    }
+    if (!window.MathJax || !window.MathJax.Hub) return 'no MathJax.Hub';
+    const label = document.createElement('span');
+    label.textContent = '\\(\\tau_m\\)';
+    document.body.appendChild(label);
+    window.MathJax.Hub.Queue(['Typeset', window.MathJax.Hub, label]);
+    for (let i = 0; i < 100 && !label.querySelector('mjx-container'); i++) {
+        await new Promise(r => setTimeout(r, 100));
+    }
+    const done = label.querySelector('mjx-container') !== null;
+    label.remove();
+    return done ? 'typeset' : 'not typeset after 10 s';
+}"""
+
+
 def _check_page(page, url: str, server: str) -> list[str]:
     problems: list[str] = []
     requests: list[str] = []
@@ -384,6 +402,10 @@ def _check_page(page, url: str, server: str) -> list[str]:
             after = page.evaluate(_SHOWN, [box])
             if len(after) != 1:
                 problems.append(f"sweep {box + 1} shows {len(after)} figures after a move")
+    # Widget labels are typeset: the widgets' MathJax 2 call (Hub.Queue) reaches MathJax 3.
+    typeset = page.evaluate(_TYPESET)
+    if typeset not in ("no widgets", "typeset"):
+        problems.append(f"widget labels are not typeset: {typeset}")
     # Accessibility: no serious or critical violation (axe-core; preload off: it would re-fetch
     # the stylesheets relative to the page, and its own 404s are not the page's).
     page.add_script_tag(path=str(AXE))

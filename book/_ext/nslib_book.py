@@ -3,21 +3,25 @@
 What it adds:
 
 * **The nslib version** in every page's footer, and the inline role ``{eval}`expression```,
-  evaluated when the book is built. jupyterlab-myst evaluates the same role in the reader's kernel,
-  so one source renders in both places (``{{ }}`` substitutions render only in the book). Names in the
-  expression that are importable modules are imported (submodules on first use), so
-  ``{eval}`__import__("nslib").__version__``` and ``{eval}`nslib.__version__``` both work here.
+  evaluated while the book builds (in this process: the book's own sources are trusted).
+  jupyterlab-myst evaluates the same role in the reader's kernel, so one source renders in both
+  places, where ``{{ }}`` substitutions render only in the book. Names in the expression that are
+  importable modules are imported (submodules on first use). In a chapter, write
+  ``{eval}`__import__("nslib").__version__```: it needs no import cell above it in JupyterLab.
   The legacy substitution ``{{ nslib_version }}`` still works in the book.
 * **A banner under every chapter's title** (every page under ``chapters/``, with no edit to the
   chapter): the nslib version, the chapter's Voila dashboard on Binder (when the chapter tags
   cells ``dashboard``; see ``tools/dashboards.py``) and its exercise.
-* **The chapter map** of the landing page, ``{chapter-map}``: one card per chapter, with a figure
-  drawn from nslib while the book builds; a chapter not in the book yet is listed as planned.
+* **The chapter map** of the landing page, ``{chapter-map}``: one card per chapter, with one of
+  the chapter's own figures (drawn from nslib while the book builds, with its alt text); a chapter
+  not in the book yet is listed as planned, and linked as soon as its page exists.
 * **Markup fixes** for a book with no console error and no serious accessibility violation:
   the citation list's ARIA roles (docutils writes ``role="list"`` around ``doc-biblioentry``
-  items, which axe-core reports as critical) and inline scripts registered twice (Sphinx 7.4
-  registers an inline script added after the builder started both with ``None`` and with ``""``
-  as its file name, and the page then declares ``const THEBE_JS_URL`` twice, a SyntaxError).
+  items, which axe-core reports as critical) and inline scripts registered twice. Sphinx 7.4's
+  ``prepare_writing`` re-adds the registry's scripts with ``""`` as file name, while
+  ``app.add_js_file`` had added those registered after the builder started (sphinx-thebe's, at
+  ``env-before-read-docs``) with ``None``; the two compare unequal, so the page declared
+  ``const THEBE_JS_URL`` twice, a SyntaxError.
 """
 
 from __future__ import annotations
@@ -29,7 +33,6 @@ import importlib.util
 import re
 import sys
 import types
-import warnings
 from pathlib import Path
 
 import yaml
@@ -223,13 +226,18 @@ def _chapter_docs(env) -> dict[str, str]:
     return chapters
 
 
+class chapter_figure(nodes.General, nodes.Element):
+    """Stands for the n-th figure of a chapter until every chapter has been read."""
+
+
 class ChapterMap(Directive):
     """``{chapter-map}``: YAML content, a list of chapters, each a mapping with
 
-    ``number`` (int), ``title`` (used while the chapter does not exist), ``summary`` (one line),
-    ``figure`` (a Python expression returning a matplotlib Figure, evaluated at build time like
-    ``{eval}``) and ``alt`` (the figure's alt text). A chapter whose page (``chapters/NN_*``) exists
-    is linked and gets its figure; the others are listed as planned.
+    ``number`` (int), ``title`` (used while the chapter does not exist), ``summary`` (one line)
+    and ``figure``, which of the chapter's own figures the card shows (1, the default, is its
+    first figure with alt text): the chapter drew it from nslib while the book built, and its alt
+    text comes along. A chapter whose page (``chapters/NN_*``) exists is linked and shows its
+    figure; the others are listed as planned. A new chapter needs no edit here to appear.
     """
 
     has_content = True
@@ -253,17 +261,13 @@ class ChapterMap(Directive):
             heading = nodes.paragraph(classes=["nslib-chapter-card-title"])
             if doc:
                 heading += _doc_link(env.docname, doc)
-                if entry.get("figure"):
-                    try:
-                        card += self._figure(env, number, entry)
-                    except Exception as exc:
-                        problems.append(self.state.document.reporter.warning(
-                            f"chapter-map: the figure of chapter {int(number)} failed: "
-                            f"{type(exc).__name__}: {exc}", line=self.lineno))
+                figure = entry.get("figure", 1)
+                if isinstance(figure, int) and not isinstance(figure, bool) and figure >= 1:
+                    card += chapter_figure(chapter=doc, index=figure, line=self.lineno)
                 else:
                     problems.append(self.state.document.reporter.warning(
-                        f"chapter-map: chapter {int(number)} exists but has no 'figure'",
-                        line=self.lineno))
+                        f"chapter-map: the figure of chapter {int(number)} must be the number of "
+                        f"one of its figures (1 is the first); got {figure!r}", line=self.lineno))
             else:
                 heading += nodes.Text(f"{int(number)}. {entry.get('title', '')}")
                 heading += nodes.emphasis(" (planned)", " (planned)")
@@ -273,25 +277,24 @@ class ChapterMap(Directive):
             cards += card
         return [cards, *problems]
 
-    def _figure(self, env, number: str, entry: dict):
-        alt = str(entry.get("alt", "")).strip()
-        if not alt:
-            raise ValueError("'alt' is required: say what the figure shows")
-        with warnings.catch_warnings():
-            # Brian2's parser still calls pyparsing's camelCase API: not the book's concern.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            figure = evaluate(str(entry["figure"]))
-        from matplotlib.figure import Figure
 
-        if not isinstance(figure, Figure):
-            raise ValueError(f"'figure' must give a matplotlib Figure, got {type(figure).__name__}")
-        folder = Path(env.app.outdir).parent / ".chapter-map"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"chapter{number}.png"
-        figure.savefig(path, dpi=50)
-        # Sphinx copies images referenced from the source folder; _build is inside it.
-        rel = path.resolve().relative_to(Path(env.srcdir).resolve()).as_posix()
-        return nodes.image(uri="/" + rel, alt=alt, classes=["nslib-chapter-figure"])
+def resolve_chapter_figures(app, doctree, docname):
+    """Replace each chapter_figure by a copy of that chapter's figure (its image and alt text):
+    every chapter has been read and executed by now, and its images are in the environment."""
+    for node in list(doctree.findall(chapter_figure)):
+        chapter, index = node["chapter"], node["index"]
+        images = [img for img in app.env.get_doctree(chapter).findall(nodes.image)
+                  if img.get("alt", "").strip()]
+        if len(images) < index:
+            logger.warning(f"chapter-map: {chapter} has {len(images)} figures with alt text, "
+                           f"not {index}", location=(docname, node["line"]))
+            node.parent.remove(node)
+            continue
+        image = images[index - 1]
+        copy = nodes.image(uri=image["uri"], alt=image["alt"], classes=["nslib-chapter-figure"])
+        if "candidates" in image:
+            copy["candidates"] = dict(image["candidates"])
+        node.replace_self(copy)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -307,11 +310,15 @@ def _init_deps(app, env, docnames):
 
 def _outdated(app, env, added, changed, removed):
     stale = []
+    chapters_read = any(CHAPTER_DOC.match(doc) for doc in (*added, *changed, *removed))
     for doc, seen in list(getattr(env, "nslib_book_deps", {}).items()):
         if doc not in env.found_docs:
             continue
-        now = {"chapters": _chapter_docs(env)} if "chapters" in seen else _chapter_links(app, doc)
-        if now != seen:
+        if "chapters" in seen:
+            # The map shows the chapters' own figures: re-read it whenever a chapter changes.
+            if chapters_read or {"chapters": _chapter_docs(env)} != seen:
+                stale.append(doc)
+        elif _chapter_links(app, doc) != seen:
             stale.append(doc)
     return stale
 
@@ -374,6 +381,8 @@ def setup(app):
     # (nb_execution_mode: inline); the book executes with a cache, so evaluate here instead.
     app.add_role("eval", eval_role, override=True)
     app.add_directive("chapter-map", ChapterMap)
+    app.add_node(chapter_figure)
+    app.connect("doctree-resolved", resolve_chapter_figures)
     app.connect("env-before-read-docs", _init_deps)
     app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)
