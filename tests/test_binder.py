@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from browser_tools import chromium, free_port, retry, server_process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +80,8 @@ def test_start_without_a_conda_prefix_just_runs_the_command(tmp_path):
 
 CHAPTER = "chapters/00_neurons.md"
 
-_PROMPTS = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent.trim())"
+_PROMPTS = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .map(e => e.textContent.trim())"""
 
 # What a reader sees of each markdown cell: cells are scrolled into view, since JupyterLab skips
 # laying out the cells outside the window.

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from browser_tools import chromium, free_port, retry, server_process
 
 ROOT = Path(__file__).resolve().parent.parent
