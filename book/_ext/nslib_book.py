@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import html
 import importlib
 import importlib.util
 import re
@@ -369,6 +370,36 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
+REDIRECT = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<title>{title}</title>
+{icon}<meta http-equiv="Refresh" content="0; url={target}" />
+</head>
+<body><p><a href="{target}">{title}</a></p></body>
+</html>
+"""
+
+
+def _write_root_redirect(app, exception):
+    """The root index.html: a redirect to the book's first page, with the book's icon.
+
+    sphinx-external-toc writes a bare ``<meta http-equiv="Refresh">`` when no index.html exists;
+    a browser opening it asks for /favicon.ico, a 404 in the console. Written first, this one
+    stands (external-toc keeps an existing index.html).
+    """
+    if exception is not None or app.builder.name != "html" or app.config.root_doc == "index":
+        return
+    favicon = app.config.html_favicon
+    icon = (f'<link rel="icon" href="_static/{Path(favicon).name}" />\n'
+            if favicon and "://" not in favicon else "")
+    target = f"{app.config.root_doc}.html"
+    title = html.escape(app.config.html_title or app.config.project or "")
+    (Path(app.outdir) / "index.html").write_text(
+        REDIRECT.format(title=title, icon=icon, target=target), encoding="utf-8")
+
+
 def _add_static(app):
     app.config.html_static_path.append(str(STATIC))
     app.add_css_file("nslib-book.css")
@@ -390,4 +421,5 @@ def setup(app):
     app.connect("doctree-read", add_chapter_banner)
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("build-finished", _write_root_redirect, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
