@@ -22,8 +22,15 @@ The package is split by idea: :mod:`.threshold_units`, :mod:`.datasets`,
 from .datasets import Dataset, make_separable, make_xor
 from .mlp import MLPXORResult, train_mlp_xor
 from .rosenblatt import Perceptron, mistake_bound
-from .threshold_units import (LOGIC_GATES, ThresholdUnit, is_linearly_separable, logic_gate,
-                              mcculloch_pitts, truth_table, xor_two_layer)
+from .threshold_units import (
+    LOGIC_GATES,
+    ThresholdUnit,
+    is_linearly_separable,
+    logic_gate,
+    mcculloch_pitts,
+    truth_table,
+    xor_two_layer,
+)
 
 __all__ = [
     "Dataset",

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .._validation import check_choice, check_finite_array, check_number
-from .datasets import _check_X, _check_labels
+from .datasets import _check_labels, _check_X
 
 # --------------------------------------------------------------------------
 # McCulloch–Pitts threshold units

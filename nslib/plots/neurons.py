@@ -6,8 +6,8 @@ from typing import Sequence
 
 import numpy as np
 
-from . import PALETTE, new_figure
 from ..spiking import FICurve, LIFResult
+from . import PALETTE, new_figure
 
 __all__ = ["plot_fi_curves", "plot_membrane_trace"]
 
@@ -44,7 +44,7 @@ def plot_membrane_trace(result: LIFResult, *, neuron: int = 0, v_threshold=None,
         raise ValueError(f"result must be a LIFResult from nslib.spiking.simulate_lif; "
                          f"got {type(result).__name__}")
     if result.v is None:
-        raise ValueError("result has no recorded voltage; simulate with record_v=[...]")
+        raise ValueError("result must hold a recorded voltage; simulate with record_v=[...]")
     if not 0 <= neuron < len(result.v):
         raise ValueError(f"neuron must be in [0, {len(result.v) - 1}]; got {neuron}")
     fig, ax = new_figure(width=6, height=3)

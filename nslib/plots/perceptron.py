@@ -10,10 +10,17 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from . import DIVERGING_CMAP, PALETTE, new_figure
 from .._validation import check_finite_array, check_int
-from ..perceptron import (LOGIC_GATES, MLPXORResult, Perceptron, ThresholdUnit,
-                          logic_gate, mcculloch_pitts, xor_two_layer)
+from ..perceptron import (
+    LOGIC_GATES,
+    MLPXORResult,
+    Perceptron,
+    ThresholdUnit,
+    logic_gate,
+    mcculloch_pitts,
+    xor_two_layer,
+)
+from . import DIVERGING_CMAP, PALETTE, new_figure
 from ._layout import figure_grid, grid_shape, hide
 
 __all__ = [
@@ -99,7 +106,7 @@ def plot_logic_gates(names: Sequence[str] = ("AND", "OR", "NAND", "XOR"), *,
     g = np.linspace(*lim, 201)
     g1, g2 = np.meshgrid(g, g)
     grid = np.column_stack([g1.ravel(), g2.ravel()])
-    for ax, (name, unit) in zip(axes, units):
+    for ax, (name, unit) in zip(axes[:len(units)], units, strict=True):
         if unit is None:
             out_grid = xor_two_layer(grid)
             outputs = xor_two_layer(inputs)

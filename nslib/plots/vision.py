@@ -11,12 +11,17 @@ from typing import Sequence
 
 import numpy as np
 
-from . import DIVERGING_CMAP, PALETTE, new_figure
 from .._validation import check_finite_array, check_int
 from ..vision.natural_images import GaborFits
-from ..vision.receptive_fields import (DEFAULT_WAVELENGTH, OrientationTuning, gabor, grating,
-                                       orientation_difference)
+from ..vision.receptive_fields import (
+    DEFAULT_WAVELENGTH,
+    OrientationTuning,
+    gabor,
+    grating,
+    orientation_difference,
+)
 from ..vision.spiking_v1 import SpikingTuning
+from . import DIVERGING_CMAP, PALETTE, new_figure
 from ._layout import figure_grid, no_ticks
 
 __all__ = [
@@ -67,7 +72,7 @@ def plot_gabors_and_gratings(orientations: Sequence[float] | None = None, size: 
     for r, (label, make) in enumerate(rows):
         images = [make(t) for t in oris]
         vmax = max(float(np.abs(im).max()) for im in images) or 1.0
-        for c, (theta, im) in enumerate(zip(oris, images)):
+        for c, (theta, im) in enumerate(zip(oris, images, strict=True)):
             ax = axes[r, c]
             cmap = "gray" if label == "grating" else DIVERGING_CMAP
             ax.imshow(im, cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
@@ -337,7 +342,7 @@ def plot_learned_filters(learned, random=None, *, ncols: int = 8,
     fitted = [(k, r2) for k, (_, _, r2) in enumerate(sets) if r2 is not None]
     fig, axes = new_figure(len(sets) + int(bool(fitted)), 1, width=3.6, height=3.8)
     axes = np.atleast_1d(axes)
-    for ax, (title, filt, _) in zip(axes, sets):
+    for ax, (title, filt, _) in zip(axes[:len(sets)], sets, strict=True):
         cols = min(ncols, len(filt))
         im = ax.imshow(_mosaic(filt, cols), cmap=DIVERGING_CMAP, vmin=-1, vmax=1,
                        interpolation="nearest")
@@ -401,7 +406,8 @@ def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = N
                          "(from nslib.vision.spiking_orientation_tuning)")
     n_cells, n_oris = result.spike_counts.shape
     if cell_index is not None and orientation_index is not None:
-        raise ValueError("give orientation_index or cell_index, not both")
+        raise ValueError(f"cell_index must be None when orientation_index is given (the raster "
+                         f"shows one cell or one orientation); got cell_index={cell_index!r}")
     fig, (ax_raster, ax_tuning) = new_figure(2, 1, width=4.5, height=3.5)
     if cell_index is None:
         if orientation_index is None:

@@ -13,8 +13,15 @@ imports neither Brian2 nor torch: they are imported by the functions that use th
 """
 
 from .cnn import DigitsCNNResult, FeatureMaps, cnn_feature_maps, train_digits_cnn
-from .natural_images import (NATURAL_IMAGES, GaborFit, GaborFits, fit_gabor, fit_gabors,
-                             learn_v1_filters, natural_image_patches)
+from .natural_images import (
+    NATURAL_IMAGES,
+    GaborFit,
+    GaborFits,
+    fit_gabor,
+    fit_gabors,
+    learn_v1_filters,
+    natural_image_patches,
+)
 from .receptive_fields import (
     FilterTuning,
     OrientationTuning,

@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from .._validation import check_choice, check_finite_array, check_int, check_number, check_positive
 
 __all__ = [

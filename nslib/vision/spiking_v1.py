@@ -22,8 +22,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_finite_array, check_int, check_number
-from .receptive_fields import (DEFAULT_ASPECT_RATIO, DEFAULT_WAVELENGTH, grating,
-                               simple_cell_response)
+from .receptive_fields import DEFAULT_ASPECT_RATIO, DEFAULT_WAVELENGTH, grating, simple_cell_response
 
 __all__ = ["SpikingTuning", "spiking_orientation_tuning"]
 

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from brian2 import nA, second
 
 from nslib import spiking
 from nslib.perceptron import Perceptron, make_separable, make_xor, mistake_bound
-from nslib.vision import (filter_orientation_tuning, fit_gabors, learn_v1_filters,
-                          natural_image_patches, orientation_difference,
-                          orientation_selectivity_index, orientation_tuning,
-                          spiking_orientation_tuning, train_digits_cnn)
-
-brian2 = pytest.importorskip("brian2")
-from brian2 import nA, second  # noqa: E402
-
+from nslib.vision import (
+    filter_orientation_tuning,
+    fit_gabors,
+    learn_v1_filters,
+    natural_image_patches,
+    orientation_difference,
+    orientation_selectivity_index,
+    orientation_tuning,
+    spiking_orientation_tuning,
+    train_digits_cnn,
+)
 
 # ---------------------------------------------------------------------------
 # 1. The perceptron
