@@ -14,7 +14,8 @@ BOOK_ENV := NSLIB_SWEEP_MODE=static
 
 help:
 	@echo "make book       build the book (creates .venv, installs pinned deps, runs every chapter)"
-	@echo "make test       run the linter (make lint: ruff) and the whole test suite"
+	@echo "make test       run the whole test suite (after make lint)"
+	@echo "make lint       check the code with ruff (the pinned version, pyproject.toml's rules)"
 	@echo "make exercises  generate the student versions of the exercises"
 	@echo "make check-exercise NB=path/to/notebook.ipynb   run a notebook's public tests"
 	@echo "make grade SUBMISSIONS=dir [OUT=dir]            grade a folder of submissions (sandboxed)"

@@ -87,17 +87,18 @@ def test_both_mode_has_a_static_part_and_a_live_part_that_reruns_the_model():
     assert "Precomputed" in static_title.value and "Live" in live_title.value
     # The static half: every figure drawn up front, the slider linked to the stack.
     static_slider, stack = static.children
-    assert [leaf.value for leaf in _leaves(stack)] and len(_leaves(stack)) == 3
+    leaves = _leaves(stack)
+    assert len(leaves) == 3 and all(leaf.value.startswith("<img ") for leaf in leaves)
     (link,) = static._nslib_links
     assert link.source == (static_slider, "index") and link.target == (stack, "selected_index")
-    # The live half: then one run for its first figure, which is the static first frame.
+    # The model ran once per static frame, then once for the live half's first figure.
     assert [p["a"] for p in model.calls] == [1, 2, 3, 1]
     live_slider, status, figure = live.children
     first = figure.value
-    assert first == _leaves(stack)[0].value
+    assert first == leaves[0].value
     live_slider.value = 3
     assert model.calls[-1] == {"a": 3} and figure.value != first
-    assert figure.value == _leaves(stack)[2].value  # the same figure the static half shows for a = 3
+    assert figure.value == leaves[2].value  # the figure the static half shows for a = 3
     assert status.value == ""
     live_slider.value = 1
     assert len(model.calls) == 5 and figure.value == first  # cached, not re-run
