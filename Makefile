@@ -55,7 +55,7 @@ system-deps:
 	fi
 
 exercises: $(STAMP)
-	$(PY) -m nslib.grading release
+	$(PY) -m grader release
 
 book: $(STAMP) exercises
 	$(PY) tools/book_cache.py
@@ -75,11 +75,11 @@ test-fast: $(STAMP)
 
 check-exercise: $(STAMP)
 	@test -n "$(NB)" || (echo "usage: make check-exercise NB=path/to/notebook.ipynb" && exit 2)
-	$(VENV)/bin/nslib-check "$(NB)"
+	$(VENV)/bin/course-check "$(NB)"
 
 grade: $(STAMP) system-deps
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=dir [OUT=dir]" && exit 2)
-	$(VENV)/bin/nslib-grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)")
+	$(VENV)/bin/course-grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)")
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -72,6 +72,14 @@ def test_timed_input_changes_within_a_run(driven):
     assert times.size > 20 and times.min() >= 100.0
 
 
+def test_run_values_need_not_be_contiguous(driven):
+    # A transposed (Fortran-ordered) array is a fine input; Brian2 hashes raw buffers.
+    rates = (np.full((4, 10), 400.0) * Hz).T
+    assert not rates.flags["C_CONTIGUOUS"]
+    np.testing.assert_array_equal(driven.run({"drive": rates}),
+                                  driven.run({"drive": np.full((10, 4), 400.0) * Hz}))
+
+
 def test_seed_is_a_run_argument(driven):
     noisy = {"cells.sigma": 6 * mV, "drive": np.zeros((10, 4)) * Hz}
     a = driven.run(noisy, seed=1)

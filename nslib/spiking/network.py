@@ -363,6 +363,8 @@ class CompiledNetwork:
             raise ValueError(f"{name} must be in {spec.unit or 'no unit'}; got {unit or 'no unit'}")
         if not np.all(np.isfinite(arr)):
             raise ValueError(f"{name} must contain only finite values")
+        # Brian2 hashes the raw buffer of run values: it must be C-contiguous.
+        arr = np.ascontiguousarray(arr)
         return arr * unit if unit is not None else arr
 
     def _run_runtime(self, values: Mapping[str, Any], seed_value: int, *, collect: bool):

@@ -25,6 +25,16 @@ def _fmt(points: float) -> str:
     return f"{points:g}"
 
 
+def _cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: control characters escaped, formulas defused.
+
+    Accepted student ids are plain names already; a refused one is written as
+    it came (so the instructor can find the file), but made inert.
+    """
+    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict:
     """Write ``grades.csv``, ``<assignment>/grades.csv``, ``results.json`` and feedback.
 
@@ -32,7 +42,7 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict
     ----------
     results : list of StudentResult
     assignments : dict
-        Assignment name -> :class:`~nslib.grading._notebooks.Assignment`.
+        Assignment name -> :class:`~grader._notebooks.Assignment`.
     out_dir : pathlib.Path
     skipped : iterable of str
         Files of the submissions folder that were not graded, and why.
@@ -49,7 +59,7 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict
     writer = csv.writer(buf)
     writer.writerow(["student_id", "assignment", "score", "max_score", "status", "regraded_alone"])
     for r in results:
-        writer.writerow([r.student_id, r.assignment, _fmt(r.score), _fmt(r.max_score), r.status,
+        writer.writerow([_cell(r.student_id), r.assignment, _fmt(r.score), _fmt(r.max_score), r.status,
                          "yes" if r.regraded else "no"])
     _atomic_write(out_dir / "grades.csv", buf.getvalue())
     # Per assignment: one column per question, for spreadsheets and LMS upload.
@@ -63,11 +73,14 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict
         writer.writerow(["student_id", *ids, "score", "max_score", "status"])
         for r in rows:
             earned = {t["grade_id"]: t["points"] for t in r.tests}
-            writer.writerow([r.student_id, *(_fmt(earned.get(i, 0.0)) for i in ids),
+            writer.writerow([_cell(r.student_id), *(_fmt(earned.get(i, 0.0)) for i in ids),
                              _fmt(r.score), _fmt(r.max_score), r.status])
         _atomic_write(out_dir / name / "grades.csv", buf.getvalue())
     for r in results:
-        _atomic_write(out_dir / "feedback" / r.student_id / f"{r.assignment}.html", feedback_html(r))
+        # A refused id is not safe as a folder name (it may hold "/" or ".."),
+        # and there is no feedback to give beyond the CSV's status.
+        if r.status != "rejected":
+            _atomic_write(out_dir / "feedback" / r.student_id / f"{r.assignment}.html", feedback_html(r))
     payload = {"results": [r.to_dict() for r in results], "skipped": list(skipped)}
     _atomic_write(out_dir / "results.json", json.dumps(payload, indent=1))
     return {"csv": out_dir / "grades.csv", "json": out_dir / "results.json", "feedback": out_dir / "feedback"}
