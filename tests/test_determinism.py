@@ -10,7 +10,7 @@ import pytest
 from brian2 import Hz, ms, mV, nA
 from helpers import assert_generator_seed_reproducible
 
-from nslib import perceptron, spiking, vision
+from nslib import perceptron, rl, spiking, vision
 from nslib.plots.neurons import plot_fi_curves
 from nslib.plots.perceptron import plot_errors_per_epoch, plot_mlp_xor
 from nslib.plots.vision import plot_learned_filters
@@ -69,6 +69,16 @@ GENERATOR_SEEDED = {
         target="numpy").rates / Hz,
     "spiking_orientation_tuning": lambda seed: vision.spiking_orientation_tuning(
         [0.0], orientations=[0.0], seed=seed, target="numpy").spike_times / ms,
+    "td_conditioning": lambda seed: rl.td_conditioning(n_trials=50, reward_prob=0.5,
+                                                       seed=seed).rewarded,
+    "reward_probability_responses": lambda seed: rl.reward_probability_responses(
+        [0.5], n_trials=40, n_test=20, seed=seed).cue_response,
+    "distributional_td": lambda seed: rl.distributional_td(n_trials=200, seed=seed).rewards,
+    "decode_distribution": lambda seed: rl.decode_distribution(
+        [0.5, 1.0, 2.0], [0.25, 0.5, 0.75], n_samples=10, seed=seed).samples,
+    "actor_critic_corridor": lambda seed: rl.actor_critic_corridor(n_episodes=20, seed=seed).steps,
+    "dopamine_population": lambda seed: rl.dopamine_population(
+        np.zeros((1, 10)), n_neurons=20, seed=seed, target="numpy").spike_times / ms,
 }
 
 
