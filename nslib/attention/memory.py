@@ -242,7 +242,7 @@ def delta_rule_theory(n_pairs: Any, d_k: Any) -> np.ndarray:
     return np.maximum(0.0, 1.0 - d / n)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RetrievalError:
     """Retrieval error ``||M k - v||²`` of a memory of random unit-norm pairs.
 
@@ -399,7 +399,7 @@ def _unit_rows(rng: np.random.Generator, shape: tuple) -> np.ndarray:
     return x / np.linalg.norm(x, axis=-1, keepdims=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CapacityCurves:
     """Retrieval error against the number of stored pairs, for several key dimensions and rules.
 
@@ -492,7 +492,7 @@ def capacity_curves(n_pairs: Any = (1, 2, 4, 8, 16, 32, 64, 128), d_ks: Any = (1
 # Pavlovian conditioning: blocking
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BlockingResult:
     """Kamin's blocking experiment run with one learning rule.
 

@@ -170,7 +170,7 @@ def pairing_schedule(n_pairs: int, n_neurons: int = 100, pattern_size: int = 10,
     n_neurons : int, 2 to 1000
         Neurons per population.
     pattern_size : int, 1 to ``n_neurons``
-        Neurons per pattern.
+        Neurons per random pattern (ignored when patterns are given).
     max_pairs, max_cues : int, >= 1
         Pairing and cue slots (fixed per compiled network).
     drive_nA : float, in [0, 20]
@@ -194,11 +194,11 @@ def pairing_schedule(n_pairs: int, n_neurons: int = 100, pattern_size: int = 10,
     max_cues = check_int("max_cues", max_cues, low=1, high=1000)
     n_pairs = check_int("n_pairs", n_pairs, low=1, high=max_pairs)
     n_neurons = check_int("n_neurons", n_neurons, low=2, high=1000)
-    pattern_size = check_int("pattern_size", pattern_size, low=1, high=n_neurons)
     drive = check_number("drive_nA", drive_nA, low=0.0, high=20.0)
     if (cs_patterns is None) != (us_patterns is None):
         raise ValueError("cs_patterns and us_patterns must be given together (or neither)")
     if cs_patterns is None:
+        pattern_size = check_int("pattern_size", pattern_size, low=1, high=n_neurons)
         rng = as_generator(seed)
         cs = _random_patterns(rng, n_pairs, n_neurons, pattern_size)
         us = _random_patterns(rng, n_pairs, n_neurons, pattern_size)
@@ -258,7 +258,7 @@ def potentiated_fraction_theory(n_pairs: Any, n_neurons: int = 100,
     return 1.0 - (1.0 - f * f) ** n
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RecallScores:
     """How well the US responses to the cues match the stored US patterns.
 
