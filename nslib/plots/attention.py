@@ -387,7 +387,8 @@ def plot_capacity_demo(curves: Any, n_pairs: int, keys: Any, values: Any, recall
     keys, values : array_like, shape (n_pairs, d)
         The stored pairs of one memory (only value 0 is drawn; keys give ``d_k``).
     recalled : dict of str to array_like, shape (d_v,)
-        Rule label to the value that rule recalls for key 0.
+        Rule (one of ``curves.rules``) to the value that rule recalls for key 0;
+        drawn in that rule's colour.
     ymax : float, default 2.0
 
     Returns
@@ -415,9 +416,14 @@ def plot_capacity_demo(curves: Any, n_pairs: int, keys: Any, values: Any, recall
     shown = min(16, v0.size)
     x = np.arange(shown)
     ax_v.bar(x, v0[:shown], color=PALETTE[7], alpha=0.35, label="stored value v")
-    for a, (label, vec) in enumerate(recalled.items()):
+    for rule, vec in recalled.items():
+        if rule not in c.rules:
+            raise ValueError(f"recalled must be keyed by rules of curves {list(c.rules)}; "
+                             f"got {rule!r}")
+        a = list(c.rules).index(rule)
         ax_v.plot(x, np.asarray(vec)[:shown], "o", ms=4, color=PALETTE[a % len(PALETTE)],
-                  label=f"recalled, {label}")
+                  label=f"recalled, {_RULE_TITLES.get(rule, rule)}")
+    ax_v.set_xticks(x[::max(1, shown // 8)])
     ax_v.set_xlabel(f"value component (first {shown})")
     ax_v.set_ylabel("component value")
     ax_v.set_title(f"Recall of pair 1 of {n_pairs}")
