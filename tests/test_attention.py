@@ -496,6 +496,8 @@ def test_transformer_and_memory_figures_are_labelled():
                                          {"hebbian": retrieve(hebbian_memory(keys, values),
                                                               keys[0])})):
         assert_labelled_figure(fig)
+    with raises_param("recalled"):
+        plots.plot_capacity_demo(one, 4, keys, values, {"softmax": values[0]})
     with raises_param("labels"):
         plots.plot_attention_pattern(pattern, labels=["a"])
     with raises_param("results"):
