@@ -290,7 +290,7 @@ def test_softmax_attention_holds_far_more_pairs(curves):
 # 5. The spiking associative memory
 # ---------------------------------------------------------------------------
 
-def test_network_parameters_are_the_ones_the_chapter_states():
+def test_network_parameters_are_the_ones_the_chapter_states(memories):
     """"chapter 0's neuron: τ_m = 10 ms, rest and reset at -70 mV, threshold -50 mV, R_m = 10 MΩ, 2 ms
     refractory period, membrane noise of 2 mV"; "driven by 3 nA (1.5 times the rheobase) for 30 ms,
     then 20 ms of silence"; "τ_hebb = 10 ms", "η = 0.5", "w × 4 mV"; "80 slots of 50 ms (4 s ...,
@@ -303,7 +303,7 @@ def test_network_parameters_are_the_ones_the_chapter_states():
     assert spiking_memory.ROW_MS * spiking_memory.ON_ROWS == 30.0
     assert spiking_memory.ROW_MS * (spiking_memory.SLOT_ROWS - spiking_memory.ON_ROWS) == 20.0
     from brian2 import ms
-    net = spiking_memory._network(100, 64, 16, "numpy")
+    net = spiking_memory._network(100, 64, 16, "auto")      # the chapter's network, already built
     assert float(net.duration / ms) == 4000.0 and float(net.dt / ms) == pytest.approx(0.1)
     cs = net.objects["cs"]
     assert "v > -50*mV" in str(cs.events["spike"])

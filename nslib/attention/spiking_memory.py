@@ -439,8 +439,12 @@ def _network(n_neurons: int, max_pairs: int, max_cues: int, target: str):
     key = ("memory", n_neurons, n_rows, MEMORY_EQUATIONS, HEBBIAN_SYNAPSE["model"],
            HEBBIAN_SYNAPSE["on_pre"], HEBBIAN_SYNAPSE["on_post"], target)
     if key not in _NETWORKS:
+        # Brian2 suffixes the names of code objects while objects of the same name are alive. A
+        # numpy network kept here would shift the names of a later standalone build, whose code
+        # would then differ from the cached build and be compiled again: give them distinct names.
+        model = "attention_memory_numpy" if target == "numpy" else "attention_memory"
         _NETWORKS[key] = CompiledNetwork(
-            "attention_memory", lambda ctx: _build(ctx, n_neurons, n_rows), _collect,
+            model, lambda ctx: _build(ctx, n_neurons, n_rows), _collect,
             duration=n_rows * ROW_MS * ms, key=key, target=target)
     return _NETWORKS[key]
 
