@@ -324,6 +324,7 @@ def test_eight_pairs_are_recalled(memories):
     assert m.mean_correlation == pytest.approx(0.99, abs=0.01)         # 0.988
     assert m.accuracy == 1.0
     assert m.scores.false_alarms.mean() < 0.01                         # 0.004
+    assert m.scores.hits.mean() > 0.95                                 # 0.99: about ten US neurons
     counts, patterns = m.recall_counts.astype(float), m.schedule.us_patterns.astype(float)
     cosine = counts @ patterns.T / (np.linalg.norm(counts, axis=1)[:, None]
                                     * np.linalg.norm(patterns, axis=1)[None, :])
