@@ -511,3 +511,23 @@ def test_spiking_figures_are_labelled():
     assert_labelled_figure(plots.plot_spiking_capacity(runs))
     with raises_param("results"):
         plots.plot_spiking_capacity([])
+
+
+def test_seeded_figures_are_byte_identical():
+    import io
+
+    def png(fig) -> bytes:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=40)
+        return buffer.getvalue()
+
+    def capacity(seed):
+        return png(plots.plot_capacity(capacity_curves([2, 8], [8], n_trials=3, seed=seed)))
+
+    def spiking(seed):
+        return png(plots.plot_spiking_memory(spiking_associative_memory(
+            2, n_neurons=40, pattern_size=10, max_pairs=2, max_cues=2, seed=seed,
+            target="numpy")))
+
+    assert capacity(1) == capacity(1) and capacity(2) != capacity(1)
+    assert spiking(3) == spiking(3) and spiking(4) != spiking(3)
