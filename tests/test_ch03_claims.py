@@ -11,15 +11,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nslib.attention import (attention_gain_model, biased_competition, blocking_experiment,
-                             capacity_curves, compare_with_torch, delta_rule_memory,
-                             hebbian_crosstalk_theory, hebbian_memory, linear_attention,
-                             random_multihead_weights, random_unit_vectors, retrieval_error,
-                             retrieve, softmax_attention, spiking_associative_memory)
-from nslib.attention import spiking_memory
-
-pytest.importorskip("brian2")
-
+from nslib.attention import (
+    attention_gain_model,
+    biased_competition,
+    blocking_experiment,
+    capacity_curves,
+    compare_with_torch,
+    delta_rule_memory,
+    hebbian_crosstalk_theory,
+    hebbian_memory,
+    linear_attention,
+    random_multihead_weights,
+    random_unit_vectors,
+    retrieval_error,
+    retrieve,
+    softmax_attention,
+    spiking_associative_memory,
+    spiking_memory,
+)
 
 # ---------------------------------------------------------------------------
 # 1. Attention in the brain

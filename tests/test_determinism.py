@@ -10,7 +10,7 @@ import pytest
 from brian2 import Hz, ms, mV, nA
 from helpers import assert_generator_seed_reproducible
 
-from nslib import perceptron, rl, spiking, vision
+from nslib import attention, perceptron, rl, spiking, vision
 from nslib.plots.neurons import plot_fi_curves
 from nslib.plots.perceptron import plot_errors_per_epoch, plot_mlp_xor
 from nslib.plots.vision import plot_learned_filters
@@ -79,6 +79,13 @@ GENERATOR_SEEDED = {
     "actor_critic_corridor": lambda seed: rl.actor_critic_corridor(n_episodes=20, seed=seed).steps,
     "dopamine_population": lambda seed: rl.dopamine_population(
         np.zeros((1, 10)), n_neurons=20, seed=seed, target="numpy").spike_times / ms,
+    "random_unit_vectors": lambda seed: attention.random_unit_vectors(4, 3, seed=seed),
+    "retrieval_error": lambda seed: attention.retrieval_error(8, 16, n_trials=5, seed=seed).per_trial,
+    "capacity_curves": lambda seed: attention.capacity_curves((2, 8), (16,), n_trials=3,
+                                                              seed=seed).mean,
+    "random_multihead_weights": lambda seed: attention.random_multihead_weights(4, seed=seed).w_q,
+    "compare_with_torch": lambda seed: attention.compare_with_torch(4, 4, seed=seed).tokens,
+    "pairing_schedule": lambda seed: attention.pairing_schedule(4, seed=seed).cs_patterns,
 }
 
 

@@ -13,19 +13,51 @@
 Importing this package imports neither Brian2 nor torch.
 """
 
-from .gain import (AttentionGainResult, BiasedCompetition, attention_gain_model,
-                   biased_competition, naka_rushton)
-from .memory import (BlockingResult, CapacityCurves, RetrievalError, blocking_experiment,
-                     capacity_curves, delta_rule_memory, delta_rule_theory,
-                     hebbian_crosstalk_theory, hebbian_memory, random_unit_vectors,
-                     retrieval_error, retrieve)
-from .spiking_memory import (HEBBIAN_SYNAPSE, MEMORY_EQUATIONS, PairingSchedule, RecallScores,
-                             SpikingMemoryResult, pairing_schedule, potentiated_fraction_theory,
-                             recall_scores, spiking_associative_memory)
-from .transformer import (AttentionResult, MultiheadResult, MultiheadWeights, TorchComparison,
-                          compare_with_torch, linear_attention, multihead_attention,
-                          random_multihead_weights, softmax, softmax_attention,
-                          torch_multihead_attention)
+from .gain import (
+    AttentionGainResult,
+    BiasedCompetition,
+    attention_gain_model,
+    biased_competition,
+    naka_rushton,
+)
+from .memory import (
+    BlockingResult,
+    CapacityCurves,
+    RetrievalError,
+    blocking_experiment,
+    capacity_curves,
+    delta_rule_memory,
+    delta_rule_theory,
+    hebbian_crosstalk_theory,
+    hebbian_memory,
+    random_unit_vectors,
+    retrieval_error,
+    retrieve,
+)
+from .spiking_memory import (
+    HEBBIAN_SYNAPSE,
+    MEMORY_EQUATIONS,
+    PairingSchedule,
+    RecallScores,
+    SpikingMemoryResult,
+    pairing_schedule,
+    potentiated_fraction_theory,
+    recall_scores,
+    spiking_associative_memory,
+)
+from .transformer import (
+    AttentionResult,
+    MultiheadResult,
+    MultiheadWeights,
+    TorchComparison,
+    compare_with_torch,
+    linear_attention,
+    multihead_attention,
+    random_multihead_weights,
+    softmax,
+    softmax_attention,
+    torch_multihead_attention,
+)
 
 __all__ = [
     "AttentionGainResult",

@@ -161,7 +161,7 @@ def delta_rule_memory(keys: Any, values: Any, lr: float = 1.0, epochs: int | Non
         if memory.shape != shape:
             raise ValueError(f"initial must have shape (d_v, d_k) = {shape}; got {memory.shape}")
     for _ in range(epochs):
-        for k, v in zip(keys, values):
+        for k, v in zip(keys, values, strict=True):
             memory += lr * np.outer(v - memory @ k, k)
     return memory
 
@@ -191,6 +191,12 @@ def retrieve(M: Any, queries: Any) -> np.ndarray:
     return q @ M.T
 
 
+def _check_theory_arguments(n_pairs, n, d_k, d) -> None:
+    for name, given, arr in (("n_pairs", n_pairs, n), ("d_k", d_k, d)):
+        if not np.all(np.isfinite(arr)) or np.any(arr < 1):
+            raise ValueError(f"{name} must be finite and >= 1; got {given!r}")
+
+
 def hebbian_crosstalk_theory(n_pairs: Any, d_k: Any) -> np.ndarray:
     r"""Expected retrieval error of the Hebbian memory: ``(N - 1) / d_k``.
 
@@ -216,8 +222,7 @@ def hebbian_crosstalk_theory(n_pairs: Any, d_k: Any) -> np.ndarray:
     """
     n = np.asarray(n_pairs, dtype=float)
     d = np.asarray(d_k, dtype=float)
-    if np.any(n < 1) or np.any(d < 1) or not (np.all(np.isfinite(n)) and np.all(np.isfinite(d))):
-        raise ValueError("n_pairs and d_k must be >= 1")
+    _check_theory_arguments(n_pairs, n, d_k, d)
     return (n - 1.0) / d
 
 
@@ -237,8 +242,7 @@ def delta_rule_theory(n_pairs: Any, d_k: Any) -> np.ndarray:
     """
     n = np.asarray(n_pairs, dtype=float)
     d = np.asarray(d_k, dtype=float)
-    if np.any(n < 1) or np.any(d < 1) or not (np.all(np.isfinite(n)) and np.all(np.isfinite(d))):
-        raise ValueError("n_pairs and d_k must be >= 1")
+    _check_theory_arguments(n_pairs, n, d_k, d)
     return np.maximum(0.0, 1.0 - d / n)
 
 

@@ -385,7 +385,7 @@ class SpikingMemoryResult:
 def _build(ctx, n_neurons: int, n_rows: int):
     """The network, written the Brian2 way (this is the code the chapter shows)."""
     b2 = ctx.brian2
-    from brian2 import Mohm, mV, ms, nA
+    from brian2 import Mohm, ms, mV, nA
 
     row = ROW_MS * ms
     cs_input = ctx.timed_array("cs_input", np.zeros((n_rows, n_neurons)) * nA, dt=row)
@@ -504,7 +504,7 @@ def spiking_associative_memory(n_pairs: int = 8, n_neurons: int = 100, pattern_s
     >>> bool(res.accuracy == 1.0), bool(res.mean_correlation > 0.8)
     (True, True)
     """
-    from brian2 import mV, ms, nA
+    from brian2 import ms, mV, nA
 
     check_choice("target", target, ("auto", "cpp_standalone", "numpy"))
     w_syn = check_number("w_syn_mV", w_syn_mV, low=0.0, high=20.0)

@@ -102,7 +102,7 @@ def plot_normalization_model(result: Any):
                                                              r.response)]
     fig, axes = new_figure(4, 1, width=3.0, height=2.9)
     extent = (r.positions[0], r.positions[-1], r.orientations[0], r.orientations[-1])
-    for ax, (title, image) in zip(axes, panels):
+    for ax, (title, image) in zip(axes, panels, strict=True):
         shown = ax.imshow(image.T, origin="lower", aspect="auto", extent=extent,
                           cmap=SEQUENTIAL_CMAP, interpolation="nearest")
         ax.set_title(title)
@@ -140,7 +140,7 @@ def plot_contrast_gain(*results: Any, titles: Sequence[str] | None = None):
         raise ValueError(f"titles must have one entry per result ({len(results)})")
     fig, axes = new_figure(len(results), 1, width=4.2, height=3.4)
     axes = np.atleast_1d(axes)
-    for i, (ax, r) in enumerate(zip(axes, results)):
+    for i, (ax, r) in enumerate(zip(axes, results, strict=True)):
         c = 100 * r.contrasts
         ax.plot(c, r.contrast_response_unattended, color=PALETTE[7], label="attend away")
         ax.plot(c, r.contrast_response, color=PALETTE[5], label="attend to the stimulus")
@@ -267,7 +267,7 @@ def plot_torch_comparison(comparison: Any):
               c.max_output_difference),
              ("attention weights", c.numpy_result.weights, c.torch_result.weights,
               c.max_weight_difference)]
-    for ax, (name, ours, theirs, gap) in zip(axes, pairs):
+    for ax, (name, ours, theirs, gap) in zip(axes, pairs, strict=True):
         lo, hi = float(min(ours.min(), theirs.min())), float(max(ours.max(), theirs.max()))
         ax.plot([lo, hi], [lo, hi], color=PALETTE[7], lw=0.8, ls=":")
         ax.plot(ours.ravel(), theirs.ravel(), "o", color=PALETTE[0], ms=4, alpha=0.7)
@@ -301,7 +301,7 @@ def plot_blocking(*results: Any):
         _require(r, ("strengths", "control_strengths", "n_phase1", "rule"), "a BlockingResult")
     fig, axes = new_figure(len(results), 1, width=4.0, height=3.3)
     axes = np.atleast_1d(axes)
-    for ax, r in zip(axes, results):
+    for ax, r in zip(axes, results, strict=True):
         trials = np.arange(r.strengths.shape[0])
         ax.axvspan(0, r.n_phase1, color=PALETTE[7], alpha=0.07)
         ax.plot(trials, r.strengths[:, 0], color=PALETTE[0], label="A (blocking group)")
@@ -352,7 +352,7 @@ def plot_capacity(curves: Any, ymax: float = 2.0):
     nrows = int(np.ceil(n_rules / ncols))
     fig, axes = new_figure(ncols, nrows, width=4.3, height=3.3)
     axes = np.atleast_1d(axes).ravel()
-    for a, (ax, rule) in enumerate(zip(axes, c.rules)):
+    for a, (ax, rule) in enumerate(zip(axes[:n_rules], c.rules, strict=True)):
         for b, d_k in enumerate(c.d_ks):
             color = PALETTE[b % len(PALETTE)]
             ax.plot(c.n_pairs, c.mean[a, b], "o-", color=color, ms=3, label=f"d_k = {d_k}")
