@@ -111,6 +111,17 @@ def test_same_folder_rebuilt_by_a_newer_model_is_taken_back():
     assert a.n_builds == 2 and b.n_builds == 1
 
 
+def test_rebuilding_a_live_model_generates_the_same_code(driven):
+    # Re-running a notebook cell builds the model again while the old one is alive:
+    # Brian2 would name the new code objects "..._1" and recompile everything.
+    again = spiking.CompiledNetwork("test_gate_driven", _build_driven, _counts, duration=200 * ms,
+                                    key=("driven", 4))
+    assert again.directory == driven.directory
+    generated = sorted(p.name for p in (again.directory / "code_objects").glob("*.cpp"))
+    assert generated and not [n for n in generated if "_codeobject_" in n], generated
+    np.testing.assert_array_equal(again.run({"cells.w": 12 * mV}), driven.run({"cells.w": 12 * mV}))
+
+
 def test_numpy_fallback_gives_the_same_deterministic_result(monkeypatch, driven):
     values = {"drive": np.full((10, 4), 300.0) * Hz, "cells.w": 12 * mV}
     compiled = driven.run(values)
