@@ -311,11 +311,44 @@ def course(tmp_path_factory):
     return dest
 
 
+def _one_mistake_submissions(course, name):
+    """For each answer cell: the reference notebook with only that answer left blank.
+
+    Yields ``(answer grade_id, notebook, points that answer's own tests are worth)``: the
+    tests between that answer cell and the next one. A blank answer must cost exactly
+    those points and no more, or a later question's hidden tests used the student's
+    earlier answer (a cascade).
+    """
+    source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+    released = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+    blank = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in released.cells}
+    meta = [c.metadata.get("nbgrader", {}) for c in source.cells]
+    answers = [i for i, m in enumerate(meta) if m.get("solution") and not m.get("grade")]
+    for k, i in enumerate(answers):
+        end = answers[k + 1] if k + 1 < len(answers) else len(source.cells)
+        points = sum(float(m.get("points", 0)) for m in meta[i + 1:end] if m.get("grade"))
+        nb = nbformat.from_dict(json.loads(nbformat.writes(source)))
+        nb.cells[i].source = blank[meta[i]["grade_id"]]
+        yield meta[i]["grade_id"], nb, points
+
+
 @pytest.fixture(scope="module")
-def graded(course, tmp_path_factory):
+def one_mistake(course):
+    """(assignment, answer id) -> (student id, points its own tests are worth)."""
+    cases = {}
+    for name in ASSIGNMENTS:
+        for k, (gid, nb, points) in enumerate(_one_mistake_submissions(course, name)):
+            cases[name, gid] = (f"slip{k}", nb, points)
+    return cases
+
+
+@pytest.fixture(scope="module")
+def graded(course, one_mistake, tmp_path_factory):
     """Reference and release notebooks of every assignment, graded in one batch by `course-grade`."""
     assert shutil.which("bwrap"), "bubblewrap is required: apt-get install -y bubblewrap"
     subs = tmp_path_factory.mktemp("submissions")
+    for (name, _gid), (student, nb, _points) in one_mistake.items():
+        nbformat.write(nb, subs / f"{student}_{name}.ipynb")
     for name in ASSIGNMENTS:
         shutil.copy(course / "source" / name / f"{name}.ipynb", subs / f"reference_{name}.ipynb")
         shutil.copy(course / "release" / name / f"{name}.ipynb", subs / f"blank_{name}.ipynb")
@@ -339,6 +372,25 @@ def test_reference_solution_scores_full_marks(graded, name):
     failures = [t for r in details["results"] if (r["student_id"], r["assignment"]) == ("reference", name)
                 for t in r["tests"] if not t["passed"]]
     assert row["score"] == row["max_score"], failures
+
+
+# Chapter 1's exercise cascades today (a wrong Gabor costs the tuning-curve question too);
+# its revision (issue 8) fixes it, and strict xfail then fails until this mark goes.
+_CASCADING = {"ch01_perceptron_to_v1"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [pytest.param(a, marks=pytest.mark.xfail(strict=True, reason="cascade"))
+                                  if a in _CASCADING else a for a in ASSIGNMENTS])
+def test_one_early_mistake_costs_only_its_own_question(graded, one_mistake, name):
+    # No cascades: leaving one answer blank loses exactly that question's points.
+    rows, _ = graded
+    full = float(rows["reference", name]["max_score"])
+    cases = {gid: case for (a, gid), case in one_mistake.items() if a == name}
+    assert len(cases) >= 3, cases
+    lost = {gid: full - float(rows[student, name]["score"]) for gid, (student, _nb, _p) in cases.items()}
+    expected = {gid: points for gid, (_s, _nb, points) in cases.items()}
+    assert lost == expected
 
 
 @pytest.mark.slow
