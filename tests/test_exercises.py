@@ -417,11 +417,15 @@ def test_release_version_contains_no_solution_or_hidden_test_line(course, name):
     source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
     released = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
     # Everything a student receives: cell sources, outputs and metadata.
-    text = "\n".join(nbformat.writes(released).splitlines()) + "\n" + "\n".join(c.source for c in released.cells)
+    text = (
+        "\n".join(nbformat.writes(released).splitlines()) + "\n" + "\n".join(c.source for c in released.cells)
+    )
     secret_lines = []
     for cell in source.cells:
         for begin, end in ((BEGIN_SOLUTION, END_SOLUTION), (BEGIN_HIDDEN, END_HIDDEN)):
-            secret_lines += [line.strip() for line in _split_regions(cell.source, begin, end)[1] if line.strip()]
+            secret_lines += [
+                line.strip() for line in _split_regions(cell.source, begin, end)[1] if line.strip()
+            ]
     assert secret_lines, "the source has no solution or hidden-test regions"
     leaked = [line for line in secret_lines if line in text]
     assert leaked == []
