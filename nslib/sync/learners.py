@@ -47,7 +47,7 @@ def ou_step_coefficients(rates, dt: float):
     --------
     >>> decay, scale = ou_step_coefficients(np.array([0.0, 1.0]), 0.5)
     >>> np.round(decay, 4).tolist(), np.round(scale, 4).tolist()
-    ([1.0, 0.6065], [0.7071, 0.5623])
+    ([1.0, 0.6065], [0.7071, 0.5622])
     """
     a = np.asarray(rates, dtype=float)
     decay = np.exp(-a * dt)

@@ -45,10 +45,10 @@ def isi_cv(spike_times) -> float:
 
     Examples
     --------
-    >>> isi_cv([0.0, 0.1, 0.2, 0.3])       # a clock
+    >>> round(isi_cv([0.0, 0.1, 0.2, 0.3]), 6)       # a clock
     0.0
     >>> round(isi_cv([0.0, 0.1, 0.3, 0.4]), 4)
-    0.433
+    0.3536
     """
     times = np.asarray(spike_times, dtype=float)
     if times.ndim != 1 or not np.all(np.isfinite(times)):
