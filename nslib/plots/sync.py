@@ -11,7 +11,7 @@ import numpy as np
 
 from . import PALETTE, SEQUENTIAL_CMAP, new_figure
 
-__all__ = ["plot_decisions", "plot_error_vs_coupling", "plot_gap_junction_run",
+__all__ = ["plot_decision_times", "plot_decisions", "plot_error_vs_coupling", "plot_gap_junction_run",
            "plot_graph_errors", "plot_kuramoto", "plot_kuramoto_frame", "plot_learners_frame",
            "plot_noisy_population", "plot_synchrony_vs_coupling"]
 
@@ -54,8 +54,9 @@ def plot_noisy_population(pop, *, unit: int = 0, title: str | None = None):
     fig, axes = new_figure(3, 1, width=3.6, height=3.2)
     ax = axes[0]
     _raster(ax, pop.raster_units, pop.raster_times * 1000.0)
+    cv = "–" if np.isnan(pop.mean_isi_cv) else f"{pop.mean_isi_cv:.2f}"
     ax.set(xlim=(0, pop.duration_s * 1000.0), ylim=(-0.5, n_units - 0.5), xlabel="time (ms)",
-           ylabel="unit", title=f"trial 1: ISI CV {pop.mean_isi_cv:.2f}, {pop.rate_hz:.1f} Hz")
+           ylabel="unit", title=f"trial 1: ISI CV {cv}, {pop.rate_hz:.1f} Hz")
 
     ax = axes[1]
     trials = np.arange(1, n_trials + 1)
@@ -69,12 +70,17 @@ def plot_noisy_population(pop, *, unit: int = 0, title: str | None = None):
 
     ax = axes[2]
     sizes = pop.pool_sizes
-    ax.loglog(sizes, pop.pooled_count_cv, "o", color=PALETTE[0], label="simulation")
-    ax.loglog(sizes, pop.pooled_count_cv[0] / np.sqrt(sizes), "--", color=PALETTE[5],
-              label=r"CV$_1/\sqrt{n}$")
+    if np.all(np.isfinite(pop.pooled_count_cv)) and pop.pooled_count_cv[0] > 0:
+        ax.loglog(sizes, pop.pooled_count_cv, "o", color=PALETTE[0], label="simulation")
+        ax.loglog(sizes, pop.pooled_count_cv[0] / np.sqrt(sizes), "--", color=PALETTE[5],
+                  label=r"CV$_1/\sqrt{n}$")
+    else:
+        ax.text(0.5, 0.5, "no spikes: CV undefined", ha="center", va="center",
+                transform=ax.transAxes)
     ax.set(xlabel="units pooled n", ylabel="CV of the pooled count across trials",
            title="pooling redundant units")
-    ax.legend(frameon=False, fontsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, fontsize=8)
     if title:
         fig.suptitle(title)
     return fig
@@ -539,4 +545,47 @@ def plot_decisions(by_coupling: Sequence, by_size: Sequence = (), *, title: str 
         ax.set(xlabel="units N", ylabel="mean decision time (s)", title="speed")
     if title:
         fig.suptitle(title)
+    return fig
+
+
+def plot_decision_times(result, *, max_time: float | None = None, title: str | None = None):
+    """Histogram of the units' decision times, correct and wrong choices apart.
+
+    Parameters
+    ----------
+    result : nslib.sync.CoupledDDM
+    max_time : float, optional
+        Right end of the time axis (s); default: the longest decision.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.sync import coupled_ddm
+    >>> plot_decision_times(coupled_ddm(3, 1.0, n_trials=50)).axes[0].get_xlabel()
+    'decision time (s)'
+    """
+    fig, ax = new_figure(width=6.0, height=3.2)
+    times = result.decision_times
+    decided = result.choices != 0
+    right = times[decided & (result.choices > 0)]
+    wrong = times[decided & (result.choices < 0)]
+    top = max_time or (float(np.nanmax(times)) if decided.any() else 1.0)
+    bins = np.linspace(0, top, 41)
+    ax.hist(right, bins=bins, color=PALETTE[0], alpha=0.8, label="correct")
+    ax.hist(wrong, bins=bins, color=PALETTE[5], alpha=0.8, label="wrong")
+    if decided.any():
+        ax.axvline(result.mean_decision_time, color=PALETTE[7], ls="--", lw=1,
+                   label=f"mean {result.mean_decision_time:.2f} s")
+    ax.set(xlim=(0, top), xlabel="decision time (s)", ylabel="decisions (units × trials)",
+           title=title or (f"{result.n_units} integrators, κ = {result.coupling:g}/s, "
+                           f"threshold {result.threshold:g}: {result.accuracy:.1%} correct"))
+    ax.legend(frameon=False, fontsize=8,
+              title=(f"one alone: {1 - result.single.error_rate:.1%}, "
+                     f"{result.single.decision_time:.2f} s\npooled: "
+                     f"{1 - result.pooled.error_rate:.1%}, {result.pooled.decision_time:.2f} s"),
+              title_fontsize=8)
     return fig

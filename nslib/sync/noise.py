@@ -104,6 +104,20 @@ class NoisyPopulation:
     target: str
 
 
+def _ratio(num, den):
+    # NaN where the denominator is 0 (a silent unit has no CV or Fano factor).
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def _finite_mean(values) -> float:
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else float("nan")
+
+
 def population_variability(result, n_units: int, n_trials: int) -> NoisyPopulation:
     """Measure ISI and trial-to-trial variability from one run of ``n_trials x n_units`` neurons.
 
@@ -158,19 +172,17 @@ def population_variability(result, n_units: int, n_trials: int) -> NoisyPopulati
             cvs[unit] = intervals.std() / intervals.mean()
 
     means = counts.mean(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fano = np.nanmean(np.where(means > 0, counts.var(axis=0, ddof=1) / means, np.nan))
+    fano = _finite_mean(_ratio(counts.var(axis=0, ddof=1), means))
     sizes = np.array([s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if s < n_units]
                      + [n_units])
     pooled_cv = np.empty(sizes.size)
     for k, size in enumerate(sizes):
         groups = counts[:, :(n_units // size) * size].reshape(n_trials, -1, size).mean(axis=2)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            pooled_cv[k] = np.nanmean(groups.std(axis=0, ddof=1) / groups.mean(axis=0))
+        pooled_cv[k] = _finite_mean(_ratio(groups.std(axis=0, ddof=1), groups.mean(axis=0)))
     first = trial_of == 0
     return NoisyPopulation(
         spike_counts=counts, rate_hz=float(counts.mean() / duration), isi_cv=cvs,
-        mean_isi_cv=float(np.nanmean(cvs)) if np.any(np.isfinite(cvs)) else float("nan"),
+        mean_isi_cv=_finite_mean(cvs),
         fano_factor=float(fano), pool_sizes=sizes, pooled_count_cv=pooled_cv,
         raster_units=unit_of[first], raster_times=times[first], duration_s=duration,
         target=result.target)
