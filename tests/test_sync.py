@@ -444,8 +444,34 @@ def test_every_chapter_4_figure_is_titled_and_labelled():
                                                                             laplacian=L, t_max=20),
                                 name="ring"),
         plots.plot_decisions(ddm, ddm),
+        plots.plot_decision_times(ddm[1], max_time=3.0),
     ]
     for fig in figures:
         assert_labelled_figure(fig)
     with raises_param("unit"):
         plots.plot_noisy_population(pop, unit=5)
+
+
+def _png(fig) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=50)
+    return buffer.getvalue()
+
+
+def test_seeded_chapter_4_figures_are_byte_identical():
+    def graph_figure(seed):
+        L = sync.graph_laplacian("random", 8, seed=seed)
+        run = sync.simulate_redundant_learners(8, 1.0, 1.0, laplacian=L, t_max=30, seed=seed)
+        return plots.plot_graph_errors(L, sync.redundant_learners_theory(8, 1.0, 1.0, laplacian=L),
+                                       simulation=run, name="random")
+
+    def gap_figure(seed):
+        return plots.plot_gap_junction_run(sync.gap_junction_population(
+            1 * nS, n=6, duration=60 * ms, chi_from=10 * ms, seed=seed, target="numpy"))
+
+    for make in (graph_figure, gap_figure):
+        first = _png(make(3))
+        assert _png(make(3)) == first
+        assert _png(make(4)) != first        # the seed matters
