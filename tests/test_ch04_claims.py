@@ -425,7 +425,9 @@ def test_accuracy_grows_with_the_group_size():
     for r in runs:
         assert r.accuracy == pytest.approx(1 - r.pooled.error_rate, abs=0.02)
     assert all(r.mean_decision_time < r.pooled.decision_time for r in runs[1:])
+    assert runs[0].mean_decision_time == pytest.approx(0.9, abs=0.05)     # 0.898 s
     assert runs[-1].mean_decision_time == pytest.approx(1.8, abs=0.1)     # 1.82 s
+    assert runs[-1].pooled.decision_time == pytest.approx(2.0, abs=0.01)
 
 
 def test_a_lower_threshold_makes_the_coupled_group_faster_and_more_accurate():

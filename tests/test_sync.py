@@ -475,3 +475,12 @@ def test_seeded_chapter_4_figures_are_byte_identical():
         first = _png(make(3))
         assert _png(make(3)) == first
         assert _png(make(4)) != first        # the seed matters
+
+
+def test_importing_nslib_sync_imports_neither_brian2_nor_scipy():
+    import subprocess
+    import sys
+
+    code = ("import sys, nslib.sync, nslib.plots.sync; "
+            "sys.exit(1 if {'brian2', 'scipy'} & set(sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

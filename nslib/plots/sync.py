@@ -280,7 +280,8 @@ def plot_synchrony_vs_coupling(couplings: Sequence[float], chis: Mapping[str, Se
                    label=f"independent neurons (1/√{n})")
     ax.set(xlabel="gap-junction conductance g_gap (nS)", ylabel="synchrony χ", ylim=(0, 1.03),
            title=title or "electrical coupling and synchrony")
-    ax.legend(frameon=False, fontsize=8)
+    # Below the curves that rise early, above those that stay low.
+    ax.legend(frameon=False, fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 0.12))
     return fig
 
 
@@ -474,9 +475,10 @@ def plot_graph_errors(laplacian, theory, *, simulation=None, name: str = "",
         ax.plot(units, simulation.mse_per_unit, "o", color=PALETTE[1], ms=4, label="simulation")
     ax.axhline(theory.mse_centre, color=PALETTE[1], ls="--", lw=1, label="centre of mass")
     ax.axhline(theory.mse_uncoupled, color=PALETTE[7], ls=":", lw=1, label="one unit alone")
-    ax.set(xlabel="unit i", ylabel="stationary E‖x_i − x*‖²", ylim=(0, None),
+    # Head room above the one-unit line for the legend.
+    ax.set(xlabel="unit i", ylabel="stationary E‖x_i − x*‖²", ylim=(0, 1.45 * theory.mse_uncoupled),
            title="error of each unit")
-    ax.legend(frameon=False, fontsize=7)
+    ax.legend(frameon=False, fontsize=7, ncol=2, loc="upper center")
     if title:
         fig.suptitle(title)
     return fig
