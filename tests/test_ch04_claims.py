@@ -15,8 +15,7 @@ import pytest
 from nslib import spiking, sync
 
 brian2 = pytest.importorskip("brian2")
-from brian2 import mV, ms, nA, nS, second  # noqa: E402
-
+from brian2 import ms, mV, nA, nS, second  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # 1. Noise in neurons
@@ -175,7 +174,7 @@ def test_gap_junctions_with_the_spikelet_raise_synchrony(junction_runs):
     assert chi[0] == pytest.approx(0.35, abs=0.03)                 # measured: 0.354
     assert chi[1] == pytest.approx(0.89, abs=0.03)                 # measured: 0.892
     assert min(chi[3:]) > 0.98                                     # measured: 0.988-0.991
-    assert all(b >= a - 0.01 for a, b in zip(chi, chi[1:]))        # rises with the coupling
+    assert all(b >= a - 0.01 for a, b in zip(chi[:-1], chi[1:], strict=True))        # rises with the coupling
     assert all(78 <= r.rate_hz <= 82 for r in junction_runs["spike"][1:])   # 79.7-80.0 Hz
 
 
@@ -256,7 +255,7 @@ def test_chapter_learners_match_the_theory_and_the_error_falls_with_coupling(lea
     d sigma^2/(2 lambda) = 1 ... The average of ten units ... 0.1, and that whatever the coupling ...
     At kappa = 1 a unit's error is 0.18, at kappa = 10 0.11, within 9% of the centre's." """
     theories = [sync.redundant_learners_theory(10, k, noise=1.0, dim=2) for k in KAPPAS]
-    for run, th in zip(learners, theories):
+    for run, th in zip(learners, theories, strict=True):
         assert run.mse_mean_unit == pytest.approx(th.mse_mean_unit, rel=0.06)   # worst: 5.1 %
         assert run.mse_centre == pytest.approx(th.mse_centre, rel=0.06)         # 4.9 %
     assert theories[0].mse_mean_unit == pytest.approx(1.0)

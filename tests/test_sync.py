@@ -7,16 +7,15 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-
 from figure_checks import assert_labelled_figure
 from helpers import raises_param
+
 from nslib import sync
 from nslib.plots import sync as plots
 from nslib.sync.learners import ou_step_coefficients
 
 brian2 = pytest.importorskip("brian2")
-from brian2 import mV, ms, nA, nS, second  # noqa: E402
-
+from brian2 import ms, mV, nA, nS, second  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # Graphs and Laplacians

@@ -451,7 +451,7 @@ def plot_graph_errors(laplacian, theory, *, simulation=None, name: str = "",
     ax = axes[0]
     xy = _circle_layout(n, hub_centre=name == "star")
     rows, cols = np.nonzero(np.triu(L < 0, k=1))
-    for i, j in zip(rows, cols):
+    for i, j in zip(rows, cols, strict=True):
         ax.plot(xy[[i, j], 0], xy[[i, j], 1], color="0.6", lw=0.8, zorder=1)
     errors = theory.mse_per_unit
     dots = ax.scatter(xy[:, 0], xy[:, 1], c=errors, cmap=SEQUENTIAL_CMAP, s=60, zorder=2,

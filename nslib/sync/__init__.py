@@ -15,14 +15,24 @@ need them import them.
 """
 
 from .decision import CoupledDDM, DDMTheory, coupled_ddm, ddm_theory
-from .gap_junctions import (GAP_JUNCTION_EQUATIONS, GAP_JUNCTION_SPIKELET, GAP_JUNCTION_SYNAPSE,
-                            GapJunctionNetwork, GapJunctionResult, gap_junction_population,
-                            synchrony_chi)
+from .gap_junctions import (
+                            GAP_JUNCTION_EQUATIONS,
+                            GAP_JUNCTION_SPIKELET,
+                            GAP_JUNCTION_SYNAPSE,
+                            GapJunctionNetwork,
+                            GapJunctionResult,
+                            gap_junction_population,
+                            synchrony_chi,
+)
 from .graphs import GRAPH_KINDS, LaplacianSpectrum, graph_laplacian, laplacian_spectrum
-from .kuramoto import (KuramotoResult, critical_coupling, kuramoto, kuramoto_theory,
-                       natural_frequencies)
-from .learners import (LearnersTheory, RedundantLearners, coupling_for_error,
-                       redundant_learners_theory, simulate_redundant_learners)
+from .kuramoto import KuramotoResult, critical_coupling, kuramoto, kuramoto_theory, natural_frequencies
+from .learners import (
+                            LearnersTheory,
+                            RedundantLearners,
+                            coupling_for_error,
+                            redundant_learners_theory,
+                            simulate_redundant_learners,
+)
 from .noise import NoisyPopulation, isi_cv, noisy_lif_population, population_variability
 
 __all__ = [

@@ -8,7 +8,8 @@ integrate-and-fire neuron (10 ms membrane, rest and reset -70 mV, threshold
 membrane noise, and every pair of the ``n`` neurons is joined by a junction
 of conductance ``g_gap``:
 
-.. math:: \tau_m \frac{dv_i}{dt} = v_\text{rest} - v_i + R_m\Big(I_i + \sum_{j\ne i} g_\text{gap}(v_j - v_i)\Big)
+.. math:: \tau_m \frac{dv_i}{dt} = v_\text{rest} - v_i
+          + R_m\Big(I_i + \sum_{j\ne i} g_\text{gap}(v_j - v_i)\Big)
           + \sigma\sqrt{2\tau_m}\,\xi_i(t) .
 
 The LIF neuron has no spike shape, so the junction would see only the
@@ -205,7 +206,7 @@ class _Values:
 
 def _values(n, coupling, drive, heterogeneity, spike_area, noise, initial, seed) -> _Values:
     """Check the run's values and draw its heterogeneous drives and initial voltages."""
-    from brian2 import mV, ms, nA, nS
+    from brian2 import ms, mV, nA, nS
 
     from ..spiking import check_quantity
 
@@ -248,7 +249,7 @@ def _collect(objects: dict, values: _Values, chi_from_ms: float, target: str,
 
 
 def _set_values(neurons, values: _Values) -> None:
-    from brian2 import mV, ms, nA, nS
+    from brian2 import ms, mV, nA, nS
 
     neurons.v = values.v0_mv * mV
     neurons.I_drive = values.drive_na * nA
@@ -258,7 +259,7 @@ def _set_values(neurons, values: _Values) -> None:
 
 
 def _defaults(drive, spike_area, noise):
-    from brian2 import mV, ms, nA
+    from brian2 import ms, mV, nA
 
     return (3 * nA if drive is None else drive,
             25 * mV * ms if spike_area is None else spike_area,
@@ -404,7 +405,7 @@ class GapJunctionNetwork:
         -------
         GapJunctionResult
         """
-        from brian2 import mV, ms, nA, nS
+        from brian2 import ms, mV, nA, nS
 
         drive, spike_area, noise = _defaults(drive, spike_area, noise)
         chi_from = 100 * ms if chi_from is None else chi_from

@@ -22,6 +22,7 @@ replaces ``n_trials`` runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 
 from .._validation import check_int
