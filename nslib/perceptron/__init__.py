@@ -17,27 +17,26 @@ Three historical steps, each a few lines of code:
    fixed random feedback weights instead of the transposed forward weights
    (:func:`train_two_layer`, compared with backprop on the digits).
 
-And a bridge to spiking neurons: :func:`fit_activation` fits a ReLU or a
-softplus to a (noisy) LIF f-I curve.
+And a bridge to spiking neurons: :func:`fit_activation` fits a :func:`relu` or
+a :func:`softplus` to a (noisy) LIF f-I curve.
 
 Figures for these results are in :mod:`nslib.plots.perceptron`.
 
 The package is split by idea: :mod:`.threshold_units`, :mod:`.datasets`,
-:mod:`.rosenblatt`, :mod:`.mlp`, :mod:`.feedback_alignment` and
-:mod:`.activations`; everything is importable from here.
+:mod:`.rosenblatt`, :mod:`.mlp` and :mod:`.feedback_alignment`; everything is
+importable from here.
 """
 
-from .activations import ACTIVATIONS, ActivationFit, activation, fit_activation
 from .datasets import Dataset, make_separable, make_xor
 from .feedback_alignment import (LEARNING_RULES, LearningRuleResult, hidden_layer_error,
                                  train_two_layer)
 from .mlp import MLPXORResult, train_mlp_xor
 from .rosenblatt import Perceptron, mistake_bound
-from .threshold_units import (LOGIC_GATES, ThresholdUnit, is_linearly_separable, logic_gate,
-                              mcculloch_pitts, truth_table, xor_two_layer)
+from .threshold_units import (LOGIC_GATES, ActivationFit, ThresholdUnit, fit_activation,
+                              is_linearly_separable, logic_gate, mcculloch_pitts, relu, softplus,
+                              truth_table, xor_two_layer)
 
 __all__ = [
-    "ACTIVATIONS",
     "ActivationFit",
     "Dataset",
     "LEARNING_RULES",
@@ -46,7 +45,6 @@ __all__ = [
     "MLPXORResult",
     "Perceptron",
     "ThresholdUnit",
-    "activation",
     "fit_activation",
     "hidden_layer_error",
     "is_linearly_separable",
@@ -55,6 +53,8 @@ __all__ = [
     "make_xor",
     "mcculloch_pitts",
     "mistake_bound",
+    "relu",
+    "softplus",
     "train_mlp_xor",
     "train_two_layer",
     "truth_table",

@@ -231,12 +231,13 @@ def train_two_layer(rule: str = "feedback_alignment", task: str = "digits", hidd
     batch_size = min(batch_size, len(x_train))
 
     def alignment() -> float:
-        if rule == "output_only":
-            return float("nan")
+        # Backprop's errors are the reference itself; the control sends none.
+        if rule != "feedback_alignment":
+            return 0.0 if rule == "backprop" else float("nan")
         hidden, probs = _forward(params, x_train)
         error = probs - targets
-        used = _hidden_error(error, hidden, params["W2"] if rule == "backprop" else feedback)
-        return _angle_deg(used, _hidden_error(error, hidden, params["W2"]))
+        return _angle_deg(_hidden_error(error, hidden, feedback),
+                          _hidden_error(error, hidden, params["W2"]))
 
     initial_alignment = alignment()
     losses, train_acc, test_acc, angles = (np.empty(epochs) for _ in range(4))

@@ -14,7 +14,7 @@ from . import DIVERGING_CMAP, PALETTE, new_figure
 from .._validation import check_finite_array, check_int
 from ..perceptron import (LOGIC_GATES, MLPXORResult, Perceptron, ThresholdUnit,
                           logic_gate, mcculloch_pitts, xor_two_layer)
-from ..perceptron.activations import ActivationFit
+from ..perceptron.threshold_units import ActivationFit
 from ..perceptron.feedback_alignment import LearningRuleResult
 from ._layout import figure_grid, grid_shape, hide
 
@@ -437,15 +437,16 @@ def plot_learning_rules(results: Sequence[LearningRuleResult], *, title: str | N
     return fig
 
 
-def plot_activation_fits(fits: Sequence[ActivationFit], *, reference: Any = None,
+def plot_activation_fits(currents, rates, fits: Sequence[ActivationFit], *, reference: Any = None,
                          title: str | None = None):
     """A measured f-I curve with the activation functions fitted to it.
 
     Parameters
     ----------
+    currents, rates : array_like
+        The measured curve: input currents (nA) and firing rates (Hz), 1-D.
     fits : sequence of ActivationFit
-        From :func:`nslib.perceptron.fit_activation`, fitted to the same data
-        (input currents in nA, rates in Hz).
+        From :func:`nslib.perceptron.fit_activation` on that curve.
     reference : tuple of array_like, optional
         ``(currents_nA, rates_hz)`` of another curve to draw in grey, e.g.
         the noise-free f-I curve.
@@ -459,10 +460,14 @@ def plot_activation_fits(fits: Sequence[ActivationFit], *, reference: Any = None
     --------
     >>> from nslib.perceptron import fit_activation
     >>> x = np.linspace(0, 4, 17); y = 30 * np.maximum(x - 2, 0)
-    >>> fig = plot_activation_fits([fit_activation(x, y, "relu")])
+    >>> fig = plot_activation_fits(x, y, [fit_activation(x, y, "relu")])
     >>> fig.axes[0].get_xlabel()
     'input current (nA)'
     """
+    x = check_finite_array("currents", currents, ndim=1)
+    y = check_finite_array("rates", rates, ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"rates must have the shape of currents {x.shape}; got {y.shape}")
     fits = list(fits) if isinstance(fits, (list, tuple)) else fits
     if not isinstance(fits, list) or not fits or not all(isinstance(f, ActivationFit)
                                                          for f in fits):
@@ -472,16 +477,12 @@ def plot_activation_fits(fits: Sequence[ActivationFit], *, reference: Any = None
     if reference is not None:
         ref_x = check_finite_array("reference[0]", reference[0], ndim=1)
         ref_y = check_finite_array("reference[1]", reference[1], ndim=1)
-        ax.plot(ref_x, ref_y, "-", color="grey", lw=1.5, label="no noise (measured)")
-    ax.plot(fits[0].inputs, fits[0].outputs, "o", color=PALETTE[7], ms=4, mfc="none",
-            label="LIF with noise (measured)")
-    fine = np.linspace(fits[0].inputs.min(), fits[0].inputs.max(), 200)
-    from ..perceptron.activations import activation
-
+        ax.plot(ref_x, ref_y, "-", color="grey", lw=1.5, label="LIF without noise")
+    ax.plot(x, y, "o", color=PALETTE[7], ms=4, mfc="none", label="LIF with noise")
+    fine = np.linspace(x.min(), x.max(), 200)
     for k, fit in enumerate(fits):
-        width = 1.0 if fit.kind == "relu" else fit.width
-        ax.plot(fine, activation(fit.kind, fine, fit.gain, fit.threshold, width),
-                ls="--" if fit.kind == "relu" else "-", color=PALETTE[k % len(PALETTE)],
+        ax.plot(fine, fit(fine), ls="--" if fit.kind == "relu" else "-",
+                color=PALETTE[k % len(PALETTE)],
                 label=f"{fit.kind} fit (rms error {fit.rms_error:.1f} Hz)")
     ax.set_xlabel("input current (nA)")
     ax.set_ylabel("firing rate (Hz)")

@@ -555,11 +555,11 @@ def plot_normalization(result: CrossOrientation):
     top = float(result.normalized.max())
     energy_scale = top / float(result.energy.max())
     for k, mask in enumerate(result.mask_contrasts):
-        colour = PALETTE[k % len(PALETTE)]
-        ax_c.plot(100 * result.test_contrasts, result.normalized[k], "-o", ms=3, color=colour,
-                  label=f"normalised, mask {mask:g}")
-        ax_c.plot(100 * result.test_contrasts, energy_scale * result.energy[k], ":", color=colour,
-                  lw=1.5, label=f"energy model, mask {mask:g}")
+        ax_c.plot(100 * result.test_contrasts, result.normalized[k], "-o", ms=3,
+                  color=PALETTE[k % len(PALETTE)], label=f"normalised, mask {mask:g}")
+    # The mask barely changes the drive, so one line stands for every mask.
+    ax_c.plot(100 * result.test_contrasts, energy_scale * result.energy.max(axis=0), ":",
+              color=PALETTE[7], lw=1.5, label="energy model, any mask")
     ax_c.axvline(100 * result.c50, color="grey", ls="--", lw=1, label=f"c50 = {result.c50:.2f}")
     ax_c.set_xscale("log")
     ax_c.set_ylim(0, 1.1 * top)
