@@ -15,18 +15,36 @@ import numpy as np
 import pytest
 
 from nslib import spiking
-from nslib.perceptron import (Perceptron, fit_activation, make_separable, make_xor, mistake_bound,
-                              train_mlp_xor, train_two_layer)
-from nslib.vision import (center_surround, contrast_invariance, cross_orientation_suppression,
-                          filter_orientation_tuning, fit_gabors, gabor, grating, learn_v1_filters,
-                          natural_image_patches, orientation_difference,
-                          orientation_selectivity_index, orientation_tuning,
-                          spiking_orientation_tuning, spot_size_tuning, train_digits_cnn,
-                          tuning_half_width)
+from nslib.perceptron import (
+    Perceptron,
+    fit_activation,
+    make_separable,
+    make_xor,
+    mistake_bound,
+    train_mlp_xor,
+    train_two_layer,
+)
+from nslib.vision import (
+    center_surround,
+    contrast_invariance,
+    cross_orientation_suppression,
+    filter_orientation_tuning,
+    fit_gabors,
+    gabor,
+    grating,
+    learn_v1_filters,
+    natural_image_patches,
+    orientation_difference,
+    orientation_selectivity_index,
+    orientation_tuning,
+    spiking_orientation_tuning,
+    spot_size_tuning,
+    train_digits_cnn,
+    tuning_half_width,
+)
 
 brian2 = pytest.importorskip("brian2")
 from brian2 import mV, nA, second  # noqa: E402
-
 
 # ---------------------------------------------------------------------------
 # 1. The perceptron
@@ -377,7 +395,7 @@ def invariance():
 
 
 def _widths(invariance):
-    return dict(zip([0, 1, 2, 3, 4, 6], np.degrees(invariance.half_widths)))
+    return dict(zip([0, 1, 2, 3, 4, 6], np.degrees(invariance.half_widths), strict=True))
 
 
 def test_without_noise_the_iceberg_narrows_tuning_at_low_contrast(invariance):
@@ -543,8 +561,10 @@ def test_more_filters_are_finer_larger_patches_coarser(ica_grid):
         series = [wavelength[size, n] for n in counts]
         assert np.all(np.diff(series) <= 1e-9), (size, series)   # 12x12: 4.9, 4.9 at 25 and 36
         assert series[-1] < 0.5 * series[0]
-    assert wavelength[8, 9] == pytest.approx(5.7, abs=0.05) and wavelength[8, 49] == pytest.approx(2.5, abs=0.05)
-    assert wavelength[12, 9] == pytest.approx(9.6, abs=0.05) and wavelength[12, 49] == pytest.approx(3.9, abs=0.05)
+    assert wavelength[8, 9] == pytest.approx(5.7, abs=0.05)
+    assert wavelength[8, 49] == pytest.approx(2.5, abs=0.05)
+    assert wavelength[12, 9] == pytest.approx(9.6, abs=0.05)
+    assert wavelength[12, 49] == pytest.approx(3.9, abs=0.05)
     for n in counts:
         assert wavelength[12, n] > wavelength[8, n]
 

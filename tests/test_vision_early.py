@@ -9,10 +9,19 @@ from figure_checks import assert_labelled_figure
 from helpers import raises_param
 
 from nslib.plots import vision as vplots
-from nslib.vision import (NATURAL_IMAGES, center_surround, complex_cell_response,
-                          cross_orientation_suppression, grating, lgn_response, natural_image,
-                          normalized_population, orientation_tuning, spot_size_tuning,
-                          tuning_half_width)
+from nslib.vision import (
+    NATURAL_IMAGES,
+    center_surround,
+    complex_cell_response,
+    cross_orientation_suppression,
+    grating,
+    lgn_response,
+    natural_image,
+    normalized_population,
+    orientation_tuning,
+    spot_size_tuning,
+    tuning_half_width,
+)
 
 # ---------------------------------------------------------------------------
 # Centre-surround fields

@@ -10,12 +10,20 @@ from figure_checks import assert_labelled_figure
 from helpers import raises_param
 
 from nslib.plots import vision as vplots
-from nslib.vision import (CompiledSpikingV1, ContrastInvariance, PopulationTuning, SpikingTuning,
-                          compiled_spiking_v1, contrast_invariance, population_tuning,
-                          simple_cell_drive, spiking_orientation_tuning)
+from nslib.vision import (
+    CompiledSpikingV1,
+    ContrastInvariance,
+    PopulationTuning,
+    SpikingTuning,
+    compiled_spiking_v1,
+    contrast_invariance,
+    population_tuning,
+    simple_cell_drive,
+    spiking_orientation_tuning,
+)
 
 brian2 = pytest.importorskip("brian2")
-from brian2 import amp, mV, ms, nA  # noqa: E402
+from brian2 import amp, ms, mV, nA  # noqa: E402
 
 ORIS = np.arange(4) * np.pi / 4
 

@@ -33,9 +33,15 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_finite_array, check_int, check_number
-from .receptive_fields import (DEFAULT_ASPECT_RATIO, DEFAULT_WAVELENGTH, grating,
-                               orientation_difference, orientation_selectivity_index,
-                               simple_cell_response, tuning_half_width)
+from .receptive_fields import (
+    DEFAULT_ASPECT_RATIO,
+    DEFAULT_WAVELENGTH,
+    grating,
+    orientation_difference,
+    orientation_selectivity_index,
+    simple_cell_response,
+    tuning_half_width,
+)
 
 __all__ = ["CompiledSpikingV1", "ContrastInvariance", "PopulationTuning", "SpikingTuning",
            "compiled_spiking_v1", "contrast_invariance", "population_tuning", "simple_cell_drive",
