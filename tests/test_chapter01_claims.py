@@ -374,6 +374,19 @@ def test_spike_threshold_sharpens_the_tuning_inherited_from_the_filter(populatio
     assert population.n_trials == 1
 
 
+def test_chapter_currents_and_membrane_noise(populations):
+    """"I_bias = 1 nA, so the bias alone stays below the 2 nA rheobase, and I_gain = 4 nA, so the optimal
+    grating at full contrast drives the cell to 5 nA"; "with σ = 2 mV, the free membrane potential
+    fluctuates with a standard deviation of 2 mV around its mean" (the noise term σ√(2τ_m)ξ)."""
+    currents = np.asarray(populations[1.0].input_currents / nA)
+    assert currents.min() == pytest.approx(1.0) and currents.max() == pytest.approx(5.0)
+    free = spiking.simulate_lif([0.0] * nA, duration=2 * second, noise_sigma=2 * mV, record_v=[0],
+                                seed=0, target="numpy")
+    v = np.asarray(free.v[0] / mV)[2000:]                 # after 200 ms, 20 membrane time constants
+    assert v.std() == pytest.approx(2.0, rel=0.15)        # measured: about 2.0 mV
+    assert v.mean() == pytest.approx(-70.0, abs=0.5)
+
+
 def test_only_the_matching_cell_fires_to_the_first_grating(populations):
     """Raster alt text: viewing a 0-degree grating, "only the cell preferring 0 degrees fires" """
     counts = populations[1.0].spike_counts[:, 0]

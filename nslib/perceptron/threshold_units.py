@@ -192,9 +192,11 @@ def is_linearly_separable(X: Any, y: Any) -> bool:
     """Whether one line (hyperplane) separates the two classes exactly.
 
     Solves the linear feasibility problem ``t_i (w·x_i + b) >= 1`` for all
-    samples (``t_i = ±1``) with an exact LP solver. For a finite data set this
-    is a proof, not a search: ``False`` means *no* single threshold unit or
-    perceptron can classify every sample correctly.
+    samples (``t_i = ±1``) with SciPy's HiGHS solver. This is not a search:
+    ``False`` means the solver found the problem infeasible, i.e. *no* single
+    threshold unit or perceptron classifies every sample correctly. HiGHS
+    works in floating point with tolerances, so for nearly degenerate data the
+    verdict is numerical, not a proof in exact arithmetic.
 
     Parameters
     ----------
