@@ -374,14 +374,8 @@ def test_reference_solution_scores_full_marks(graded, name):
     assert row["score"] == row["max_score"], failures
 
 
-# Chapter 1's exercise cascades today (a wrong Gabor costs the tuning-curve question too);
-# its revision (issue 8) fixes it, and strict xfail then fails until this mark goes.
-_CASCADING = {"ch01_perceptron_to_v1"}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [pytest.param(a, marks=pytest.mark.xfail(strict=True, reason="cascade"))
-                                  if a in _CASCADING else a for a in ASSIGNMENTS])
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_one_early_mistake_costs_only_its_own_question(graded, one_mistake, name):
     # No cascades: leaving one answer blank loses exactly that question's points.
     rows, _ = graded
