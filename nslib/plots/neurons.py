@@ -51,7 +51,8 @@ def plot_voltage_trace(t, v, *, v_threshold=None, title: str | None = None):
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("membrane potential v (mV)")
     ax.set_title(title or "membrane potential of a LIF neuron")
-    ax.legend(loc="lower right", frameon=False)
+    # Outside the axes: a saw-tooth between reset and threshold leaves no empty corner.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig
 
 
