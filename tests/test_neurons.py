@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from brian2 import Hz, mV, ms, nA, second
-
+from brian2 import Hz, ms, mV, nA, second
 from helpers import raises_param
+
 from nslib import spiking
 from nslib.perceptron.threshold_units import ActivationFit, fit_activation, relu, softplus
-
 
 # --- relu and softplus ----------------------------------------------------------------------
 

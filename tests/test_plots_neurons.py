@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from brian2 import Hz, mV, ms, nA
-from matplotlib.colors import to_hex
-
+from brian2 import Hz, ms, mV, nA
 from figure_checks import assert_labelled_figure
 from helpers import raises_param
+from matplotlib.colors import to_hex
+
 from nslib import spiking
 from nslib.perceptron.threshold_units import fit_activation
 from nslib.plots import PALETTE
-from nslib.plots.neurons import (plot_fi_curves, plot_membrane_trace, plot_noisy_fi_curve,
-                                 plot_voltage_trace)
+from nslib.plots.neurons import plot_fi_curves, plot_membrane_trace, plot_noisy_fi_curve, plot_voltage_trace
 
 
 def test_fi_curves_figure():

@@ -6,8 +6,8 @@ from typing import Sequence
 
 import numpy as np
 
-from . import PALETTE, new_figure
 from ..spiking import FICurve, LIFResult, NoisyFICurve
+from . import PALETTE, new_figure
 
 __all__ = ["plot_fi_curves", "plot_membrane_trace", "plot_noisy_fi_curve", "plot_voltage_trace"]
 
