@@ -44,7 +44,7 @@ def test_chapter_0_assignment_is_discovered_with_at_least_three_questions():
     found = {a.name: a for a in discover_assignments(EXERCISES)}
     assert "ch00_neurons" in found
     assert len(found["ch00_neurons"].tests) >= 3
-    assert found["ch00_neurons"].max_points == 10
+    assert found["ch00_neurons"].max_points == 14
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
@@ -216,7 +216,7 @@ def test_refused_student_ids_are_on_the_grade_sheet_with_zero_points(tmp_path):
     # The formula is written as text, so a spreadsheet shows the id rather than computing 2.
     assert set(rows) == {"bad id", "'=1+1"}
     for row in rows.values():
-        assert (row["score"], row["max_score"], row["status"]) == ("0", "10", "rejected")
+        assert (row["score"], row["max_score"], row["status"]) == ("0", "14", "rejected")
     with open(out / "ch00_neurons" / "grades.csv", newline="") as fh:
         per_question = {r["student_id"]: r for r in csv.DictReader(fh)}
     assert set(per_question) == {"bad id", "'=1+1"}
@@ -224,7 +224,7 @@ def test_refused_student_ids_are_on_the_grade_sheet_with_zero_points(tmp_path):
     assert {r["test_lif_rate"] for r in per_question.values()} == {"0"}
     details = json.loads((out / "results.json").read_text())["results"]
     assert {(r["student_id"], r["status"], r["score"], r["max_score"]) for r in details} == {
-        ("bad id", "rejected", 0.0, 10.0), ("=1+1", "rejected", 0.0, 10.0)}
+        ("bad id", "rejected", 0.0, 14.0), ("=1+1", "rejected", 0.0, 14.0)}
     assert all("not a plain name" in r["message"] for r in details)
     # A refused id is never used as a folder name.
     assert not (out / "feedback").exists()
@@ -443,7 +443,7 @@ def test_release_version_keeps_the_public_tests_and_read_only_cells(course, name
 def test_check_explains_each_question_to_a_student(course, capsys):
     name = "ch00_neurons"
     assert check_main([str(course / "source" / name / f"{name}.ipynb")]) == 0
-    assert "4 of 4 questions pass" in capsys.readouterr().out
+    assert "5 of 5 questions pass" in capsys.readouterr().out
     assert check_main([str(course / "release" / name / f"{name}.ipynb")]) == 1
     out = capsys.readouterr().out
     assert "FAIL  test_lif_rate" in out

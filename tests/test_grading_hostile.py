@@ -214,7 +214,7 @@ def _sandbox_processes() -> list[str]:
 
 
 EXPECTED = {
-    "alice": 10,  # reference solution
+    "alice": 14,  # reference solution
     "bob": 5,  # partial: Q1 + Q2 right, Q3 misses its ValueError, Q4 not done; deleted the setup cell
     "carl": 0,  # the release notebook, untouched
     "dora": 7,  # infinite loop at top level and inside simulate_lif
@@ -228,7 +228,7 @@ EXPECTED = {
     "leo": 2,  # vandal: deletes/writes everywhere, fills the disk, uses the network (success would give 5)
     "max": 0,  # forges protocol replies and "passed" lines
     "nia": 0,  # not a notebook at all
-    "quinn": 10,  # honest, in nbgrader's <student>/<assignment>/ layout
+    "quinn": 14,  # honest, in nbgrader's <student>/<assignment>/ layout
 }
 
 
@@ -359,7 +359,9 @@ def _notebooks(course: Path, subs: Path, out: Path, source_nb, release_nb) -> di
                 ("setup", "hog = []\nwhile True:\n    hog.append(np.empty(2**25))"),
             ],
         ),
-        "hal": _build(release_nb, answers(**honest), extra=[("setup", FORK_BOMB)]),
+        # Brian2 cannot start within the 4 s cell limit beside a fork bomb: hal skips Q5.
+        "hal": _build(release_nb, answers(**{k: v for k, v in honest.items() if k != "brian2_lif"}),
+                      extra=[("setup", FORK_BOMB)]),
         "ida": _build(release_nb, WRONG_BUT_PATCHED, extra=[("setup", MONKEYPATCH)], tamper_tests=True),
         "jon": _build(release_nb, answers(), extra=[("current_for_rate", FRAME_SNOOP)]),
         "kim": _build(
@@ -492,7 +494,7 @@ def test_reports_are_written(batch):
     assert len(rows) == 1 + len(EXPECTED)
     assert (out / NAME / "grades.csv").is_file()
     page = (out / "feedback" / "bob" / f"{NAME}.html").read_text()
-    assert "5 / 10" in page and "test_current_for_rate" in page
+    assert "5 / 14" in page and "test_current_for_rate" in page
 
 
 

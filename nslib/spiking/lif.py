@@ -595,3 +595,133 @@ class CompiledLIF:
                                      v_threshold=p.v_threshold, R_m=p.R_m, refractory=p.refractory)
         return FICurve(currents=currents, rates=res.rates, analytic_rates=analytic, tau_m=tau_m,
                        rheobase=_rheobase(p), target=res.target)
+
+
+# ---------------------------------------------------------------------------
+# The f-I curve with membrane noise
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NoisyFICurve:
+    """The f-I curve of noisy LIF neurons: mean rate over independent neurons per current.
+
+    Attributes
+    ----------
+    currents : Quantity, shape (n,)
+        Input currents (amp), strictly increasing.
+    rates : Quantity, shape (n,)
+        Mean firing rate of the ``n_trials`` neurons that receive each current (Hz).
+    rate_sem : Quantity, shape (n,)
+        Standard error of that mean (Hz).
+    analytic_rates : Quantity, shape (n,)
+        Noise-free analytic rates (:func:`lif_rate_analytic`, Hz), for comparison.
+    noise_sigma : Quantity
+        Standard deviation of the free membrane's fluctuations (volt).
+    n_trials : int
+        Neurons (independent noise) per current.
+    tau_m : Quantity
+        Membrane time constant (s).
+    rheobase : Quantity
+        Smallest current that makes the noise-free neuron fire (amp).
+    target : str
+        Brian2 target that ran.
+    """
+
+    currents: Any
+    rates: Any
+    rate_sem: Any
+    analytic_rates: Any
+    noise_sigma: Any
+    n_trials: int
+    tau_m: Any
+    rheobase: Any
+    target: str
+
+
+class CompiledNoisyFI:
+    """f-I curves of noisy LIF neurons, compiled once and re-run for each noise level.
+
+    ``n_trials`` neurons receive each current, each with its own white noise
+    (the ``noise_sigma*sqrt(2/tau_m)*xi`` term of :data:`LIF_EQUATIONS`), all
+    in one group and one run of a :class:`CompiledLIF` built with noise; the
+    mean rate per current is the noisy f-I curve. The noise level and the seed
+    change per run without recompiling.
+
+    Parameters
+    ----------
+    currents : Quantity, shape (n,)
+        Strictly increasing input currents (amp), at least 2.
+    n_trials : int, default 20
+        Neurons per current (1 to 1000).
+    duration : Quantity, default 1 s
+        Simulated time (> 0 s), fixed at build time.
+    tau_m : Quantity, default 10 ms
+        Membrane time constant (> 0 s).
+    seed : int or numpy.random.Generator, default 0
+        Default seed of the noise.
+    target : {"auto", "cpp_standalone", "numpy"}, default "auto"
+    **lif_params
+        ``v_rest``, ``v_reset``, ``v_threshold``, ``R_m``, ``refractory``,
+        ``dt`` as in :class:`CompiledLIF`, fixed at build time.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brian2 import mV, nA, second
+    >>> model = CompiledNoisyFI([1.5, 2.0, 3.0] * nA, n_trials=10, duration=1 * second,
+    ...                         target="numpy")   # "auto" compiles a C++ program
+    >>> [round(float(r)) for r in model.fi_curve(noise_sigma=0 * mV).rates]   # Hz
+    [0, 0, 77]
+    >>> quiet, noisy = model.fi_curve(noise_sigma=4 * mV).rates[:2]  # noise: spikes below rheobase
+    >>> bool(quiet > 0 and noisy > quiet)
+    True
+    """
+
+    def __init__(self, currents, *, n_trials: int = 20, duration=None, tau_m=None, seed=0,
+                 target: str = "auto", **lif_params):
+        from brian2 import mV
+
+        known = {"v_rest", "v_reset", "v_threshold", "R_m", "refractory", "dt"}
+        unknown = set(lif_params) - known
+        if unknown:
+            raise ValueError(f"unknown LIF parameter(s) {sorted(unknown)}; allowed: {sorted(known)}")
+        self.currents = _check_currents("currents", currents, increasing=True)
+        self.n_trials = check_int("n_trials", n_trials, low=1, high=1000)
+        fixed = {k: v for k, v in lif_params.items() if k != "dt"}
+        self._params = _check_lif_params(tau_m, **fixed)
+        # Neuron k*n_trials + j is trial j of current k.
+        self.model = CompiledLIF(np.repeat(self.currents, self.n_trials), duration=duration,
+                                 tau_m=self._params.tau_m, noise_sigma=0 * mV, seed=seed,
+                                 target=target, dt=lif_params.get("dt"), **fixed)
+        p = self._params
+        self._analytic = lif_rate_analytic(self.currents, tau_m=p.tau_m, v_rest=p.v_rest,
+                                           v_reset=p.v_reset, v_threshold=p.v_threshold,
+                                           R_m=p.R_m, refractory=p.refractory)
+
+    target = property(lambda self: self.model.target)
+
+    def fi_curve(self, *, noise_sigma, seed=None) -> NoisyFICurve:
+        """Run the model at one noise level and return the mean f-I curve.
+
+        Parameters
+        ----------
+        noise_sigma : Quantity
+            Standard deviation of the membrane noise (>= 0 volt).
+        seed : int or numpy.random.Generator, optional
+            Seed of this run's noise; default: the model's seed.
+
+        Returns
+        -------
+        NoisyFICurve
+        """
+        from brian2 import Hz
+
+        res = self.model.run(noise_sigma=noise_sigma, seed=seed)
+        rates = np.asarray(res.rates / Hz, dtype=float).reshape(len(self.currents), self.n_trials)
+        sem = (rates.std(axis=1, ddof=1) / np.sqrt(self.n_trials) if self.n_trials > 1
+               else np.zeros(len(self.currents)))
+        return NoisyFICurve(currents=self.currents, rates=rates.mean(axis=1) * Hz,
+                            rate_sem=sem * Hz, analytic_rates=self._analytic,
+                            noise_sigma=noise_sigma, n_trials=self.n_trials,
+                            tau_m=self._params.tau_m, rheobase=_rheobase(self._params),
+                            target=res.target)
