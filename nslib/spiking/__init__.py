@@ -44,14 +44,12 @@ from ._brian import (
     seed_int,
 )
 from ._quantities import check_quantity, check_quantity_array
+from .compiled_lif import CompiledLIF, CompiledNoisyFI, NoisyFICurve
 from .lif import (
     LIF_DEFAULTS,
     LIF_EQUATIONS,
-    CompiledLIF,
-    CompiledNoisyFI,
     FICurve,
     LIFResult,
-    NoisyFICurve,
     build_lif_group,
     fi_curve,
     lif_equations,
