@@ -257,7 +257,7 @@ class _Trainer:
         # HLOP: per layer, the lateral weights H (rows span protected inputs, bias included).
         dims = (tasks.n_inputs + 1, hidden_units + 1)
         self.bases = [np.zeros((0, d)) for d in dims]
-        self.bases_t = None
+        self.projectors = None
         self.orthonormality_error = None if method != "hlop" else 0.0
 
     # -- the network ---------------------------------------------------------------------
@@ -304,7 +304,7 @@ class _Trainer:
                     loss = loss + F.cross_entropy(replayed, ry[pick])
                 self.optimizer.zero_grad()
                 loss.backward()
-                if self.bases_t is not None:
+                if self.projectors is not None:
                     self._project_gradients()
                 if si:
                     grads = [p.grad.detach().clone() for p in self.params]
@@ -328,12 +328,12 @@ class _Trainer:
     def _project_gradients(self) -> None:
         # HLOP: remove the part of each layer's update that would act on protected inputs.
         torch = self.torch
-        for layer, basis in enumerate(self.bases_t):
-            if basis is None:
+        for layer, projector in enumerate(self.projectors):
+            if projector is None:
                 continue
             w, b = self.params[2 * layer], self.params[2 * layer + 1]
             g = torch.cat([w.grad, b.grad[:, None]], dim=1)
-            g = g - (g @ basis.T) @ basis
+            g = g - g @ projector
             w.grad.copy_(g[:, :-1])
             b.grad.copy_(g[:, -1])
 
@@ -426,8 +426,10 @@ class _Trainer:
             self.bases[layer] = learned.basis
             self.orthonormality_error = max(self.orthonormality_error,
                                             learned.orthonormality_error)
-        self.bases_t = [torch.tensor(b, dtype=torch.float32) if len(b) else None
-                        for b in self.bases]
+        # Hᵀ(H Hᵀ)⁻¹H is Hᵀ H once Oja's rule has made the rows orthonormal, and stays
+        # an exact projection where it has not quite (a neuron that saw no signal).
+        self.projectors = [torch.tensor(b.T @ np.linalg.pinv(b @ b.T) @ b, dtype=torch.float32)
+                           if len(b) else None for b in self.bases]
 
     # -- summaries ---------------------------------------------------------------------------
 
