@@ -24,11 +24,17 @@ only when a model runs.
 
 from .hebbian import OjaResult, oja_subspace, pca_subspace, project_out, subspace_alignment
 from .metrics import average_accuracy, backward_transfer, learning_accuracy
+from .rich_lazy import RichLazyResult, decision_trials, kernel_alignment, rich_lazy_experiment
+from .spiking_hebbian import (CorrelatedInputs, HebbianSpikingResult, correlated_inputs,
+                              hebbian_spiking_pca, spike_count_components)
 from .tasks import KINDS, SCENARIOS, Task, TaskSequence, make_task_sequence
 from .training import METHODS, ContinualResult, train_sequence
 
 __all__ = [
     "ContinualResult",
+    "CorrelatedInputs",
+    "HebbianSpikingResult",
+    "RichLazyResult",
     "KINDS",
     "METHODS",
     "OjaResult",
@@ -37,11 +43,17 @@ __all__ = [
     "TaskSequence",
     "average_accuracy",
     "backward_transfer",
+    "correlated_inputs",
+    "decision_trials",
+    "hebbian_spiking_pca",
+    "kernel_alignment",
     "learning_accuracy",
     "make_task_sequence",
     "oja_subspace",
     "pca_subspace",
     "project_out",
+    "rich_lazy_experiment",
+    "spike_count_components",
     "subspace_alignment",
     "train_sequence",
 ]
