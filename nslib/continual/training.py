@@ -224,6 +224,36 @@ def train_sequence(tasks: TaskSequence, method: str = "sgd", seed: Any = 0, *,
         subspace_dims=trainer.subspace_dims(), orthonormality_error=trainer.orthonormality_error)
 
 
+def _mlp_fisher(params, x, mask):
+    """Diagonal Fisher information of the one-hidden-layer network on inputs ``x``.
+
+    The true Fisher: the squared gradient of ``log p(c | x)``, averaged over
+    the inputs and over classes ``c`` drawn from the network's own
+    prediction (restricted to the allowed outputs ``mask``). For a linear
+    layer the per-example gradient is an outer product (output error ×
+    input), so its square needs no per-example backward pass.
+    """
+    import torch
+
+    w1, b1, w2, b2 = params
+    z1 = torch.nn.functional.linear(x, w1, b1)
+    h = torch.relu(z1)
+    out = torch.nn.functional.linear(h, w2, b2)
+    p = torch.softmax(out.masked_fill(~mask, float("-inf")), dim=1)
+    active = (z1 > 0).float()
+    fisher = [torch.zeros_like(q) for q in params]
+    eye = torch.eye(out.shape[1])
+    for c in torch.nonzero(mask).flatten().tolist():
+        d2 = (eye[c] - p) * mask                    # ∂ log p_c / ∂ logits
+        d1 = (d2 @ w2) * active                     # ∂ log p_c / ∂ hidden pre-activations
+        weight = p[:, c:c + 1]
+        fisher[0] += (weight * d1 ** 2).T @ x ** 2
+        fisher[1] += (weight * d1 ** 2).sum(dim=0)
+        fisher[2] += (weight * d2 ** 2).T @ h ** 2
+        fisher[3] += (weight * d2 ** 2).sum(dim=0)
+    return [f / len(x) for f in fisher]
+
+
 class _Trainer:
     """The network, its optimiser and the state each method keeps between tasks."""
 
@@ -363,31 +393,8 @@ class _Trainer:
             self._learn_subspaces(t)
 
     def _fisher(self, t: int):
-        """Diagonal Fisher information on task t's training inputs.
-
-        The true Fisher: the squared gradient of log p(c | x), averaged over
-        the inputs and over classes c drawn from the network's own prediction.
-        For a linear layer the per-example gradient is an outer product
-        (output error × input), so its square needs no per-example backward pass.
-        """
-        torch = self.torch
-        x, _, _, _ = self.data[t]
-        w1, b1, w2, b2 = self.params
-        with torch.no_grad():
-            out, z1, h = self.forward(x)
-            p = torch.softmax(out.masked_fill(~self.masks[t], float("-inf")), dim=1)
-            active = (z1 > 0).float()
-            fisher = [torch.zeros_like(q) for q in self.params]
-            eye = torch.eye(out.shape[1])
-            for c in torch.nonzero(self.masks[t]).flatten().tolist():
-                d2 = (eye[c] - p) * self.masks[t]           # ∂ log p_c / ∂ logits
-                d1 = (d2 @ w2) * active                     # ∂ log p_c / ∂ hidden pre-activations
-                weight = p[:, c:c + 1]
-                fisher[0] += (weight * d1 ** 2).T @ x ** 2
-                fisher[1] += (weight * d1 ** 2).sum(dim=0)
-                fisher[2] += (weight * d2 ** 2).T @ h ** 2
-                fisher[3] += (weight * d2 ** 2).sum(dim=0)
-            return [f / len(x) for f in fisher]
+        with self.torch.no_grad():
+            return _mlp_fisher(self.params, self.data[t][0], self.masks[t])
 
     def _store(self, t: int) -> None:
         size = self.hp["buffer_size"]

@@ -246,22 +246,22 @@ def plot_method_comparison(results: Mapping[str, Any], *, title: str | None = No
     return fig
 
 
-def plot_task_examples(tasks, *, n_examples: int = 3, title: str | None = None):
+def plot_task_examples(tasks, *, n_examples: int = 2, title: str | None = None):
     """The same test images as every task of a sequence sees them (8 × 8 pixels).
 
-    For permuted tasks each row is one task: the same digits with that task's
-    pixel order. For split tasks each row shows examples of the task's two classes.
+    One column per task. For permuted tasks the rows are the same digits in
+    each task's pixel order; for split tasks, examples of the task's classes.
 
     Examples
     --------
     >>> from nslib.continual import make_task_sequence
-    >>> fig = plot_task_examples(make_task_sequence("permuted", n_tasks=2), n_examples=2)
+    >>> fig = plot_task_examples(make_task_sequence("permuted", n_tasks=3), n_examples=2)
     >>> len(fig.axes)
-    4
+    6
     """
     n_examples = check_int("n_examples", n_examples, low=1)
     n_tasks = tasks.n_tasks
-    fig, axes = _axes_row(n_examples, n_tasks, width=1.4, height=1.5)
+    fig, axes = _axes_row(n_tasks, n_examples, width=1.35, height=1.5)
     for t, task in enumerate(tasks.tasks):
         if tasks.kind == "permuted":
             picks = list(range(n_examples))
@@ -269,15 +269,13 @@ def plot_task_examples(tasks, *, n_examples: int = 3, title: str | None = None):
             per_class = [np.flatnonzero(task.y_test == c) for c in task.classes]
             picks = [per_class[k % len(per_class)][k // len(per_class)] for k in range(n_examples)]
         for k, idx in enumerate(picks):
-            ax = axes[t, k]
+            ax = axes[k, t]
             ax.imshow(task.x_test[idx].reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
             ax.set_xticks([])
             ax.set_yticks([])
-            ax.set_title(f"label {task.y_test[idx]}", fontsize=8)
-            if k == 0:
-                ax.set_ylabel(f"task {t + 1}")
-    fig.supxlabel("example (8 × 8 pixels)")
-    fig.supylabel("task")
+            ax.set_title(f"task {t + 1}: {task.y_test[idx]}", fontsize=8)
+    fig.supxlabel("task (8 × 8 pixels each)")
+    fig.supylabel("example")
     kind = "permuted pixels" if tasks.kind == "permuted" else "two digits per task"
     fig.suptitle(title or f"The task sequence: {kind}")
     return fig
@@ -312,12 +310,14 @@ def plot_input_importance(result, *, task: int = 0, title: str | None = None):
 
 def plot_oja_vs_pca(oja, pca_components: Any, *, optimal_residual: float | None = None,
                     image_shape: tuple = (8, 8), n_show: int = 6, title: str | None = None):
-    """What Oja's rule learned, beside PCA: basis images, and the residual energy over learning.
+    """Does the subspace Oja's rule learned contain the principal components?
 
-    The learned rows span the same subspace as PCA's but need not equal its
-    individual components (any rotation within the subspace is a fixed point
-    of the subspace rule); the images show each learned row and the PCA
-    components.
+    Top row: PCA's leading components. Bottom row: each of them projected onto
+    the subspace spanned by the learned weights, ``Hᵀ H p``; the same image
+    means the component lies in the learned subspace. (Oja's rule learns the
+    subspace, not the components themselves: any rotation of them within it is
+    a fixed point.) Right: the energy the learned subspace fails to
+    reconstruct, over learning.
 
     Parameters
     ----------
@@ -328,7 +328,7 @@ def plot_oja_vs_pca(oja, pca_components: Any, *, optimal_residual: float | None 
     image_shape : (int, int)
         Shape to draw a row as an image (d = rows × columns).
     n_show : int
-        Components to draw of each.
+        Components to draw.
 
     Examples
     --------
@@ -340,14 +340,16 @@ def plot_oja_vs_pca(oja, pca_components: Any, *, optimal_residual: float | None 
     'epoch'
     """
     pca = check_finite_array("pca_components", pca_components, ndim=2)
-    learned = oja.components
-    n_show = min(check_int("n_show", n_show, low=1), len(learned), len(pca))
-    if int(np.prod(image_shape)) != learned.shape[1]:
-        raise ValueError(f"image_shape must hold {learned.shape[1]} pixels; got {image_shape}")
-    fig = CourseFigure(figsize=(1.3 * n_show + 4.0, 3.4), layout="constrained")
+    basis = oja.basis
+    n_show = min(check_int("n_show", n_show, low=1), len(pca))
+    if int(np.prod(image_shape)) != pca.shape[1]:
+        raise ValueError(f"image_shape must hold {pca.shape[1]} pixels; got {image_shape}")
+    projected = (pca[:n_show] @ np.linalg.pinv(basis)) @ basis
+    fig = CourseFigure(figsize=(1.25 * n_show + 4.2, 4.0), layout="constrained")
     grid = fig.add_gridspec(2, n_show + 3)
-    limit = max(np.abs(learned[:n_show]).max(), np.abs(pca[:n_show]).max())
-    for row, (name, comps) in enumerate((("Oja", learned), ("PCA", pca))):
+    limit = np.abs(pca[:n_show]).max()
+    rows = (("PCA", pca[:n_show]), ("in Oja's", projected))
+    for row, (name, comps) in enumerate(rows):
         for k in range(n_show):
             ax = fig.add_subplot(grid[row, k])
             ax.imshow(comps[k].reshape(image_shape), cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit)
@@ -361,13 +363,13 @@ def plot_oja_vs_pca(oja, pca_components: Any, *, optimal_residual: float | None 
     ax.plot(epochs, 100 * oja.residual_energy, marker=".", color=PALETTE[0], label="Oja's rule")
     if optimal_residual is not None:
         ax.axhline(100 * optimal_residual, color=PALETTE[1], linestyle="--",
-                   label="best k-dim subspace (PCA)")
-    ax.set_yscale("log")
+                   label="best subspace (PCA)")
+    ax.set_ylim(0, None)
     ax.set_xlabel("epoch")
     ax.set_ylabel("energy not captured (%)")
     ax.legend(fontsize=8)
     ax.set_title("learning the subspace", fontsize=10)
-    fig.suptitle(title or f"Oja's subspace rule against PCA (k = {len(learned)})")
+    fig.suptitle(title or f"Oja's subspace rule against PCA (k = {len(oja.components)})")
     return fig
 
 
