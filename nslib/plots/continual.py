@@ -62,7 +62,7 @@ def _summary(R: np.ndarray) -> str:
     if n < 2:
         return f"ACC {100 * acc:.0f}%"
     bwt = np.mean(R[-1, :-1] - np.diag(R)[:-1])
-    return f"ACC {100 * acc:.0f}%, BWT {100 * bwt:+.0f} pts"
+    return f"ACC {100 * acc:.0f}%, BWT {100 * bwt:+.1f} pts"
 
 
 def plot_accuracy_matrices(results: Mapping[str, Any], *, title: str | None = None):
@@ -88,7 +88,7 @@ def plot_accuracy_matrices(results: Mapping[str, Any], *, title: str | None = No
         raise ValueError("results must be a non-empty mapping of label -> result")
     matrices = {label: _matrix(r) for label, r in results.items()}
     n = len(matrices)
-    fig, axes = _axes_row(n, width=3.4, height=3.4)
+    fig, axes = _axes_row(n, width=3.4, height=4.0)
     for ax, (label, R) in zip(axes[0], matrices.items()):
         image = _draw_matrix(ax, R, f"{label}\n{_summary(R)}")
     bar = fig.colorbar(image, ax=list(axes[0]), shrink=0.8)
@@ -142,7 +142,7 @@ def plot_stability_plasticity(result, *, title: str | None = None):
     """
     R = _matrix(result)
     n = R.shape[0]
-    fig, axes = _axes_row(2, width=3.6, height=3.4)
+    fig, axes = _axes_row(2, width=3.6, height=3.8)
     _draw_matrix(axes[0, 0], R, "accuracy matrix R (%)")
     ax = axes[0, 1]
     tasks = np.arange(1, n + 1)
@@ -192,7 +192,7 @@ def plot_tradeoff(values: Sequence[float], results: Sequence[Any], *, xlabel: st
         if positive.size == 0:
             raise ValueError("values must include a positive number when log_x is True")
         zero_at = positive.min() / 10
-        ticklabels = ["0" if v == 0 else f"{v:g}" for v in x]
+        ticklabels = ["0" if v == 0 else _tick(v) for v in x]
         x = np.where(x > 0, x, zero_at)
     fig, ax = new_figure(width=5.5, height=3.6)
     acc = [100 * r.average_accuracy for r in results]
@@ -213,6 +213,15 @@ def plot_tradeoff(values: Sequence[float], results: Sequence[Any], *, xlabel: st
     return fig
 
 
+def _tick(value: float) -> str:
+    """A tick label: plain below 10,000, a power of ten (or mantissa × power) above."""
+    if value < 1e4:
+        return f"{value:g}"
+    exponent = int(np.floor(np.log10(value)))
+    mantissa = value / 10 ** exponent
+    return f"$10^{{{exponent}}}$" if np.isclose(mantissa, 1) else f"${mantissa:g}\\times10^{{{exponent}}}$"
+
+
 def plot_method_comparison(results: Mapping[str, Any], *, title: str | None = None):
     """Average accuracy, learning accuracy and backward transfer of several methods, as bars.
 
@@ -228,7 +237,7 @@ def plot_method_comparison(results: Mapping[str, Any], *, title: str | None = No
         raise ValueError("results must be a non-empty mapping of method label -> result")
     labels = list(results)
     x = np.arange(len(labels))
-    fig, ax = new_figure(width=max(5.5, 1.2 * len(labels) + 2), height=3.8)
+    fig, ax = new_figure(width=max(5.5, 1.3 * len(labels) + 3), height=3.8)
     series = [("learning accuracy", "learning_accuracy", PALETTE[0], None),
               ("average accuracy (ACC)", "average_accuracy", PALETTE[2], "//"),
               ("backward transfer (BWT)", "backward_transfer", PALETTE[5], "..")]
@@ -238,10 +247,12 @@ def plot_method_comparison(results: Mapping[str, Any], *, title: str | None = No
         bars = ax.bar(x + (k - 1) * width, vals, width=width, color=color, hatch=hatch, label=name)
         ax.bar_label(bars, fmt="%.0f", fontsize=7, padding=1)
     ax.axhline(0, color="grey", linewidth=0.8)
-    ax.set_xticks(x, labels)
+    # Long labels wrap at their parenthesis: "replay\n(100 images)".
+    ax.set_xticks(x, [label.replace(" (", "\n(") for label in labels])
     ax.set_xlabel("method")
     ax.set_ylabel("percent or percentage points")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.set_ylim(min(-10.0, ax.get_ylim()[0] - 8), 108)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "What each method learns and keeps")
     return fig
 
