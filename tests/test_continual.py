@@ -427,6 +427,16 @@ def test_hebbian_weights_move_in_proportion_to_the_learning_rate():
     assert moved_fast > 20 * moved_slow
 
 
+def test_cython_and_numpy_targets_give_the_same_weights():
+    # The chapter runs cython and says the numpy fallback gives the same spikes and weights.
+    kw = dict(duration=300 * ms, record_every=100 * ms, seed=5)
+    fast = hebbian_spiking_pca(8, target="cython", **kw)
+    slow = hebbian_spiking_pca(8, target="numpy", **kw)
+    assert fast.target == "cython" and slow.target == "numpy"
+    assert np.allclose(fast.weights, slow.weights, atol=1e-12)
+    assert fast.output_rate == slow.output_rate
+
+
 @pytest.mark.parametrize("kwargs, name", [
     (dict(learning_rate=0.0), "learning_rate"), (dict(decay=-1.0), "decay"),
     (dict(psp_size=0.0), "psp_size"), (dict(initial_weight_std=0.0), "initial_weight_std"),
