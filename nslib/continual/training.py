@@ -82,7 +82,7 @@ class ContinualResult:
     learning_accuracy : float
         Mean of the diagonal of ``R``: how well each task was learned when new.
     hyperparameters : dict
-        Every setting used (a copy; the result itself is read-only).
+        Every setting used, the method's defaults included.
     input_importance : numpy.ndarray, shape (n_tasks - 1, 64), or None
         EWC and SI: the importance of the synapses leaving each input pixel,
         as consolidated after each task but the last (Fisher information, or SI's Ω, summed over the hidden
