@@ -502,3 +502,28 @@ def test_figures_validate(ewc_small):
     x, _ = _anisotropic(100)
     with raises_param("image_shape"):
         plots.plot_oja_vs_pca(oja_subspace(x, 2, epochs=1), pca_subspace(x, 2))
+
+
+def test_seeded_runs_draw_identical_figures(permuted3):
+    import io
+
+    def png(fig):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=40)
+        return buffer.getvalue()
+
+    def draw(seed):
+        return png(plots.plot_stability_plasticity(train_sequence(permuted3, "si", seed=seed, **SMALL)))
+
+    first = draw(1)
+    assert draw(1) == first
+    assert draw(2) != first
+
+
+def test_tick_labels_and_one_task_summaries():
+    from nslib.plots.continual import _summary, _tick
+
+    assert [_tick(v) for v in (1, 1000, 10_000, 1_000_000, 200_000)] == [
+        "1", "1000", "$10^{4}$", "$10^{6}$", "$2\\times10^{5}$"]
+    assert _summary(np.array([[0.5]])) == "ACC 50%"
+    assert _summary(np.array([[0.9, 0.1], [0.5, 0.8]])) == "ACC 65%, BWT -40.0 pts"
