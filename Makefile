@@ -10,23 +10,33 @@ BUILD  := _build
 BOOK_ENV := NSLIB_SWEEP_MODE=static
 
 .DEFAULT_GOAL := help
-.PHONY: lock help venv book test test-fast exercises check-exercise grade bench dashboards voila system-deps clean
+.PHONY: lock help venv book test test-fast lint exercises check-exercise grade bench dashboards voila system-deps clean
 
 help:
 	@echo "make book       build the book (creates .venv, installs pinned deps, runs every chapter)"
-	@echo "make test       run the whole test suite"
+	@echo "make test       run the whole test suite (after make lint)"
+	@echo "make lint       check the code with ruff (the pinned version, pyproject.toml's rules)"
 	@echo "make exercises  generate the student versions of the exercises"
 	@echo "make check-exercise NB=path/to/notebook.ipynb   run a notebook's public tests"
 	@echo "make grade SUBMISSIONS=dir [OUT=dir]            grade a folder of submissions (sandboxed)"
 	@echo "make bench      run the benchmarks and write bench/results.json"
 	@echo "make dashboards write chapters as .ipynb for Voila; make voila serves them"
 
+# The pins are exact and the lock names the PyTorch CPU index. Where that
+# index is unreachable (an offline mirror), pip would retry it for every
+# package, for minutes: fail fast on it and go on with the other sources.
+PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check -q --retries 1 --timeout 15
+
 $(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  echo "error: the course needs Python 3.11 (Brian2 2.9.0, torch 2.13.0 and the pins are for 3.11);"; \
+	  echo "       '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing). Run: make PYTHON=python3.11 ..."; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.lock pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
-	$(PY) -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+$(STAMP): requirements.lock requirements-reader.lock pyproject.toml | $(PY)
+	$(PIP_INSTALL) -r requirements.lock
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
 venv: $(STAMP)
@@ -45,15 +55,19 @@ system-deps:
 	fi
 
 exercises: $(STAMP)
-	$(PY) -m nslib.grading release
+	$(PY) -m grader release
 
 book: $(STAMP) exercises
 	$(PY) tools/book_cache.py
 	$(BOOK_ENV) $(VENV)/bin/jupyter-book build . --toc book/_toc.yml --config _config.yml -W -n --keep-going
 	@echo "The book is at $(abspath $(BUILD))/html/index.html"
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(PY) -m pytest --cov=nslib --cov-report=term
+
+# ruff (pinned in requirements.lock, rules in pyproject.toml) on the whole repository.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 # Everything but the book build, the grading batch and the browser.
 test-fast: $(STAMP)
@@ -61,11 +75,11 @@ test-fast: $(STAMP)
 
 check-exercise: $(STAMP)
 	@test -n "$(NB)" || (echo "usage: make check-exercise NB=path/to/notebook.ipynb" && exit 2)
-	$(VENV)/bin/nslib-check "$(NB)"
+	$(VENV)/bin/course-check "$(NB)"
 
 grade: $(STAMP) system-deps
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=dir [OUT=dir]" && exit 2)
-	$(VENV)/bin/nslib-grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)")
+	$(VENV)/bin/course-grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)")
 
 bench: $(STAMP)
 	$(PY) bench/run.py
@@ -79,11 +93,10 @@ voila: dashboards
 clean:
 	rm -rf $(BUILD) dashboards exercises/release
 
-# Refresh the pins from the current .venv (after changing a dependency), then
-# regenerate environment.yml for Binder from them.
+# Refresh the pins from the current .venv (after installing or upgrading a
+# package there): requirements-reader.lock, requirements.lock, environment.yml.
 lock: $(STAMP)
-	$(PY) -m pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu$$/torch==\1/' > requirements.lock
-	$(PY) tools/sync_env.py
+	$(PY) tools/lock.py
 
 # Rebuild book/_vendor and tests/vendor from the npm releases pinned (with their sha512) in
 # tools/vendor_js.py, and rewrite their MANIFEST.json. `python3 tools/vendor_js.py --check`

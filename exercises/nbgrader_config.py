@@ -1,8 +1,8 @@
 """nbgrader configuration of the course's exercises (read by `nbgrader` run from this folder).
 
-Release (student) notebooks are made with `python -m nslib.grading release`, which
+Release (student) notebooks are made with `python -m grader release`, which
 runs `nbgrader generate_assignment` here. Grading does not use nbgrader's
-autograder: `nslib-grade` runs the tests in a sandbox (see README.md).
+autograder: `course-grade` runs the tests in a sandbox (see README.md).
 """
 
 import os

@@ -6,24 +6,25 @@ inside :func:`reproducible_torch`, which sets that state for the run and puts
 it back afterwards, so that training a model never changes what another part
 of a notebook sees, and the same seed always gives the same numbers.
 
+Results keep no live torch objects: a trained network is stored as numpy
+arrays (:func:`module_weights`) and rebuilt as a module on demand
+(:func:`module_from_weights`). Training uses the standard ``torch.optim``
+optimisers and schedulers.
+
 Torch is imported inside functions only: importing nslib must stay cheap and
-must not import torch. The optimisers are written out here (a few lines each)
-rather than taken from ``torch.optim``, whose first use imports the torch.compile
-machinery (seconds, for a compiler nslib never uses) and whose per-step
-overhead dominates for the tiny networks of the course.
+must not import torch.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 
 from ._validation import as_generator
 
-__all__ = ["Adam", "cosine_learning_rate", "reproducible_torch", "sgd_momentum_step", "torch_seed"]
+__all__ = ["module_from_weights", "module_weights", "reproducible_torch", "torch_seed"]
 
 
 def torch_seed(seed: Any) -> int:
@@ -81,56 +82,29 @@ def _set_deterministic(torch: Any, mode: bool, *, warn_only: bool) -> None:
         setter(mode, warn_only=warn_only)
 
 
-def sgd_momentum_step(params: Any, buffers: list, learning_rate: float, momentum: float) -> None:
-    """One step of gradient descent with momentum, in place (same rule as ``torch.optim.SGD``).
+def module_weights(module: Any) -> dict[str, np.ndarray]:
+    """A trained module's parameters and buffers as float64 numpy arrays, by ``state_dict`` name.
 
-    ``v ← μ v + ∇L`` (``v = ∇L`` on the first step), then ``θ ← θ - η v``.
-    ``buffers`` starts as an empty list and keeps the velocities between steps.
+    float32 → float64 is exact, so :func:`module_from_weights` gives back the
+    very same network.
+    """
+    return {name: tensor.detach().numpy().astype(float) for name, tensor in
+            module.state_dict().items()}
+
+
+def module_from_weights(build: Callable[[], Any], weights: Mapping[str, np.ndarray]) -> Any:
+    """Build a module with ``build()`` and load ``weights`` into it: eval mode, parameters frozen.
+
+    The new module's random initialisation is drawn inside
+    :func:`torch.random.fork_rng`, so rebuilding a network leaves torch's
+    global random state as it was.
     """
     import torch
 
-    with torch.no_grad():
-        for i, p in enumerate(params):
-            if len(buffers) <= i:
-                buffers.append(p.grad.clone())
-            else:
-                buffers[i].mul_(momentum).add_(p.grad)
-            p.sub_(learning_rate * buffers[i])
-            p.grad = None
-
-
-class Adam:
-    """Adam (Kingma & Ba 2015) for a list of parameters, same rule as ``torch.optim.Adam``.
-
-    Per-parameter running means of the gradient (``m``) and of its square
-    (``v``), bias-corrected; the step is ``η m̂ / (sqrt(v̂) + ε)``.
-    """
-
-    def __init__(self, params: Any, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
-        import torch
-
-        self.params = list(params)
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-        self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.t = 0
-
-    def step(self, learning_rate: float) -> None:
-        """Update every parameter from its ``.grad`` in place, then clear the gradients."""
-        import torch
-
-        self.t += 1
-        c1 = 1.0 - self.beta1**self.t
-        c2 = 1.0 - self.beta2**self.t
-        with torch.no_grad():
-            for p, m, v in zip(self.params, self.m, self.v):
-                m.mul_(self.beta1).add_(p.grad, alpha=1.0 - self.beta1)
-                v.mul_(self.beta2).addcmul_(p.grad, p.grad, value=1.0 - self.beta2)
-                denom = (v / c2).sqrt_().add_(self.eps)
-                p.addcdiv_(m, denom, value=-learning_rate / c1)
-                p.grad = None
-
-
-def cosine_learning_rate(initial: float, step: int, n_steps: int) -> float:
-    """Learning rate decayed from ``initial`` to 0 along half a cosine over ``n_steps``."""
-    return initial * 0.5 * (1.0 + math.cos(math.pi * step / n_steps))
+    with torch.random.fork_rng(devices=[]):
+        module = build()
+    module.load_state_dict({name: torch.tensor(np.asarray(value), dtype=torch.float32)
+                            for name, value in weights.items()})
+    module.eval()
+    module.requires_grad_(False)
+    return module

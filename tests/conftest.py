@@ -14,9 +14,6 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Shared test helpers (tests/figure_checks.py) import by name.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 
 @pytest.fixture(scope="session")
 def root() -> Path:

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def built_book():
     """Build the book as `make book` does (cached execution: only changed chapters re-run)."""
-    subprocess.run([sys.executable, "-m", "nslib.grading", "release"], cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "grader", "release"], cwd=ROOT, check=True,
                    capture_output=True, timeout=600)
     subprocess.run([sys.executable, "tools/book_cache.py"], cwd=ROOT, check=True, timeout=60)
     env = {**os.environ, "NSLIB_SWEEP_MODE": "static"}

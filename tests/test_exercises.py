@@ -17,9 +17,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from nslib.grading import Limits, check_main, cli, discover_assignments, main, release
-from nslib.grading._codec import CodecError, decode, encode
-from nslib.grading._notebooks import (
+from grader import Limits, check_main, cli, discover_assignments, main, release
+from grader._codec import CodecError, decode, encode
+from grader._notebooks import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
     END_HIDDEN,
@@ -31,7 +31,7 @@ from nslib.grading._notebooks import (
     student_cells,
     validate_source,
 )
-from nslib.grading._sandbox import require_bwrap
+from grader._sandbox import require_bwrap
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
@@ -180,7 +180,7 @@ def test_limits_name_the_bad_parameter():
 
 
 def test_missing_bwrap_is_explained(monkeypatch):
-    import nslib.grading._sandbox as sandbox
+    import grader._sandbox as sandbox
     monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
     with pytest.raises(RuntimeError, match="apt-get install -y bubblewrap"):
         require_bwrap()
@@ -189,6 +189,114 @@ def test_missing_bwrap_is_explained(monkeypatch):
 def test_cli_without_a_command_prints_usage(capsys):
     assert cli([]) == 2
     assert "release" in capsys.readouterr().err
+
+
+def test_refused_student_ids_are_on_the_grade_sheet_with_zero_points(tmp_path):
+    from grader._report import write_reports
+    from grader._runner import _rejected
+
+    subs_dir = tmp_path / "submissions"
+    subs_dir.mkdir()
+    (subs_dir / "ada_ch00_neurons.ipynb").write_text("{}")
+    (subs_dir / "bad id_ch00_neurons.ipynb").write_text("{}")           # a space
+    (subs_dir / "=1+1" / "ch00_neurons").mkdir(parents=True)             # a spreadsheet formula
+    (subs_dir / "=1+1" / "ch00_neurons" / "ch00_neurons.ipynb").write_text("{}")
+    rejected = []
+    subs, skipped = collect_submissions(subs_dir, ["ch00_neurons"], rejected)
+    assert [s.student_id for s in subs] == ["ada"]
+    assert sorted(s.student_id for s in rejected) == ["=1+1", "bad id"]
+    assert sum("is not a plain name" in line for line in skipped) == 2   # still in the log too
+
+    found = {a.name: a for a in discover_assignments(EXERCISES)}
+    results = [_rejected(s, found[s.assignment], subs_dir) for s in rejected]
+    out = tmp_path / "out"
+    write_reports(results, found, out)
+    with open(out / "grades.csv", newline="") as fh:
+        rows = {r["student_id"]: r for r in csv.DictReader(fh)}
+    # The formula is written as text, so a spreadsheet shows the id rather than computing 2.
+    assert set(rows) == {"bad id", "'=1+1"}
+    for row in rows.values():
+        assert (row["score"], row["max_score"], row["status"]) == ("0", "10", "rejected")
+    with open(out / "ch00_neurons" / "grades.csv", newline="") as fh:
+        per_question = {r["student_id"]: r for r in csv.DictReader(fh)}
+    assert set(per_question) == {"bad id", "'=1+1"}
+    assert {r["status"] for r in per_question.values()} == {"rejected"}
+    assert {r["test_lif_rate"] for r in per_question.values()} == {"0"}
+    details = json.loads((out / "results.json").read_text())["results"]
+    assert {(r["student_id"], r["status"], r["score"], r["max_score"]) for r in details} == {
+        ("bad id", "rejected", 0.0, 10.0), ("=1+1", "rejected", 0.0, 10.0)}
+    assert all("not a plain name" in r["message"] for r in details)
+    # A refused id is never used as a folder name.
+    assert not (out / "feedback").exists()
+
+
+def _imported_modules(path: Path, strings: bool = False) -> set[str]:
+    """Modules a source file imports; with ``strings``, also every identifier-like string (importlib)."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+        elif strings and isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names.add(node.value)
+    return names
+
+
+def test_nslib_imports_nothing_from_the_grader():
+    import subprocess
+    import sys
+
+    assert not (ROOT / "nslib" / "grading").exists()
+    for path in sorted((ROOT / "nslib").rglob("*.py")):
+        bad = {m for m in _imported_modules(path, strings=True) if m == "grader" or m.startswith("grader.")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+    # And at run time: every nslib module imported, the grader never loaded.
+    code = ("import pkgutil, sys, nslib\n"
+            "for m in pkgutil.walk_packages(nslib.__path__, 'nslib.'):\n"
+            "    __import__(m.name)\n"
+            "print(len([n for n in sys.modules if n.startswith('nslib')]))\n"
+            "print(sorted(n for n in sys.modules if n == 'grader' or n.startswith('grader.')))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, cwd="/")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    n_modules, loaded = proc.stdout.split("\n")[:2]
+    assert int(n_modules) == len(list((ROOT / "nslib").rglob("*.py")))  # every module was imported
+    assert loaded == "[]"
+
+
+def test_grader_commands_and_dependencies_are_declared():
+    import importlib.metadata
+    import sys
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    scripts = project["scripts"]
+    for new, old in (("course-grade", "nslib-grade"), ("course-check", "nslib-check")):
+        assert scripts[new] == scripts[old] and scripts[new].startswith("grader:")
+    import grader
+    assert grader.main is not None and grader.check_main is not None
+    assert {scripts["course-grade"], scripts["course-check"]} == {"grader:main", "grader:check_main"}
+
+    def name(req):
+        return Requirement(req).name.lower().replace("_", "-")
+
+    declared = {name(r) for r in project["dependencies"] + project["optional-dependencies"]["grading"]}
+    # nbgrader is run as a program (release), so no import statement names it.
+    assert "nbgrader" in {name(r) for r in project["optional-dependencies"]["grading"]}
+    dists = importlib.metadata.packages_distributions()
+    needed = set()
+    for path in sorted((ROOT / "grader").glob("*.py")):
+        for module in _imported_modules(path):
+            top = module.split(".")[0]
+            if top in sys.stdlib_module_names or top in ("grader", "nslib") or top not in dists:
+                continue   # the standard library, this project, or an optional import
+            needed.update(d.lower().replace("_", "-") for d in dists[top])
+    assert {"nbformat", "ipython", "traitlets", "numpy"} <= needed
+    assert needed <= declared, f"imported by grader but not declared: {sorted(needed - declared)}"
 
 
 # --- slow: release, check and grade every assignment ----------------------------------
@@ -203,14 +311,49 @@ def course(tmp_path_factory):
     return dest
 
 
+def _one_mistake_submissions(course, name):
+    """For each answer cell: the reference notebook with only that answer left blank.
+
+    Yields ``(answer grade_id, notebook, points that answer's own tests are worth)``: the
+    tests between that answer cell and the next one. A blank answer must cost exactly
+    those points and no more, or a later question's hidden tests used the student's
+    earlier answer (a cascade).
+    """
+    source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+    released = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
+    blank = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in released.cells}
+    meta = [c.metadata.get("nbgrader", {}) for c in source.cells]
+    answers = [i for i, m in enumerate(meta) if m.get("solution") and not m.get("grade")]
+    for k, i in enumerate(answers):
+        end = answers[k + 1] if k + 1 < len(answers) else len(source.cells)
+        points = sum(float(m.get("points", 0)) for m in meta[i + 1:end] if m.get("grade"))
+        nb = nbformat.from_dict(json.loads(nbformat.writes(source)))
+        nb.cells[i].source = blank[meta[i]["grade_id"]]
+        yield meta[i]["grade_id"], nb, points
+
+
 @pytest.fixture(scope="module")
-def graded(course, tmp_path_factory):
-    """Reference and release notebooks of every assignment, graded in one batch by `nslib-grade`."""
+def one_mistake(course):
+    """(assignment, answer id) -> (student id, points its own tests are worth)."""
+    cases = {}
+    for name in ASSIGNMENTS:
+        for k, (gid, nb, points) in enumerate(_one_mistake_submissions(course, name)):
+            cases[name, gid] = (f"slip{k}", nb, points)
+    return cases
+
+
+@pytest.fixture(scope="module")
+def graded(course, one_mistake, tmp_path_factory):
+    """Reference and release notebooks of every assignment, graded in one batch by `course-grade`."""
     assert shutil.which("bwrap"), "bubblewrap is required: apt-get install -y bubblewrap"
     subs = tmp_path_factory.mktemp("submissions")
+    for (name, _gid), (student, nb, _points) in one_mistake.items():
+        nbformat.write(nb, subs / f"{student}_{name}.ipynb")
     for name in ASSIGNMENTS:
         shutil.copy(course / "source" / name / f"{name}.ipynb", subs / f"reference_{name}.ipynb")
         shutil.copy(course / "release" / name / f"{name}.ipynb", subs / f"blank_{name}.ipynb")
+        # A refused student id (a space): the full-marks notebook must not be read, but be on the sheet.
+        shutil.copy(course / "source" / name / f"{name}.ipynb", subs / f"ref erence_{name}.ipynb")
     out = tmp_path_factory.mktemp("out")
     status = main([str(subs), "--course", str(course), "--out", str(out), "--jobs", "2",
                    "--cell-timeout", "20", "--notebook-timeout", "300"])
@@ -233,6 +376,19 @@ def test_reference_solution_scores_full_marks(graded, name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_one_early_mistake_costs_only_its_own_question(graded, one_mistake, name):
+    # No cascades: leaving one answer blank loses exactly that question's points.
+    rows, _ = graded
+    full = float(rows["reference", name]["max_score"])
+    cases = {gid: case for (a, gid), case in one_mistake.items() if a == name}
+    assert len(cases) >= 3, cases
+    lost = {gid: full - float(rows[student, name]["score"]) for gid, (student, _nb, _p) in cases.items()}
+    expected = {gid: points for gid, (_s, _nb, points) in cases.items()}
+    assert lost == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_release_version_scores_zero(graded, name):
     rows, _ = graded
     assert float(rows["blank", name]["score"]) == 0.0
@@ -241,15 +397,29 @@ def test_release_version_scores_zero(graded, name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_refused_student_id_is_graded_zero_with_status_rejected(graded, name):
+    rows, out = graded
+    row = rows["ref erence", name]
+    assert (float(row["score"]), row["status"]) == (0.0, "rejected")
+    assert row["max_score"] == rows["reference", name]["max_score"]
+    assert not (out / "feedback" / "ref erence").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_release_version_contains_no_solution_or_hidden_test_line(course, name):
     source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
     released = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
     # Everything a student receives: cell sources, outputs and metadata.
-    text = "\n".join(nbformat.writes(released).splitlines()) + "\n" + "\n".join(c.source for c in released.cells)
+    text = (
+        "\n".join(nbformat.writes(released).splitlines()) + "\n" + "\n".join(c.source for c in released.cells)
+    )
     secret_lines = []
     for cell in source.cells:
         for begin, end in ((BEGIN_SOLUTION, END_SOLUTION), (BEGIN_HIDDEN, END_HIDDEN)):
-            secret_lines += [line.strip() for line in _split_regions(cell.source, begin, end)[1] if line.strip()]
+            secret_lines += [
+                line.strip() for line in _split_regions(cell.source, begin, end)[1] if line.strip()
+            ]
     assert secret_lines, "the source has no solution or hidden-test regions"
     leaked = [line for line in secret_lines if line in text]
     assert leaked == []

@@ -11,32 +11,29 @@ import sys
 
 import numpy as np
 import pytest
+from brian2 import ms, mV, nA, second
+from helpers import assert_generator_seed_reproducible, raises_param
 from matplotlib.figure import Figure
 
 from nslib.plots import vision as vplots
 from nslib.vision import (
     NATURAL_IMAGES,
+    FilterTuning,
     complex_cell_response,
     drifting_grating,
+    filter_orientation_tuning,
     fit_gabor,
+    fit_gabors,
     gabor,
     grating,
     learn_v1_filters,
     natural_image_patches,
+    orientation_difference,
     orientation_selectivity_index,
     orientation_tuning,
     simple_cell_response,
     spiking_orientation_tuning,
 )
-
-brian2 = pytest.importorskip("brian2")
-from brian2 import mV, ms, nA, second  # noqa: E402
-
-
-def _circular_gap(a, b):
-    """Distance between orientations (period pi), in radians."""
-    return np.abs(np.angle(np.exp(2j * (np.asarray(a) - np.asarray(b))))) / 2
-
 
 # ---------------------------------------------------------------------------
 # Gabors and gratings
@@ -113,8 +110,8 @@ def test_max_pooling_gives_position_invariance():
 def test_tuning_peaks_at_the_cells_orientation(cell, theta):
     t = orientation_tuning(cell, cell_orientation=theta)
     step = np.pi / len(t.orientations)
-    assert _circular_gap(t.preferred_orientation, theta) <= step + 1e-9
-    orth = np.argmin(_circular_gap(t.orientations, theta + np.pi / 2))
+    assert orientation_difference(t.preferred_orientation, theta) <= step + 1e-9
+    orth = np.argmin(orientation_difference(t.orientations, theta + np.pi / 2))
     # Measured: orthogonal/peak ~ 1e-3 for both cells.
     assert t.responses[orth] < 0.02 * t.responses.max()
     assert t.osi > 0.8  # measured 0.90 with the default aspect ratio 0.7
@@ -145,6 +142,67 @@ def test_osi_values():
     assert orientation_selectivity_index(r) > 0.8
 
 
+@pytest.mark.parametrize("cell", ["simple", "complex"])
+@pytest.mark.parametrize("theta", [0.0, 0.4, 2.0])
+def test_a_grating_turned_by_180_degrees_drives_the_cell_the_same(cell, theta):
+    # A grating turned by π is the same grating drifting the other way: phase φ becomes -φ.
+    t = orientation_tuning(cell, orientations=[theta, theta + np.pi], cell_orientation=0.4)
+    turned = np.roll(t.responses_by_phase[1][::-1], 1)  # phase index k -> -k (mod 16)
+    assert t.responses_by_phase[0].max() > 0
+    np.testing.assert_allclose(turned, t.responses_by_phase[0], rtol=1e-9, atol=1e-12)
+    assert t.responses[1] == pytest.approx(t.responses[0], rel=1e-9, abs=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# The orientation tuning of any filter (filter_orientation_tuning)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("theta, wavelength", [(0.0, 4.0), (0.7, 3.0), (2.0, 6.0)])
+def test_a_gabor_is_tuned_to_its_own_orientation_and_wavelength(theta, wavelength):
+    tuning = filter_orientation_tuning(gabor(16, theta, wavelength),
+                                       wavelengths=[2.5, 3.0, 4.0, 6.0, 9.0])
+    assert isinstance(tuning, FilterTuning)
+    assert tuning.responses.shape == (1, 24)
+    step = np.pi / 24
+    assert orientation_difference(tuning.preferred_orientations[0], theta) <= step / 2 + 1e-9
+    assert tuning.best_wavelengths[0] == wavelength
+    assert tuning.osi[0] > 0.8
+
+
+def test_filter_response_does_not_depend_on_the_filter_phase():
+    # RMS over the drift cycle: even and odd Gabors of a quadrature pair give the same curve.
+    even = filter_orientation_tuning(gabor(15, 0.4, 5.0, phase=0.0))
+    odd = filter_orientation_tuning(gabor(15, 0.4, 5.0, phase=-np.pi / 2))
+    # Measured: they differ by < 0.5 % of the peak (the pair's tiny spectral overlap at 0 frequency).
+    np.testing.assert_allclose(even.responses, odd.responses, atol=0.01 * even.responses.max())
+
+
+def test_isotropic_and_random_filters_are_weakly_selective():
+    y, x = np.mgrid[-6:7, -6:7]
+    r2 = x**2 + y**2
+    centre_surround = np.exp(-r2 / 2.0) - 0.5 * np.exp(-r2 / 8.0)
+    assert filter_orientation_tuning(centre_surround).osi[0] < 0.05
+    noise = np.random.default_rng(0).standard_normal((32, 13, 13))
+    osi = filter_orientation_tuning(noise).osi
+    assert osi.shape == (32,)
+    assert np.median(osi) < 0.3
+
+
+def test_filter_tuning_defaults_and_shapes():
+    bank = np.stack([gabor(12, t, 4.0) for t in (0.0, 1.0, 2.0)])
+    tuning = filter_orientation_tuning(bank, orientations=np.linspace(0, np.pi, 12, endpoint=False))
+    assert tuning.responses.shape == (3, 12)
+    assert tuning.wavelengths.size == 8
+    assert tuning.wavelengths[0] == pytest.approx(2.5) and tuning.wavelengths[-1] == pytest.approx(12)
+    assert np.all(tuning.responses >= 0)
+    assert np.all((0 <= tuning.osi) & (tuning.osi <= 1))
+
+
+def test_orientation_tuning_records_the_stimulus():
+    t = orientation_tuning("complex", contrast=0.25, wavelength=5.0, size=21)
+    assert (t.contrast, t.wavelength, t.size) == (0.25, 5.0, 21)
+
+
 # ---------------------------------------------------------------------------
 # Natural images, ICA and Gabor fits
 # ---------------------------------------------------------------------------
@@ -156,8 +214,9 @@ def test_patches_are_standardized_and_deterministic():
     assert np.isclose(a.std(), 1.0)
     assert np.array_equal(a, natural_image_patches(500, 10, seed=3))
     assert not np.array_equal(a, natural_image_patches(500, 10, seed=4))
-    g = natural_image_patches(500, 10, seed=np.random.default_rng(3))
-    assert g.shape == a.shape
+    # A Generator seeded with 3 draws what seed=3 draws; another seed draws other patches.
+    g = assert_generator_seed_reproducible(lambda seed: natural_image_patches(500, 10, seed=seed))
+    np.testing.assert_array_equal(g, a)
     one = natural_image_patches(50, 6, seed=0, images=("moon",))
     assert one.shape == (50, 6, 6)
 
@@ -196,9 +255,8 @@ def chapter_filters():
 
 def test_learned_filters_are_gabor_like_random_filters_are_not(chapter_filters):
     assert chapter_filters.shape == (64, 12, 12)
-    learned = np.array([fit_gabor(f).r_squared for f in chapter_filters])
-    random = np.array([fit_gabor(f).r_squared
-                       for f in np.random.default_rng(0).standard_normal((32, 12, 12))])
+    learned = fit_gabors(chapter_filters).r_squared
+    random = fit_gabors(np.random.default_rng(0).standard_normal((32, 12, 12))).r_squared
     # Measured: learned median 0.83 (10th percentile 0.66); random median 0.12, max 0.20.
     assert np.median(learned) > 0.7
     assert np.median(learned) > np.median(random) + 0.4
@@ -214,12 +272,42 @@ def test_fit_gabor_recovers_known_parameters(theta, wavelength, phase, aspect):
     f[2:17, 5:20] = gabor(15, theta, wavelength, phase, sigma=2.0, aspect_ratio=aspect)
     fit = fit_gabor(f)
     assert fit.r_squared > 0.99
-    assert _circular_gap(fit.theta, theta) < 0.02 and 0 <= fit.theta < np.pi
+    assert orientation_difference(fit.theta, theta) < 0.02 and 0 <= fit.theta < np.pi
     assert fit.wavelength == pytest.approx(wavelength, rel=0.02)
     assert abs(np.angle(np.exp(1j * (fit.phase - phase)))) < 0.05
     assert fit.aspect_ratio == pytest.approx(aspect, rel=0.05)
     assert (fit.x0, fit.y0) == pytest.approx((2.0, 1.0), abs=0.05)
     assert fit.model.shape == f.shape
+
+
+def test_fit_gabors_fits_each_filter_once_and_keeps_every_parameter():
+    bank = np.stack([gabor(11, 0.3, 4.0, 0.5), gabor(11, 2.0, 5.0, -1.0, aspect_ratio=0.5),
+                     np.random.default_rng(3).standard_normal((11, 11))])
+    fits = fit_gabors(bank)
+    np.testing.assert_array_equal(fits.filters, bank)
+    assert fits.models.shape == bank.shape
+    for k, f in enumerate(bank):
+        one = fit_gabor(f)
+        for name in ("theta", "wavelength", "phase", "sigma_x", "sigma_y", "aspect_ratio", "x0",
+                     "y0", "amplitude", "r_squared"):
+            assert getattr(fits, name).shape == (3,)
+            assert getattr(fits, name)[k] == getattr(one, name), name
+        np.testing.assert_array_equal(fits.models[k], one.model)
+    assert fits.r_squared[0] > 0.99 and fits.r_squared[2] < 0.5
+
+
+def test_orientation_difference_is_circular_with_period_pi():
+    assert orientation_difference(np.radians(170), np.radians(10)) == pytest.approx(np.radians(20))
+    assert orientation_difference(0.3, 0.3 + 5 * np.pi) == pytest.approx(0.0, abs=1e-12)
+    assert orientation_difference(0.0, np.pi / 2) == pytest.approx(np.pi / 2)
+    assert isinstance(orientation_difference(0.1, 0.2), float)
+    gaps = orientation_difference(np.linspace(0, 2 * np.pi, 9), [[0.0], [np.pi / 4]])
+    assert gaps.shape == (2, 9)
+    assert np.all((gaps >= 0) & (gaps <= np.pi / 2 + 1e-12))
+    with raises_param("a"):
+        orientation_difference(np.nan, 0.0)
+    with raises_param("a", "broadcast"):
+        orientation_difference([0.0, 1.0], [0.0, 1.0, 2.0])
 
 
 def test_fit_gabor_is_robust_to_noise():
@@ -228,7 +316,7 @@ def test_fit_gabor_is_robust_to_noise():
     noisy = clean + 0.1 * np.abs(clean).max() * noise
     fit = fit_gabor(noisy)
     assert fit.r_squared > 0.8
-    assert _circular_gap(fit.theta, 0.9) < 0.1
+    assert orientation_difference(fit.theta, 0.9) < 0.1
 
 
 # ---------------------------------------------------------------------------
@@ -246,8 +334,8 @@ def test_spiking_tuning_peaks_at_preferred_orientation(spiking_result):
     step = np.pi / len(res.orientations)
     for c, pref in enumerate(res.preferred_orientations):
         counts = res.spike_counts[c]
-        assert _circular_gap(res.peak_orientations[c], pref) <= step + 1e-9
-        orth = np.argmin(_circular_gap(res.orientations, pref + np.pi / 2))
+        assert orientation_difference(res.peak_orientations[c], pref) <= step + 1e-9
+        orth = np.argmin(orientation_difference(res.orientations, pref + np.pi / 2))
         # Measured: ~44 spikes at the peak, 0 at the orthogonal orientation.
         assert counts.max() >= 20
         assert counts[orth] <= 0.05 * counts.max()
@@ -315,6 +403,11 @@ def test_spiking_is_deterministic_and_contrast_dependent(spiking_result):
     (lambda: fit_gabor(np.zeros(9)), "filter"),
     (lambda: fit_gabor(np.zeros((2, 9))), "filter"),
     (lambda: fit_gabor(gabor(9, 0.0), max_nfev=1), "max_nfev"),
+    (lambda: fit_gabors(gabor(9, 0.0)), "filters"),
+    (lambda: fit_gabors(np.zeros((2, 2, 9))), "filters"),
+    (lambda: fit_gabors(np.stack([gabor(9, 0.0), np.ones((9, 9))])), "filters"),
+    (lambda: fit_gabors(np.full((1, 9, 9), np.nan)), "filters"),
+    (lambda: fit_gabors(gabor(9, 0.0)[None], max_nfev=1), "max_nfev"),
     (lambda: spiking_orientation_tuning(preferred_orientations=[]), "preferred_orientations"),
     (lambda: spiking_orientation_tuning(contrast=1.2), "contrast"),
     (lambda: spiking_orientation_tuning(duration=500), "duration"),
@@ -323,9 +416,16 @@ def test_spiking_is_deterministic_and_contrast_dependent(spiking_result):
     (lambda: spiking_orientation_tuning(bias_current=1 * mV), "bias_current"),
     (lambda: spiking_orientation_tuning(noise_sigma=-1 * mV), "noise_sigma"),
     (lambda: spiking_orientation_tuning(n_phases=0), "n_phases"),
+    (lambda: filter_orientation_tuning(np.zeros(9)), "filters"),
+    (lambda: filter_orientation_tuning(np.ones((2, 5, 6))), "filters"),
+    (lambda: filter_orientation_tuning(np.zeros((2, 5, 5))), "filters"),
+    (lambda: filter_orientation_tuning(np.full((5, 5), np.nan)), "filters"),
+    (lambda: filter_orientation_tuning(np.eye(5), orientations=[]), "orientations"),
+    (lambda: filter_orientation_tuning(np.eye(5), wavelengths=[1.5, 4.0]), "wavelengths"),
+    (lambda: filter_orientation_tuning(np.eye(5), n_phases=2), "n_phases"),
 ])
 def test_bad_arguments_raise_value_error_naming_the_parameter(call, name):
-    with pytest.raises(ValueError, match=name):
+    with raises_param(name):
         call()
 
 
@@ -362,8 +462,8 @@ def test_every_figure_has_title_and_labels(spiking_result):
         vplots.plot_orientation_tuning(simple, complex_),
         vplots.plot_orientation_tuning(simple, complex_, normalize=True),
         vplots.plot_phase_modulation(simple, complex_),
-        vplots.plot_learned_filters(small, noise, ncols=3),
-        vplots.plot_learned_filters(small, learned_r2=np.ones(6), learned_label="basis"),
+        vplots.plot_learned_filters(fit_gabors(small), fit_gabors(noise), ncols=3),
+        vplots.plot_learned_filters(small, learned_label="basis"),
         vplots.plot_spiking_tuning(spiking_result),
         vplots.plot_spiking_tuning(spiking_result, orientation_index=3),
         vplots.plot_spiking_tuning(spiking_result, cell_index=1),
@@ -373,26 +473,89 @@ def test_every_figure_has_title_and_labels(spiking_result):
     # The learned filters use a diverging colormap centred at 0.
     image = figures[4].axes[0].images[0]
     assert image.get_clim() == (-1.0, 1.0)
+    # The R² histogram is drawn from given fits, and left out when there are none.
+    titles = [[ax.get_title() for ax in figures[k].axes] for k in (4, 5)]
+    assert "How Gabor-like?" in titles[0] and "How Gabor-like?" not in titles[1]
     # The preferred orientation is marked on the tuning curve (a vertical line at it).
     marks = [ln.get_xdata()[0] for ln in figures[1].axes[0].lines if len(ln.get_xdata()) == 2]
     assert np.degrees(simple.preferred_orientation) in marks
 
 
 def test_figures_reject_bad_inputs(spiking_result):
-    with pytest.raises(ValueError, match="tunings"):
+    with raises_param("tunings", "OrientationTuning"):
         vplots.plot_orientation_tuning()
-    with pytest.raises(ValueError, match="tunings"):
+    with raises_param("tunings", "OrientationTuning"):
         vplots.plot_phase_modulation(np.ones(4))
-    with pytest.raises(ValueError, match="r_squared"):
-        vplots.plot_learned_filters(np.ones((4, 5, 5)), learned_r2=np.ones(3))
-    with pytest.raises(ValueError, match="learned"):
+    with raises_param("learned"):
         vplots.plot_learned_filters(np.ones((5, 5)))
-    with pytest.raises(ValueError, match="result"):
+    with raises_param("random"):
+        vplots.plot_learned_filters(np.ones((2, 5, 5)), "not filters")
+    with raises_param("result", "SpikingTuning"):
         vplots.plot_spiking_tuning(np.ones(3))
-    with pytest.raises(ValueError, match="orientation_index"):
+    with raises_param("orientation_index", r"\[0, 23\]"):
         vplots.plot_spiking_tuning(spiking_result, orientation_index=99)
-    with pytest.raises(ValueError, match="cell_index"):
+    with raises_param("cell_index", "orientation_index"):
         vplots.plot_spiking_tuning(spiking_result, orientation_index=0, cell_index=0)
+
+
+def _tunings_at(stimulus_orientation, max_response=10.0):
+    cells = [orientation_tuning(kind, contrast=0.5) for kind in ("simple", "complex")]
+    return cells, vplots.plot_grating_responses(*cells, orientation=stimulus_orientation,
+                                                max_response=max_response)
+
+
+def test_grating_response_figure_is_labelled_and_marks_the_stimulus():
+    cells, fig = _tunings_at(np.radians(45))
+    assert "simple and complex" in fig.get_suptitle()
+    axes = fig.axes
+    assert len(axes) == 3
+    for ax in axes:
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert "45°" in axes[0].get_title() and "contrast 0.5" in axes[0].get_title()
+    # The response axes are held at the given maximum, so sweep frames compare.
+    assert axes[1].get_ylim()[1] == pytest.approx(10.8)
+    assert axes[2].get_ylim()[1] == pytest.approx(10.8)
+    index = int(np.argmin(orientation_difference(cells[0].orientations, np.radians(45))))
+    # The middle panel draws each cell's response over the drift cycle at the stimulus orientation.
+    for line, cell in zip(axes[1].lines, cells, strict=True):
+        np.testing.assert_array_equal(line.get_ydata(), cell.responses_by_phase[index])
+    # Each cell's marker sits on its tuning curve at the stimulus orientation.
+    markers = [line for line in axes[2].lines if line.get_linestyle() == "None"]
+    assert len(markers) == 2
+    for line, cell in zip(markers, cells, strict=True):
+        assert line.get_xdata()[0] == pytest.approx(45.0)
+        assert line.get_ydata()[0] == pytest.approx(cell.responses[index])
+
+
+def test_grating_response_figure_at_180_degrees_is_the_figure_at_0():
+    # Orientation has period π: the stimulus at 180° is the one at 0°, so every panel shows
+    # the same image, responses and markers.
+    _, at_0 = _tunings_at(0.0)
+    _, at_180 = _tunings_at(np.pi)
+    _, at_90 = _tunings_at(np.pi / 2)  # a different stimulus, to show the comparison can fail
+    for ax_0, ax_180 in zip(at_0.axes, at_180.axes, strict=True):
+        assert ax_0.get_title() == ax_180.get_title()
+        for img_0, img_180 in zip(ax_0.images, ax_180.images, strict=True):
+            np.testing.assert_array_equal(img_0.get_array(), img_180.get_array())
+        for line_0, line_180 in zip(ax_0.lines, ax_180.lines, strict=True):
+            np.testing.assert_array_equal(line_0.get_xydata(), line_180.get_xydata())
+    assert not np.array_equal(at_0.axes[0].images[0].get_array(), at_90.axes[0].images[0].get_array())
+    assert not np.array_equal(at_0.axes[1].lines[0].get_ydata(), at_90.axes[1].lines[0].get_ydata())
+
+
+def test_grating_response_figure_rejects_bad_inputs():
+    simple = orientation_tuning("simple")
+    with raises_param("tunings", "OrientationTuning"):
+        vplots.plot_grating_responses(orientation=0.0)
+    with raises_param("tunings", "share"):
+        vplots.plot_grating_responses(simple, orientation_tuning("complex", contrast=0.5),
+                                      orientation=0.0)
+    with raises_param("orientation", "one of the tunings' orientations"):
+        vplots.plot_grating_responses(simple, orientation=0.01)
+    with raises_param("orientation", "finite"):
+        vplots.plot_grating_responses(simple, orientation=float("nan"))
+    with raises_param("max_response", "> 0"):
+        vplots.plot_grating_responses(simple, orientation=0.0, max_response=0.0)
 
 
 def test_natural_images_constant_lists_available_photographs():

@@ -161,9 +161,13 @@ def sha256(data: bytes) -> str:
 
 
 def lock_pins(path: Path = ROOT / "requirements.lock") -> dict[str, str]:
-    """Exact pins of requirements.lock, names normalised (lower case, "-")."""
+    """Exact pins of requirements.lock and the files it includes (``-r``), names normalised."""
     pins = {}
     for line in path.read_text().splitlines():
+        include = re.fullmatch(r"\s*-r\s+(\S+)\s*", line)
+        if include:
+            pins.update(lock_pins(path.parent / include.group(1)))
+            continue
         match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)==(\S+)\s*", line)
         if match:
             pins[match.group(1).lower().replace("_", "-")] = match.group(2)

@@ -11,25 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from . import DIVERGING_CMAP, PALETTE, SEQUENTIAL_CMAP, new_figure
 from .._validation import check_finite_array, check_int
-from ..vision.cnn import DigitsCNNResult, convolve_filters
+from ..vision.cnn import DigitsCNNResult, FeatureMaps
+from . import DIVERGING_CMAP, PALETTE, SEQUENTIAL_CMAP, new_figure
+from ._layout import figure_grid, grid_shape, hide, no_ticks
 
 __all__ = ["plot_feature_maps", "plot_filters", "plot_training_curve"]
-
-
-def _figure_grid(ncols: int, nrows: int = 1, **kwargs):
-    """Like :func:`new_figure` but always returns a 2-D ``(nrows, ncols)`` array of axes."""
-    fig, axes = new_figure(ncols, nrows, **kwargs)
-    return fig, np.asarray(axes, dtype=object).reshape(nrows, ncols)
-
-
-def _grid(n_panels: int, ncols: int | None) -> tuple[int, int]:
-    if ncols is None:
-        ncols = min(n_panels, 8)
-    ncols = check_int("ncols", ncols, low=1)
-    ncols = min(ncols, n_panels)
-    return ncols, -(-n_panels // ncols)
 
 
 def plot_filters(filters: Any, *, ncols: int | None = None, title: str | None = None):
@@ -58,19 +45,16 @@ def plot_filters(filters: Any, *, ncols: int | None = None, title: str | None = 
         filters = filters.first_layer_filters
     filt = check_finite_array("filters", filters, ndim=3)
     n = filt.shape[0]
-    ncols, nrows = _grid(n, ncols)
-    fig, axes = _figure_grid(ncols, nrows, width=1.5, height=1.6)
+    ncols, nrows = grid_shape(n, 8 if ncols is None else check_int("ncols", ncols, low=1))
+    fig, axes = figure_grid(ncols, nrows, width=1.5, height=1.6)
     axes = axes.ravel()
     # One symmetric scale for all filters: colours mean the same weight everywhere.
     vmax = float(np.abs(filt).max()) or 1.0
-    for i, ax in enumerate(axes):
-        if i >= n:
-            ax.set_visible(False)
-            continue
+    for i, ax in enumerate(axes[:n]):
         im = ax.imshow(filt[i], cmap=DIVERGING_CMAP, vmin=-vmax, vmax=vmax, interpolation="nearest")
         ax.set_title(f"filter {i + 1}", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
+    no_ticks(axes)
+    hide(axes[n:])
     cbar = fig.colorbar(im, ax=list(axes[:n]), shrink=0.8)
     cbar.set_label("weight")
     fig.supxlabel("column (pixels)")
@@ -79,17 +63,18 @@ def plot_filters(filters: Any, *, ncols: int | None = None, title: str | None = 
     return fig
 
 
-def plot_feature_maps(result: DigitsCNNResult, image_index: int = 0, *, title: str | None = None):
-    """One test digit and the first-layer feature map of each filter (after the ReLU).
+def plot_feature_maps(maps: FeatureMaps, image_index: int = 0, *, title: str | None = None):
+    """One digit and the first-layer feature map of each filter (after the ReLU).
 
     Each map is the response of a grid of identical "simple cells", one per
     pixel position, whose receptive field is the filter above it.
 
     Parameters
     ----------
-    result : DigitsCNNResult
+    maps : FeatureMaps
+        From :func:`nslib.vision.cnn_feature_maps`.
     image_index : int
-        Index into ``result.split.test_images``.
+        Which of ``maps.images`` to draw.
     title : str, optional
 
     Returns
@@ -98,43 +83,42 @@ def plot_feature_maps(result: DigitsCNNResult, image_index: int = 0, *, title: s
 
     Examples
     --------
-    >>> from nslib.vision.cnn import train_digits_cnn
-    >>> fig = plot_feature_maps(train_digits_cnn(), image_index=3)  # doctest: +SKIP
+    >>> from nslib.vision.cnn import FeatureMaps, convolve_filters
+    >>> digit = np.zeros((1, 8, 8)); digit[0, 1:7, 3:5] = 1.0   # a vertical bar, like a "1"
+    >>> edges = np.array([[[-1, 0, 1]] * 3, [[1, 0, -1]] * 3], dtype=float)
+    >>> maps = FeatureMaps(images=digit, labels=np.array([1]), predictions=np.array([1]),
+    ...                    filters=edges, maps=convolve_filters(digit, edges))
+    >>> [ax.get_title().split("\\n")[0] for ax in plot_feature_maps(maps).axes[:3]]
+    ['input: 1', 'filter 1', 'filter 2']
     """
-    if not isinstance(result, DigitsCNNResult):
-        raise ValueError("result must be a DigitsCNNResult from train_digits_cnn")
-    n_test = len(result.split.test_labels)
-    image_index = check_int("image_index", image_index, low=0, high=n_test - 1)
-    image = result.split.test_images[image_index]
-    maps = convolve_filters(image, result.first_layer_filters, result.first_layer_bias)[0]
-    n = result.n_filters
-    ncols = min(n, 8)
-    nrows = 2 * -(-n // ncols)
-    fig, axes = _figure_grid(ncols + 1, nrows, width=1.5, height=1.6)
-    vmax_f = float(np.abs(result.first_layer_filters).max()) or 1.0
-    vmax_m = float(maps.max()) or 1.0
+    if not isinstance(maps, FeatureMaps):
+        raise ValueError(f"maps must be a FeatureMaps from nslib.vision.cnn_feature_maps; "
+                         f"got {type(maps).__name__}")
+    image_index = check_int("image_index", image_index, low=0, high=len(maps.images) - 1)
+    image, responses, filters = maps.images[image_index], maps.maps[image_index], maps.filters
+    n = len(filters)
+    ncols, rows_of_filters = grid_shape(n, 8)
+    nrows = 2 * rows_of_filters
+    fig, axes = figure_grid(ncols + 1, nrows, width=1.5, height=1.6)
+    vmax_f = float(np.abs(filters).max()) or 1.0
+    vmax_m = float(responses.max()) or 1.0
     ax = axes[0, 0]
     ax.imshow(image, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-    label = int(result.split.test_labels[image_index])
-    pred = int(result.test_predictions[image_index])
-    ax.set_title(f"input: {label}\n(predicted {pred})", fontsize=9)
-    for r in range(1, nrows):
-        axes[r, 0].set_visible(False)
-    for i in range(nrows // 2 * ncols):
+    shown = "input" if maps.labels is None else f"input: {int(maps.labels[image_index])}"
+    ax.set_title(f"{shown}\n(predicted {int(maps.predictions[image_index])})", fontsize=9)
+    hide(axes[1:, 0])
+    for i in range(rows_of_filters * ncols):
         row, col = 2 * (i // ncols), 1 + i % ncols
         if i >= n:
-            axes[row, col].set_visible(False)
-            axes[row + 1, col].set_visible(False)
+            hide(axes[row:row + 2, col])
             continue
-        im_f = axes[row, col].imshow(result.first_layer_filters[i], cmap=DIVERGING_CMAP,
-                                     vmin=-vmax_f, vmax=vmax_f, interpolation="nearest")
+        im_f = axes[row, col].imshow(filters[i], cmap=DIVERGING_CMAP, vmin=-vmax_f, vmax=vmax_f,
+                                     interpolation="nearest")
         axes[row, col].set_title(f"filter {i + 1}", fontsize=9)
-        im_m = axes[row + 1, col].imshow(maps[i], cmap=SEQUENTIAL_CMAP, vmin=0, vmax=vmax_m,
+        im_m = axes[row + 1, col].imshow(responses[i], cmap=SEQUENTIAL_CMAP, vmin=0, vmax=vmax_m,
                                          interpolation="nearest")
         axes[row + 1, col].set_title(f"map {i + 1}", fontsize=9)
-    for ax in axes.ravel():
-        ax.set_xticks([])
-        ax.set_yticks([])
+    no_ticks(axes.ravel())
     fig.colorbar(im_f, ax=list(axes[0::2, 1:].ravel()), shrink=0.8).set_label("weight")
     fig.colorbar(im_m, ax=list(axes[1::2, 1:].ravel()), shrink=0.8).set_label("response (ReLU)")
     fig.supxlabel("column (pixels)")
@@ -161,7 +145,8 @@ def plot_training_curve(result: DigitsCNNResult, *, title: str | None = None):
     >>> fig = plot_training_curve(train_digits_cnn())  # doctest: +SKIP
     """
     if not isinstance(result, DigitsCNNResult):
-        raise ValueError("result must be a DigitsCNNResult from train_digits_cnn")
+        raise ValueError(f"result must be a DigitsCNNResult from train_digits_cnn; "
+                         f"got {type(result).__name__}")
     fig, (ax_loss, ax_acc) = new_figure(2, width=4.0, height=3.2)
     epochs = np.arange(1, result.loss_per_epoch.size + 1)
     ax_loss.plot(epochs, result.loss_per_epoch, marker="o", ms=3, color=PALETTE[0])

@@ -6,12 +6,14 @@ from typing import Sequence
 
 import numpy as np
 
+from ..spiking import FICurve, LIFResult
 from . import PALETTE, new_figure
 
 __all__ = ["plot_fi_curves", "plot_membrane_trace"]
 
 
-def plot_membrane_trace(result, *, neuron: int = 0, v_threshold=None, title: str | None = None):
+def plot_membrane_trace(result: LIFResult, *, neuron: int = 0, v_threshold=None,
+                        title: str | None = None):
     """Plot the membrane potential of one recorded neuron, with its spikes.
 
     Parameters
@@ -38,8 +40,11 @@ def plot_membrane_trace(result, *, neuron: int = 0, v_threshold=None, title: str
     """
     from brian2 import amp, ms, mV, nA
 
+    if not isinstance(result, LIFResult):
+        raise ValueError(f"result must be a LIFResult from nslib.spiking.simulate_lif; "
+                         f"got {type(result).__name__}")
     if result.v is None:
-        raise ValueError("result has no recorded voltage; simulate with record_v=[...]")
+        raise ValueError("result must hold a recorded voltage; simulate with record_v=[...]")
     if not 0 <= neuron < len(result.v):
         raise ValueError(f"neuron must be in [0, {len(result.v) - 1}]; got {neuron}")
     fig, ax = new_figure(width=6, height=3)
@@ -84,6 +89,9 @@ def plot_fi_curves(curves: Sequence, *, title: str | None = None, max_rate_hz: f
     curves = list(curves)
     if not curves:
         raise ValueError("curves must hold at least 1 FICurve; got 0")
+    if not all(isinstance(curve, FICurve) for curve in curves):
+        raise ValueError("curves must hold only FICurve results (from nslib.spiking.fi_curve); "
+                         f"got {[type(curve).__name__ for curve in curves]}")
     fig, ax = new_figure(width=5.5, height=3.5)
     for k, curve in enumerate(curves):
         color = PALETTE[k % len(PALETTE)]

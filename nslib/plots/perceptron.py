@@ -1,4 +1,4 @@
-"""Figures for Chapter 1: threshold units, the perceptron and a 2-layer network on XOR.
+"""Figures for Chapter 1: threshold units, the perceptron, two-layer networks and their learning rules.
 
 Classes are told apart by colour *and* marker shape (circle = class 0,
 triangle = class 1), so the figures also read in greyscale.
@@ -10,24 +10,31 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from . import DIVERGING_CMAP, PALETTE, new_figure
 from .._validation import check_finite_array, check_int
-from ..perceptron import (LOGIC_GATES, MLPXORResult, Perceptron, ThresholdUnit,
-                          logic_gate, mcculloch_pitts, xor_two_layer)
+from ..perceptron import (
+    LOGIC_GATES,
+    MLPXORResult,
+    Perceptron,
+    ThresholdUnit,
+    logic_gate,
+    mcculloch_pitts,
+    xor_two_layer,
+)
+from ..perceptron.feedback_alignment import LearningRuleResult
+from ..perceptron.threshold_units import ActivationFit
+from . import DIVERGING_CMAP, PALETTE, new_figure
+from ._layout import figure_grid, grid_shape, hide
 
 __all__ = [
+    "plot_activation_fits",
     "plot_decision_boundary",
     "plot_errors_per_epoch",
+    "plot_learning_rules",
     "plot_logic_gates",
     "plot_mlp_loss",
     "plot_mlp_xor",
 ]
 
-
-def _figure_grid(ncols: int, nrows: int = 1, **kwargs):
-    """Like :func:`new_figure` but always returns a 2-D ``(nrows, ncols)`` array of axes."""
-    fig, axes = new_figure(ncols, nrows, **kwargs)
-    return fig, np.asarray(axes, dtype=object).reshape(nrows, ncols)
 
 _CLASS_STYLE = {0: dict(color=PALETTE[1], marker="o"), 1: dict(color=PALETTE[0], marker="^")}
 _REGION_COLORS = ("#FBE9C6", "#CCE3F0")  # light orange (class 0), light blue (class 1)
@@ -96,14 +103,14 @@ def plot_logic_gates(names: Sequence[str] = ("AND", "OR", "NAND", "XOR"), *,
                              f"got {name!r}")
         units.append((name.upper(), unit))
 
-    fig, axes = _figure_grid(len(units), width=3.0, height=3.1)
+    fig, axes = figure_grid(len(units), width=3.0, height=3.1)
     axes = axes.ravel()
     inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     lim = (-0.5, 1.5)
     g = np.linspace(*lim, 201)
     g1, g2 = np.meshgrid(g, g)
     grid = np.column_stack([g1.ravel(), g2.ravel()])
-    for ax, (name, unit) in zip(axes, units):
+    for ax, (name, unit) in zip(axes[:len(units)], units, strict=True):
         if unit is None:
             out_grid = xor_two_layer(grid)
             outputs = xor_two_layer(inputs)
@@ -298,13 +305,13 @@ def plot_mlp_xor(result: MLPXORResult, *, max_hidden: int = 8, title: str | None
     'output p(class 1)'
     """
     if not isinstance(result, MLPXORResult):
-        raise ValueError("result must be an MLPXORResult from train_mlp_xor")
+        raise ValueError(f"result must be an MLPXORResult from train_mlp_xor; "
+                         f"got {type(result).__name__}")
     max_hidden = check_int("max_hidden", max_hidden, low=0)
     n_hidden = min(result.hidden_units, max_hidden)
     n_panels = 1 + n_hidden
-    ncols = min(n_panels, 5)
-    nrows = -(-n_panels // ncols)
-    fig, axes = _figure_grid(ncols, nrows, width=2.9, height=2.9)
+    ncols, nrows = grid_shape(n_panels, 5)
+    fig, axes = figure_grid(ncols, nrows, width=2.9, height=2.9)
     axes = axes.ravel()
     extent = (result.grid_x1[0], result.grid_x1[-1], result.grid_x2[0], result.grid_x2[-1])
 
@@ -336,8 +343,7 @@ def plot_mlp_xor(result: MLPXORResult, *, max_hidden: int = 8, title: str | None
         ax.set_ylabel("input x₂")
         ax.set_xticks([0, 1])
         ax.set_yticks([0, 1])
-    for ax in axes[n_panels:]:
-        ax.set_visible(False)
+    hide(axes[n_panels:])
     fig.suptitle(title or f"2-layer network on XOR ({result.hidden_units} hidden units, "
                           f"accuracy {result.accuracy:.0%})")
     return fig
@@ -362,7 +368,8 @@ def plot_mlp_loss(result: MLPXORResult, *, title: str | None = None):
     'epoch'
     """
     if not isinstance(result, MLPXORResult):
-        raise ValueError("result must be an MLPXORResult from train_mlp_xor")
+        raise ValueError(f"result must be an MLPXORResult from train_mlp_xor; "
+                         f"got {type(result).__name__}")
     fig, ax = new_figure(width=5.0, height=3.2)
     epochs = np.arange(1, result.loss_per_epoch.size + 1)
     ax.plot(epochs, result.loss_per_epoch, color=PALETTE[0])
@@ -372,4 +379,120 @@ def plot_mlp_loss(result: MLPXORResult, *, title: str | None = None):
     ax.set_ylabel("cross-entropy loss (nats)")
     ax.legend(frameon=False)
     ax.set_title(title or "Backpropagation on XOR: training loss")
+    return fig
+
+
+_RULE_LABELS = {"backprop": "backpropagation", "feedback_alignment": "feedback alignment",
+                "output_only": "output layer only"}
+
+
+def plot_learning_rules(results: Sequence[LearningRuleResult], *, title: str | None = None):
+    """Held-out accuracy of networks trained with different learning rules, and their alignment.
+
+    Left, test accuracy after each epoch, one line per rule, with chance
+    level dashed. Right, the angle between the hidden-layer errors each rule
+    uses and backprop's (90 degrees: no better than a random direction).
+
+    Parameters
+    ----------
+    results : sequence of LearningRuleResult
+        From :func:`nslib.perceptron.train_two_layer`, one per rule, same task.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.perceptron import train_two_layer
+    >>> runs = [train_two_layer(rule, task="xor", hidden_units=4, epochs=20, batch_size=4)
+    ...         for rule in ("backprop", "feedback_alignment")]
+    >>> plot_learning_rules(runs).axes[1].get_ylabel().startswith("angle")
+    True
+    """
+    results = list(results) if isinstance(results, (list, tuple)) else results
+    if not isinstance(results, list) or not results or not all(
+            isinstance(r, LearningRuleResult) for r in results):
+        raise ValueError("results must be a non-empty list of LearningRuleResult "
+                         "(from nslib.perceptron.train_two_layer)")
+    fig, (ax_acc, ax_angle) = new_figure(2, 1, width=4.6, height=3.4)
+    n_classes = 10 if results[0].task == "digits" else 2
+    for k, res in enumerate(results):
+        epochs = np.arange(1, res.test_accuracy.size + 1)
+        colour, marker = PALETTE[k % len(PALETTE)], "os^D"[k % 4]
+        label = f"{_RULE_LABELS[res.rule]} ({res.final_test_accuracy:.1%})"
+        ax_acc.plot(epochs, 100 * res.test_accuracy, marker=marker, ms=3, color=colour,
+                    label=label)
+        if not np.all(np.isnan(res.alignment_deg)):
+            ax_angle.plot(np.arange(0, epochs.size + 1),
+                          np.concatenate([[res.initial_alignment_deg], res.alignment_deg]),
+                          marker=marker, ms=3, color=colour, label=_RULE_LABELS[res.rule])
+    ax_acc.axhline(100 / n_classes, color="grey", ls="--", lw=1, label="chance")
+    ax_acc.set_ylim(0, 100)
+    ax_acc.set_xlabel("epoch")
+    ax_acc.set_ylabel("held-out accuracy (%)")
+    ax_acc.set_title(f"{results[0].hidden_units} hidden units")
+    ax_acc.legend(fontsize=8, loc="lower right")
+    ax_angle.axhline(90, color="grey", ls="--", lw=1, label="90° (no alignment)")
+    ax_angle.set_ylim(-5, 120)
+    ax_angle.set_xlabel("epoch")
+    ax_angle.set_ylabel("angle to backprop's hidden errors (°)")
+    ax_angle.set_title("Does the feedback point the right way?")
+    ax_angle.legend(fontsize=8)
+    fig.suptitle(title or f"Learning rules on {'handwritten digits' if n_classes == 10 else 'XOR'}")
+    return fig
+
+
+def plot_activation_fits(currents, rates, fits: Sequence[ActivationFit], *, reference: Any = None,
+                         title: str | None = None):
+    """A measured f-I curve with the activation functions fitted to it.
+
+    Parameters
+    ----------
+    currents, rates : array_like
+        The measured curve: input currents (nA) and firing rates (Hz), 1-D.
+    fits : sequence of ActivationFit
+        From :func:`nslib.perceptron.fit_activation` on that curve.
+    reference : tuple of array_like, optional
+        ``(currents_nA, rates_hz)`` of another curve to draw in grey, e.g.
+        the noise-free f-I curve.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.perceptron import fit_activation
+    >>> x = np.linspace(0, 4, 17); y = 30 * np.maximum(x - 2, 0)
+    >>> fig = plot_activation_fits(x, y, [fit_activation(x, y, "relu")])
+    >>> fig.axes[0].get_xlabel()
+    'input current (nA)'
+    """
+    x = check_finite_array("currents", currents, ndim=1)
+    y = check_finite_array("rates", rates, ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"rates must have the shape of currents {x.shape}; got {y.shape}")
+    fits = list(fits) if isinstance(fits, (list, tuple)) else fits
+    if not isinstance(fits, list) or not fits or not all(isinstance(f, ActivationFit)
+                                                         for f in fits):
+        raise ValueError("fits must be a non-empty list of ActivationFit "
+                         "(from nslib.perceptron.fit_activation)")
+    fig, ax = new_figure(width=5.5, height=3.6)
+    if reference is not None:
+        ref_x = check_finite_array("reference[0]", reference[0], ndim=1)
+        ref_y = check_finite_array("reference[1]", reference[1], ndim=1)
+        ax.plot(ref_x, ref_y, "-", color="grey", lw=1.5, label="LIF without noise")
+    ax.plot(x, y, "o", color=PALETTE[7], ms=4, mfc="none", label="LIF with noise")
+    fine = np.linspace(x.min(), x.max(), 200)
+    for k, fit in enumerate(fits):
+        ax.plot(fine, fit(fine), ls="--" if fit.kind == "relu" else "-",
+                color=PALETTE[k % len(PALETTE)],
+                label=f"{fit.kind} fit (rms error {fit.rms_error:.1f} Hz)")
+    ax.set_xlabel("input current (nA)")
+    ax.set_ylabel("firing rate (Hz)")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(title or "A spiking neuron's f-I curve and two activation functions")
     return fig

@@ -33,11 +33,29 @@ Other modules of nslib build their networks through these functions and
 never touch Brian2's device or preferences themselves.
 """
 
-from ._brian import (NumpyFallbackWarning, Runtime, brian_state, cache_dir, compiler_available,
-                     runtime, runtime_target, seed_int)
+from ._brian import (
+    NumpyFallbackWarning,
+    Runtime,
+    brian_state,
+    cache_dir,
+    compiler_available,
+    runtime,
+    runtime_target,
+    seed_int,
+)
 from ._quantities import check_quantity, check_quantity_array
-from .lif import (LIF_DEFAULTS, LIF_EQUATIONS, CompiledLIF, FICurve, LIFResult, build_lif_group,
-                  fi_curve, lif_equations, lif_rate_analytic, simulate_lif)
+from .lif import (
+    LIF_DEFAULTS,
+    LIF_EQUATIONS,
+    CompiledLIF,
+    FICurve,
+    LIFResult,
+    build_lif_group,
+    fi_curve,
+    lif_equations,
+    lif_rate_analytic,
+    simulate_lif,
+)
 from .network import BuildContext, CompiledNetwork
 
 __all__ = [

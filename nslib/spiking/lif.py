@@ -408,7 +408,8 @@ def fi_curve(currents, *, tau_m=None, duration=None, seed=0, target: str = "auto
     known = {"v_rest", "v_reset", "v_threshold", "R_m", "refractory", "noise_sigma", "dt"}
     unknown = set(lif_params) - known
     if unknown:
-        raise ValueError(f"unknown LIF parameter(s) {sorted(unknown)}; allowed: {sorted(known)}")
+        raise ValueError(f"lif_params must be among {sorted(known)}; got unknown LIF "
+                         f"parameter(s) {sorted(unknown)}")
     analytic_kw = {k: v for k, v in lif_params.items() if k not in ("noise_sigma", "dt")}
     params = _check_lif_params(tau_m, **analytic_kw)
     res = simulate_lif(currents, duration=1 * second if duration is None else duration,

@@ -7,8 +7,9 @@ band-pass filters -- Gabor-like receptive fields -- with no knowledge of
 neurons at all. Here this is reproduced with independent component analysis
 (ICA): patches are whitened (PCA), then a square unmixing matrix is found by
 the FastICA fixed-point algorithm (Hyvärinen & Oja 2000). How Gabor-like the
-result is, is measured by fitting a Gabor to each filter (:func:`fit_gabor`)
-and reporting the fraction of variance explained, R².
+result is, is measured by fitting a Gabor to each filter (:func:`fit_gabor`;
+:func:`fit_gabors` for a whole bank) and reporting the fraction of variance
+explained, R².
 
 All images ship with scikit-image; nothing is downloaded.
 """
@@ -22,12 +23,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import as_generator, check_choice, check_finite_array, check_int, check_number
+from .receptive_fields import orientation_difference
 
 __all__ = [
     "NATURAL_IMAGES",
     "GaborFit",
+    "GaborFits",
     "fit_gabor",
+    "fit_gabors",
     "learn_v1_filters",
+    "natural_image",
     "natural_image_patches",
 ]
 
@@ -54,6 +59,33 @@ def _load_image(name: str) -> np.ndarray:
     img = (img - img.mean()) / img.std()
     img.setflags(write=False)
     return img
+
+
+def natural_image(name: str = "camera") -> np.ndarray:
+    """One of the course's natural photographs, as luminance with zero mean and unit variance.
+
+    The photograph is converted to grey levels, block-averaged 2x2 (which
+    removes JPEG artefacts) and standardized, exactly as for
+    :func:`natural_image_patches`.
+
+    Parameters
+    ----------
+    name : str, optional
+        One of :data:`NATURAL_IMAGES`.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new 2-D float array (rows, columns).
+
+    Examples
+    --------
+    >>> img = natural_image("camera")
+    >>> img.shape, bool(abs(img.mean()) < 1e-9), round(float(img.std()), 6)
+    ((256, 256), True, 1.0)
+    """
+    check_choice("name", name, NATURAL_IMAGES)
+    return _load_image(name).copy()
 
 
 def natural_image_patches(n: int = 30000, size: int = 12, seed=0,
@@ -332,8 +364,8 @@ def _spectral_peaks(f: np.ndarray, n_peaks: int) -> list[tuple[float, float]]:
         theta = float(np.arctan2(np.broadcast_to(fy, spectrum.shape).ravel()[j],
                                  np.broadcast_to(fx, spectrum.shape).ravel()[j]) % np.pi)
         freq = float(radius.ravel()[j])
-        distinct = all(abs((theta - t + np.pi / 2) % np.pi - np.pi / 2) > 0.3
-                       or abs(freq - q) > 0.25 * q for t, q in peaks)
+        distinct = all(orientation_difference(theta, t) > 0.3 or abs(freq - q) > 0.25 * q
+                       for t, q in peaks)
         if distinct:
             peaks.append((theta, freq))
             if len(peaks) == n_peaks:
@@ -369,18 +401,23 @@ def fit_gabor(filter, max_nfev: int = 200) -> GaborFit:
     >>> round(fit.r_squared, 3), round(np.degrees(fit.theta)), round(fit.wavelength, 1)
     (1.0, 60, 5.0)
     """
+    f = check_finite_array("filter", filter, ndim=2)
+    if min(f.shape) < 3:
+        raise ValueError(f"filter must be at least 3x3 pixels; got shape {f.shape}")
+    max_nfev = check_int("max_nfev", max_nfev, low=10)
+    if np.ptp(f) == 0:
+        raise ValueError("filter must not be constant (a Gabor fit needs some variance)")
+    return _fit_gabor(f, max_nfev)
+
+
+def _fit_gabor(f: np.ndarray, max_nfev: int) -> GaborFit:
+    """:func:`fit_gabor` on a validated filter."""
     # scipy.optimize is imported here, not at module level, so that importing
     # nslib.vision stays fast.
     from scipy.ndimage import gaussian_filter
     from scipy.optimize import least_squares
 
-    f = check_finite_array("filter", filter, ndim=2)
-    if min(f.shape) < 3:
-        raise ValueError(f"filter must be at least 3x3 pixels; got shape {f.shape}")
-    max_nfev = check_int("max_nfev", max_nfev, low=10)
     ss_tot = float(np.sum((f - f.mean()) ** 2))
-    if ss_tot <= 0:
-        raise ValueError("filter must not be constant (a Gabor fit needs some variance)")
     h, w = f.shape
     n = max(h, w)
     scale = float(np.max(np.abs(f)))
@@ -431,3 +468,77 @@ def fit_gabor(filter, max_nfev: int = 200) -> GaborFit:
     return GaborFit(theta=float(theta), wavelength=float(lam), phase=phase, sigma_x=float(sx),
                     sigma_y=float(sy), aspect_ratio=float(sx / sy), x0=float(x0), y0=float(y0),
                     amplitude=scale * amplitude, r_squared=r_squared, model=model)
+
+
+@dataclass(frozen=True, eq=False)
+class GaborFits:
+    """Gabor functions fitted to a bank of filters, one row per filter.
+
+    Each attribute but ``filters`` and ``models`` holds, for every filter, the
+    attribute of the same name of its :class:`GaborFit` (same units).
+
+    Attributes
+    ----------
+    filters : numpy.ndarray, shape (n_filters, h, w)
+        The filters that were fitted.
+    theta, wavelength, phase, sigma_x, sigma_y, aspect_ratio, x0, y0, amplitude : numpy.ndarray
+        Fitted parameters, shape (n_filters,): radians, pixels or units of the filter.
+    r_squared : numpy.ndarray, shape (n_filters,)
+        Fraction of each filter's variance explained by its fit (1 = perfect).
+    models : numpy.ndarray, shape (n_filters, h, w)
+        The fitted Gabors.
+    """
+
+    filters: np.ndarray
+    theta: np.ndarray
+    wavelength: np.ndarray
+    phase: np.ndarray
+    sigma_x: np.ndarray
+    sigma_y: np.ndarray
+    aspect_ratio: np.ndarray
+    x0: np.ndarray
+    y0: np.ndarray
+    amplitude: np.ndarray
+    r_squared: np.ndarray
+    models: np.ndarray
+
+
+def fit_gabors(filters, max_nfev: int = 200) -> GaborFits:
+    """Fit a Gabor function to every filter of a bank (:func:`fit_gabor` on each).
+
+    How Gabor-like a set of filters is, is measured once here and kept: the
+    figures of :mod:`nslib.plots.vision` draw these fits and compute nothing.
+    Each fit takes about 30 ms for a 12 × 12 filter.
+
+    Parameters
+    ----------
+    filters : array_like
+        Filters of shape ``(n_filters, height, width)``, height and width >= 3,
+        none of them constant (e.g. from :func:`learn_v1_filters`).
+    max_nfev : int, optional
+        Maximum function evaluations per start, >= 10.
+
+    Returns
+    -------
+    GaborFits
+
+    Examples
+    --------
+    >>> from nslib.vision import gabor
+    >>> fits = fit_gabors(np.stack([gabor(11, t, 4.0) for t in (0.0, np.pi / 4)]))
+    >>> fits.r_squared.round(3).tolist(), np.degrees(fits.theta).round().tolist()
+    ([1.0, 1.0], [0.0, 45.0])
+    """
+    f = check_finite_array("filters", filters, ndim=3)
+    if min(f.shape[1:]) < 3:
+        raise ValueError(f"filters must be at least 3x3 pixels each; got shape {f.shape}")
+    flat = np.ptp(f.reshape(len(f), -1), axis=1) == 0
+    if np.any(flat):
+        raise ValueError(f"filters must not contain a constant filter (a Gabor fit needs some "
+                         f"variance); filter {int(np.argmax(flat))} is constant")
+    max_nfev = check_int("max_nfev", max_nfev, low=10)
+    fits = [_fit_gabor(one, max_nfev) for one in f]
+    scalars = ("theta", "wavelength", "phase", "sigma_x", "sigma_y", "aspect_ratio", "x0", "y0",
+               "amplitude", "r_squared")
+    return GaborFits(filters=f, models=np.stack([fit.model for fit in fits]),
+                     **{name: np.array([getattr(fit, name) for fit in fits]) for name in scalars})

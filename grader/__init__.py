@@ -1,19 +1,23 @@
-"""Graded exercises: release student notebooks, check them, autograde them safely.
+"""The course's sandboxed autograder: release student notebooks, check them, grade them safely.
 
 The course's exercises are an nbgrader course in ``exercises/`` (see
-``exercises/README.md``). This package adds three commands:
+``exercises/README.md``). This package, separate from the model library
+``nslib`` (which imports nothing from it), adds three commands:
 
-``python -m nslib.grading release``
+``python -m grader release``
     student versions of every assignment (``nbgrader generate_assignment``);
-``nslib-check NOTEBOOK``
+``course-check NOTEBOOK`` (alias ``nslib-check``)
     a student runs their notebook's public tests and reads, per question,
     what passed and why not;
-``nslib-grade SUBMISSIONS``
+``course-grade SUBMISSIONS`` (alias ``nslib-grade``)
     an instructor autogrades a folder of notebooks in a bubblewrap sandbox
     and gets a grades CSV and one feedback page per student.
 
-How grading resists hostile notebooks is explained in :mod:`nslib.grading._judge`
-and :mod:`nslib.grading._sandbox`. Importing this package is cheap and has no
+Its extra dependencies (nbgrader, nbformat, IPython, traitlets) are the ``grading``
+optional group of the project (``pip install -e .[grading]``).
+
+How grading resists hostile notebooks is explained in :mod:`grader._judge`
+and :mod:`grader._sandbox`. Importing this package is cheap and has no
 side effects: the heavy modules load on first use.
 """
 
@@ -53,62 +57,71 @@ def _limit_args(parser: argparse.ArgumentParser, cell_timeout: float) -> None:
 
 
 def _limits(args, **extra):
-    from nslib.grading._sandbox import Limits
+    from grader._sandbox import Limits
     return Limits(cell_timeout_s=args.cell_timeout, test_timeout_s=args.test_timeout,
                   notebook_timeout_s=args.notebook_timeout, memory_mb=args.memory_mb, **extra)
 
 
 def main(argv=None) -> int:
-    """``nslib-grade``: autograde a folder of submissions (instructors).
+    """``course-grade``: autograde a folder of submissions (instructors).
 
     Returns the process exit status: 0 when every submission was graded
     (whatever the scores), 1 when grading could not run, 2 on bad arguments.
     """
     parser = argparse.ArgumentParser(
-        prog="nslib-grade",
+        prog="course-grade",
         description="Autograde submitted notebooks in a sandbox; write grades.csv and feedback HTML.")
     parser.add_argument("submissions", help="folder of <student_id>_<assignment>.ipynb files "
                                             "(or nbgrader's <student_id>/<assignment>/ layout)")
     parser.add_argument("--course", default="exercises", help="the exercises folder (default %(default)s)")
     parser.add_argument("--out", default=None, help="output folder (default <course>/autograded)")
     parser.add_argument("--jobs", type=int, default=None, help="submissions graded in parallel")
-    parser.add_argument("--assignment", action="append", default=None, help="only this assignment (repeatable)")
+    parser.add_argument(
+        "--assignment", action="append", default=None, help="only this assignment (repeatable)"
+    )
     parser.add_argument("--show-hidden", action="store_true",
                         help="include failing hidden asserts' messages in the feedback")
     _limit_args(parser, 30.0)
     parser.add_argument("--max-tasks", type=int, default=16, help="processes+threads per sandbox")
     args = parser.parse_args(argv)
-    from nslib.grading._runner import grade
+    from grader._runner import grade
     try:
-        report = grade(args.submissions, args.course, args.out, limits=_limits(args, max_tasks=args.max_tasks),
-                       jobs=args.jobs, assignments=args.assignment, show_hidden=args.show_hidden)
+        report = grade(
+            args.submissions,
+            args.course,
+            args.out,
+            limits=_limits(args, max_tasks=args.max_tasks),
+            jobs=args.jobs,
+            assignments=args.assignment,
+            show_hidden=args.show_hidden,
+        )
     except ValueError as err:
-        print(f"nslib-grade: {err}", file=sys.stderr)
+        print(f"course-grade: {err}", file=sys.stderr)
         return 2
     except RuntimeError as err:
-        print(f"nslib-grade: {err}", file=sys.stderr)
+        print(f"course-grade: {err}", file=sys.stderr)
         return 1
     # Unreadable notebooks are graded 0; only a failure of the grader itself is an error.
     return 1 if any(r.status == "grading error" for r in report.results) else 0
 
 
 def check_main(argv=None) -> int:
-    """``nslib-check NOTEBOOK``: run a notebook's public tests and explain the results (students).
+    """``course-check NOTEBOOK``: run a notebook's public tests and explain the results (students).
 
     Returns 0 when every test passes, 1 when some fail, 2 on bad input.
     """
     parser = argparse.ArgumentParser(
-        prog="nslib-check",
+        prog="course-check",
         description="Run your exercise notebook's public tests the way the grader will, "
                     "and print what passed and why the rest did not.")
     parser.add_argument("notebook", help="your .ipynb file")
     _limit_args(parser, 60.0)
     args = parser.parse_args(argv)
-    from nslib.grading._runner import check
+    from grader._runner import check
     try:
         report = check(args.notebook, limits=_limits(args))
     except ValueError as err:
-        print(f"nslib-check: {err}", file=sys.stderr)
+        print(f"course-check: {err}", file=sys.stderr)
         return 2
     print(format_check(report))
     return 0 if report.passed else 1
@@ -137,14 +150,14 @@ def format_check(report) -> str:
 
 
 def cli(argv=None) -> int:
-    """``python -m nslib.grading {release,grade,check,validate}``."""
+    """``python -m grader {release,grade,check,validate}``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = ("release", "grade", "check", "validate")
     if not argv or argv[0] not in commands:
-        print(f"usage: python -m nslib.grading {{{','.join(commands)}}} ...\n"
+        print(f"usage: python -m grader {{{','.join(commands)}}} ...\n"
               "  release [--course DIR] [ASSIGNMENT ...]   student versions into <course>/release/\n"
-              "  grade SUBMISSIONS [options]               same as nslib-grade\n"
-              "  check NOTEBOOK                            same as nslib-check\n"
+              "  grade SUBMISSIONS [options]               same as course-grade\n"
+              "  check NOTEBOOK                            same as course-check\n"
               "  validate [--course DIR]                   check the source notebooks' conventions",
               file=sys.stderr)
         return 2
@@ -153,12 +166,12 @@ def cli(argv=None) -> int:
         return main(rest)
     if command == "check":
         return check_main(rest)
-    parser = argparse.ArgumentParser(prog=f"python -m nslib.grading {command}")
+    parser = argparse.ArgumentParser(prog=f"python -m grader {command}")
     parser.add_argument("--course", default="exercises", help="the exercises folder (default %(default)s)")
     if command == "release":
         parser.add_argument("assignments", nargs="*", help="default: every assignment in <course>/source")
     args = parser.parse_args(rest)
-    from nslib.grading import _runner
+    from grader import _runner
     try:
         if command == "release":
             _runner.release(args.course, args.assignments or None)

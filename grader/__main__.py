@@ -1,8 +1,8 @@
-"""``python -m nslib.grading {release,grade,check,validate}``."""
+"""``python -m grader {release,grade,check,validate}``."""
 
 import sys
 
-from nslib.grading import cli
+from grader import cli
 
 if __name__ == "__main__":  # guarded: pytest --doctest-modules imports every module
     sys.exit(cli())

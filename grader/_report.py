@@ -25,6 +25,16 @@ def _fmt(points: float) -> str:
     return f"{points:g}"
 
 
+def _cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: control characters escaped, formulas defused.
+
+    Accepted student ids are plain names already; a refused one is written as
+    it came (so the instructor can find the file), but made inert.
+    """
+    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict:
     """Write ``grades.csv``, ``<assignment>/grades.csv``, ``results.json`` and feedback.
 
@@ -32,7 +42,7 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict
     ----------
     results : list of StudentResult
     assignments : dict
-        Assignment name -> :class:`~nslib.grading._notebooks.Assignment`.
+        Assignment name -> :class:`~grader._notebooks.Assignment`.
     out_dir : pathlib.Path
     skipped : iterable of str
         Files of the submissions folder that were not graded, and why.
@@ -49,7 +59,7 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict
     writer = csv.writer(buf)
     writer.writerow(["student_id", "assignment", "score", "max_score", "status", "regraded_alone"])
     for r in results:
-        writer.writerow([r.student_id, r.assignment, _fmt(r.score), _fmt(r.max_score), r.status,
+        writer.writerow([_cell(r.student_id), r.assignment, _fmt(r.score), _fmt(r.max_score), r.status,
                          "yes" if r.regraded else "no"])
     _atomic_write(out_dir / "grades.csv", buf.getvalue())
     # Per assignment: one column per question, for spreadsheets and LMS upload.
@@ -63,11 +73,14 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict
         writer.writerow(["student_id", *ids, "score", "max_score", "status"])
         for r in rows:
             earned = {t["grade_id"]: t["points"] for t in r.tests}
-            writer.writerow([r.student_id, *(_fmt(earned.get(i, 0.0)) for i in ids),
+            writer.writerow([_cell(r.student_id), *(_fmt(earned.get(i, 0.0)) for i in ids),
                              _fmt(r.score), _fmt(r.max_score), r.status])
         _atomic_write(out_dir / name / "grades.csv", buf.getvalue())
     for r in results:
-        _atomic_write(out_dir / "feedback" / r.student_id / f"{r.assignment}.html", feedback_html(r))
+        # A refused id is not safe as a folder name (it may hold "/" or ".."),
+        # and there is no feedback to give beyond the CSV's status.
+        if r.status != "rejected":
+            _atomic_write(out_dir / "feedback" / r.student_id / f"{r.assignment}.html", feedback_html(r))
     payload = {"results": [r.to_dict() for r in results], "skipped": list(skipped)}
     _atomic_write(out_dir / "results.json", json.dumps(payload, indent=1))
     return {"csv": out_dir / "grades.csv", "json": out_dir / "results.json", "feedback": out_dir / "feedback"}
@@ -75,7 +88,8 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict
 
 _CSS = """
 body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}
+table{border-collapse:collapse;width:100%}
+td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}
 .pass{color:#009E73;font-weight:bold}.fail{color:#D55E00;font-weight:bold}
 pre{white-space:pre-wrap;margin:0;font-size:.9em}
 """
@@ -90,8 +104,11 @@ def feedback_html(r) -> str:
         rows.append(f"<tr><td>{e(t['grade_id'])}</td><td>{verdict}</td>"
                     f"<td>{_fmt(t['points'])} / {_fmt(t['max_points'])}</td>"
                     f"<td><pre>{e(t.get('message', ''))}</pre></td></tr>")
-    cell_rows = [f"<tr><td>{e(c['label'])}</td><td>{e(c['status'])}</td><td><pre>{e(c['message'])}</pre></td></tr>"
-                 for c in r.cells if c["status"] != "ok"]
+    cell_rows = [
+        f"<tr><td>{e(c['label'])}</td><td>{e(c['status'])}</td><td><pre>{e(c['message'])}</pre></td></tr>"
+        for c in r.cells
+        if c["status"] != "ok"
+    ]
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Feedback: {e(r.assignment)} ({e(r.student_id)})</title><style>{_CSS}</style></head><body>",
@@ -101,11 +118,19 @@ def feedback_html(r) -> str:
     if r.message:
         parts.append(f"<p><pre>{e(r.message)}</pre></p>")
     if rows:
-        parts += ["<h2>Questions</h2><table><tr><th>Test</th><th>Result</th><th>Points</th><th>Details</th></tr>",
-                  *rows, "</table>"]
+        parts += [
+            "<h2>Questions</h2><table><tr><th>Test</th><th>Result</th><th>Points</th><th>Details</th></tr>",
+            *rows,
+            "</table>",
+        ]
     if cell_rows:
-        parts += ["<h2>Cells that did not run cleanly</h2>",
-                  "<p>Your notebook's cells were run from top to bottom; these raised an error or were stopped.</p>",
-                  "<table><tr><th>Cell</th><th>Status</th><th>Message</th></tr>", *cell_rows, "</table>"]
+        parts += [
+            "<h2>Cells that did not run cleanly</h2>",
+            "<p>Your notebook's cells were run from top to bottom; "
+            "these raised an error or were stopped.</p>",
+            "<table><tr><th>Cell</th><th>Status</th><th>Message</th></tr>",
+            *cell_rows,
+            "</table>",
+        ]
     parts.append("</body></html>\n")
     return "\n".join(parts)

@@ -1,6 +1,6 @@
-"""The process that runs one student's code: ``python -m nslib.grading._worker``.
+"""The process that runs one student's code: ``python -m grader._worker``.
 
-It is started by the judge (:mod:`nslib.grading._judge`), normally inside the
+It is started by the judge (:mod:`grader._judge`), normally inside the
 bubblewrap sandbox, and speaks a line-oriented JSON protocol on the pipes it
 was given as stdin/stdout:
 
@@ -107,7 +107,7 @@ class _Worker:
         self.shell = InteractiveShell.instance(config=cfg)
 
     def send(self, msg: dict) -> None:
-        from nslib.grading._codec import CodecError
+        from grader._codec import CodecError
         try:
             line = json.dumps(msg, allow_nan=True)
         except (TypeError, ValueError, CodecError, RecursionError) as err:
@@ -134,7 +134,7 @@ class _Worker:
         return {"ok": False, "error": _format_error(err), "memory": isinstance(err, MemoryError)}
 
     def get(self, name: str) -> dict:
-        from nslib.grading._codec import CodecError, encode
+        from grader._codec import CodecError, encode
         ns = self.shell.user_ns
         if name not in ns or name.startswith("_"):
             return {"kind": "missing"}
@@ -147,7 +147,7 @@ class _Worker:
             return {"kind": "error", "type": "TypeError", "error": f"{name}: {err}"}
 
     def call(self, name: str, args, kwargs) -> dict:
-        from nslib.grading._codec import CodecError, decode, encode
+        from grader._codec import CodecError, decode, encode
         fn = self.shell.user_ns.get(name)
         if fn is None or not callable(fn):
             return {"kind": "error", "type": "NameError", "error": f"{name} is not a function"}
@@ -184,7 +184,7 @@ class _Worker:
 
 def main() -> None:
     """Entry point inside the sandbox; see the module docstring."""
-    from nslib.grading._sandbox import apply_limits_in_worker
+    from grader._sandbox import apply_limits_in_worker
     apply_limits_in_worker()  # before dropping privileges: NPROC must be set while exempt
     report = _drop_privileges()
     # Private copies of the protocol pipes, then point 0/1/2 at /dev/null so a

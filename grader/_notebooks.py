@@ -314,13 +314,25 @@ def discover_assignments(course_dir: Path) -> list[Assignment]:
     return found
 
 
-def collect_submissions(folder: Path, assignment_names) -> tuple[list[Submission], list[str]]:
+def collect_submissions(folder: Path, assignment_names, rejected: list | None = None
+                        ) -> tuple[list[Submission], list[str]]:
     """Find submitted notebooks in ``folder``.
 
     Two layouts are accepted, and may be mixed:
 
     * flat: ``<student_id>_<assignment>.ipynb``;
     * nbgrader (``zip_collect``/``collect``): ``<student_id>/<assignment>/<assignment>.ipynb``.
+
+    Parameters
+    ----------
+    folder : path
+    assignment_names : iterable of str
+    rejected : list, optional
+        If given, every submission of a known assignment whose student id is
+        refused (not a plain name, see ``STUDENT_ID_RE``) is appended to it as
+        a :class:`Submission`, so that the caller can put that student on the
+        grade sheet. Such submissions are never read, and are also listed in
+        ``skipped``.
 
     Returns
     -------
@@ -345,6 +357,8 @@ def collect_submissions(folder: Path, assignment_names) -> tuple[list[Submission
     def add(student: str, assignment: str, path: Path) -> None:
         if not STUDENT_ID_RE.match(student):
             skipped.append(f"{path}: student id {student!r} is not a plain name")
+            if rejected is not None:
+                rejected.append(Submission(student, assignment, path))
         elif path.is_symlink():
             skipped.append(f"{path}: symlinks are not accepted")
         elif (student, assignment) in found:

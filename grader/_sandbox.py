@@ -1,12 +1,13 @@
 """How a student's code is started: resource limits and the bubblewrap sandbox.
 
-The worker (:mod:`nslib.grading._worker`) is started as
-``bwrap [...] python -m nslib.grading._worker``, where the sandbox
+The worker (:mod:`grader._worker`) is started as
+``bwrap [...] python -m grader._worker``, where the sandbox
 
 * has no network (``--unshare-net``) and its own PID, IPC and UTS namespaces,
   so it can neither reach nor signal any process outside;
 * sees a read-only view of the system (``/usr``, ``/etc``, ...), of the Python
-  installation and of the ``nslib`` package, and nothing else: the course
+  installation, of the ``nslib`` package (student code and the tests use it)
+  and of this ``grader`` package (the worker's own code), and nothing else: the course
   folder (sources, hidden tests, gradebook), the submissions and the output
   folder are simply absent;
 * can write only to its own ``/tmp``, a size-limited tmpfs that vanishes with it;
@@ -109,11 +110,16 @@ def require_bwrap() -> str:
 
 
 def _readonly_paths() -> list[str]:
-    """Paths the worker must read: the Python installation and nslib itself."""
+    """Paths the worker must read: the Python installation, nslib, and the worker's own package.
+
+    ``nslib`` and ``grader`` are found where this interpreter imports them from
+    (with an editable install, the checkout's ``nslib/`` and ``grader/``
+    folders); only those two folders are bound, not the checkout around them.
+    """
     import nslib
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
              os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))),
-             str(Path(nslib.__file__).resolve().parent)}
+             str(Path(nslib.__file__).resolve().parent), str(Path(__file__).resolve().parent)}
     return sorted(p for p in paths if p and os.path.isdir(p))
 
 
@@ -126,7 +132,7 @@ def _check_not_exposed(paths, secrets) -> None:
             if rs == rp or rp in rs.parents:
                 raise RuntimeError(
                     f"refusing to sandbox: {rp} would be visible to student code and contains {rs}; "
-                    "install nslib and Python outside the course and submissions folders")
+                    "install nslib, the grader and Python outside the course and submissions folders")
 
 
 def bwrap_command(python: str, as_root: bool, disk_mb: int, secrets=()) -> list[str]:
@@ -237,11 +243,11 @@ def worker_process(limits: Limits, *, sandbox: bool, uid: int | None = None, cwd
             fd = os.open(path, os.O_RDONLY)
             fds.append(fd)
             argv += ["--perms", "0644", "--file", str(fd), f"{worker_env['MPLCONFIGDIR']}/{path.name}"]
-        argv += [sys.executable, "-m", "nslib.grading._worker"]
+        argv += [sys.executable, "-m", "grader._worker"]
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         cwd = "/"
     else:
-        argv = [sys.executable, "-m", "nslib.grading._worker"]
+        argv = [sys.executable, "-m", "grader._worker"]
         env = dict(os.environ)
         env.update(_worker_env(limits, os.environ.get("HOME", "/tmp")))
         # Keep the student's own matplotlib/IPython settings.

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from nslib.grading._notebooks import (
+from grader._notebooks import (
     Assignment,
     TestCell,
     _segments,
@@ -23,7 +23,7 @@ from nslib.grading._notebooks import (
     read_notebook,
     student_cells,
 )
-from nslib.grading._sandbox import UID_BASE, Limits, require_bwrap, worker_process
+from grader._sandbox import UID_BASE, Limits, require_bwrap, worker_process
 
 __all__ = ["CheckReport", "GradeReport", "StudentResult", "check", "grade", "release"]
 
@@ -42,7 +42,9 @@ class StudentResult:
     student_id, assignment : str
     score, max_score : float
     status : str
-        ``"graded"``, ``"unreadable"`` (not a notebook) or ``"grading error"``.
+        ``"graded"``, ``"unreadable"`` (not a notebook), ``"rejected"`` (the
+        student id taken from the file or folder name is not a plain name, so the
+        notebook was not read; 0 points) or ``"grading error"``.
     tests : tuple of dict
         Per test cell: ``grade_id``, ``passed``, ``points``, ``max_points``, ``message``.
     cells : tuple of dict
@@ -181,7 +183,11 @@ def _result(sub, assignment: Assignment, status: str, message: str = "", raw: di
                       for t in assignment.tests)
     setup_errors = raw.get("setup_errors") or []
     if setup_errors:  # an authoring bug, not the student's fault: make it visible
-        message = (message + "\n" if message else "") + "read-only cells failed in the judge: " + "; ".join(setup_errors)
+        message = (
+            (message + "\n" if message else "")
+            + "read-only cells failed in the judge: "
+            + "; ".join(setup_errors)
+        )
     return StudentResult(
         student_id=sub.student_id, assignment=sub.assignment,
         score=float(sum(t["points"] for t in tests)), max_score=assignment.max_points,
@@ -204,7 +210,7 @@ def _grade_one(sub, assignment: Assignment, limits: Limits, *, uid_base: int, se
     job_path.write_text(json.dumps(job), encoding="utf-8")
     timeout = limits.notebook_timeout_s + limits.startup_timeout_s + _JUDGE_GRACE_S
     try:
-        proc = subprocess.run([sys.executable, "-m", "nslib.grading._judge", str(job_path), str(result_path)],
+        proc = subprocess.run([sys.executable, "-m", "grader._judge", str(job_path), str(result_path)],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               timeout=timeout, cwd=workdir, start_new_session=True)
     except subprocess.TimeoutExpired:
@@ -234,7 +240,7 @@ def preflight(limits: Limits, secrets=()) -> dict:
     RuntimeError
         If bwrap is missing or the sandbox does not start.
     """
-    from nslib.grading._judge import WorkerClient, WorkerFailure
+    from grader._judge import WorkerClient, WorkerFailure
     require_bwrap()
     try:
         # Build the grader's matplotlib font list once; workers get a copy of
@@ -252,7 +258,8 @@ def preflight(limits: Limits, secrets=()) -> dict:
     except WorkerFailure as err:
         raise RuntimeError(
             f"the grading sandbox does not start ({err}). Check that `bwrap --unshare-pid --unshare-net "
-            "--ro-bind / / true` works on this machine (user namespaces must be enabled when not root).") from None
+            "--ro-bind / / true` works on this machine (user namespaces must be enabled when not root)."
+        ) from None
     finally:
         client.kill()
     if not reply.get("ok"):
@@ -263,8 +270,17 @@ def preflight(limits: Limits, secrets=()) -> dict:
     return report
 
 
-def grade(submissions, course_dir=None, out_dir=None, *, limits: Limits | None = None, jobs: int | None = None,
-          assignments=None, show_hidden: bool = False, log=print) -> GradeReport:
+def grade(
+    submissions,
+    course_dir=None,
+    out_dir=None,
+    *,
+    limits: Limits | None = None,
+    jobs: int | None = None,
+    assignments=None,
+    show_hidden: bool = False,
+    log=print,
+) -> GradeReport:
     """Autograde a folder of submitted notebooks in the sandbox; write CSV and feedback.
 
     Parameters
@@ -313,15 +329,16 @@ def grade(submissions, course_dir=None, out_dir=None, *, limits: Limits | None =
         if unknown:
             raise ValueError(f"assignments {unknown} not found; known: {sorted(found)}")
         found = {n: found[n] for n in assignments}
-    subs, skipped = collect_submissions(sub_dir, found)
+    rejected = []
+    subs, skipped = collect_submissions(sub_dir, found, rejected)
     for line in skipped:
         log(f"skipped {line}")
     # Folders student code must never see; checked against every path bound
     # into the sandbox (they are not bound, this guards against a venv or
-    # nslib checkout living inside one of them).
+    # checkout of nslib and the grader living inside one of them).
     secrets = [course, sub_dir, out]
     preflight(limits, secrets)
-    workdir = Path(tempfile.mkdtemp(prefix="nslib-grade-"))
+    workdir = Path(tempfile.mkdtemp(prefix="course-grade-"))
     os.chmod(workdir, 0o700)
     n = len(subs)
 
@@ -344,20 +361,38 @@ def grade(submissions, course_dir=None, out_dir=None, *, limits: Limits | None =
                 if r.load_sensitive:
                     log(f"re-grading {r.student_id} {r.assignment} alone (a timeout or SIGKILL happened)")
                     results[i] = one((i, subs[i]), regraded=True)
+        # A refused student id must still reach the grade sheet, with 0
+        # points, or that student would silently disappear from it.
+        results += [_rejected(sub, found[sub.assignment], sub_dir) for sub in rejected]
+        results.sort(key=lambda r: (r.assignment, r.student_id))
         paths = _write(results, found, out, skipped)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for r in results:
-        log(f"{r.assignment}  {r.student_id}: {r.score:g} / {r.max_score:g}"
+        who = repr(r.student_id) if r.status == "rejected" else r.student_id
+        log(f"{r.assignment}  {who}: {r.score:g} / {r.max_score:g}"
             + ("" if r.status == "graded" else f"  ({r.status})"))
-    log(f"graded {n} submission(s) in {time.monotonic() - t0:.1f} s")
+    log(f"graded {n} submission(s) in {time.monotonic() - t0:.1f} s"
+        + (f"; {len(rejected)} with a refused student id listed as rejected" if rejected else ""))
     log(f"grades:   {paths['csv']}")
     log(f"feedback: {paths['feedback']}/<student_id>/<assignment>.html")
     return GradeReport(tuple(results), tuple(skipped), paths["csv"], paths["json"], paths["feedback"])
 
 
+def _rejected(sub, assignment: Assignment, sub_dir: Path) -> StudentResult:
+    """The grade-sheet row of a submission whose student id was refused: 0 points, not read."""
+    try:
+        where = str(sub.path.relative_to(sub_dir))
+    except ValueError:  # pragma: no cover - collect_submissions only returns paths inside sub_dir
+        where = str(sub.path)
+    return _result(sub, assignment, "rejected",
+                   f"not graded: the student id {sub.student_id!r} (from {where!r}) is not a plain name "
+                   "(up to 100 letters, digits and _.@+-, starting with a letter or digit); rename it "
+                   "and grade again")
+
+
 def _write(results, found, out, skipped):
-    from nslib.grading._report import write_reports
+    from grader._report import write_reports
     return write_reports(results, found, out, skipped)
 
 
@@ -394,7 +429,7 @@ def check(notebook, *, limits: Limits | None = None) -> CheckReport:
     ValueError
         If the file is not a notebook or has no test cells.
     """
-    from nslib.grading._judge import run_job
+    from grader._judge import run_job
     path = Path(notebook)
     nb = read_notebook(path)
     tests, setup, order = [], [], []

@@ -1,4 +1,4 @@
-"""Run an assignment's tests against one submission: ``python -m nslib.grading._judge JOB RESULT``.
+"""Run an assignment's tests against one submission: ``python -m grader._judge JOB RESULT``.
 
 Two processes take part, and only one of them ever runs student code:
 
@@ -32,7 +32,7 @@ import signal
 import sys
 import time
 
-from nslib.grading._codec import CodecError, decode, encode
+from grader._codec import CodecError, decode, encode
 
 __all__ = ["run_job"]
 
@@ -87,6 +87,42 @@ def _truncate(text: str, n: int = _MAX_MESSAGE) -> str:
     return text if len(text) <= n else text[: n - 20] + " ... (truncated)"
 
 
+def _stat(pid: int):
+    """(state, start time) of a process from /proc, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return fields[0], fields[19]
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """Direct children of ``pid``, each with its start time (which tells a reused pid apart)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            pids = [int(p) for p in fh.read().split()]
+    except (OSError, ValueError):
+        return []
+    found = []
+    for child in pids:
+        stat = _stat(child)
+        if stat is not None:
+            found.append((child, stat[1]))
+    return found
+
+
+def _wait_dead(processes, timeout: float) -> None:
+    """Wait until each (pid, start time) has exited (a zombie counts), at most ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    pending = list(processes)
+    while pending and time.monotonic() < end:
+        pending = [(pid, start) for pid, start in pending
+                   if (stat := _stat(pid)) is not None and stat[1] == start and stat[0] not in ("Z", "X")]
+        if pending:
+            time.sleep(0.05)
+
+
 class WorkerClient:
     """The judge's end of the worker protocol, with restarts and replay.
 
@@ -125,6 +161,9 @@ class WorkerClient:
         proc, self.proc = self.proc, None
         if proc is None:
             return
+        # Sandboxed, bwrap's only child is the init of the sandbox's PID
+        # namespace; noted now, while bwrap is alive to be asked.
+        inner = _children(proc.pid)
         # The worker leads its own process group (start_new_session); killing
         # the group also takes children when not sandboxed. Sandboxed, bwrap's
         # --die-with-parent and the PID namespace take down everything inside.
@@ -132,8 +171,17 @@ class WorkerClient:
             os.killpg(proc.pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
+        for pid, _ in inner:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(Exception):
             proc.wait(timeout=10)
+        # The kernel kills a namespace's processes asynchronously: on a busy
+        # machine a fork bomb's children can spin on for a moment after bwrap
+        # is gone. A namespace's init finishes dying only after every other
+        # process in it, so waiting for it means nothing of this worker still
+        # runs when the next cell, restart or submission starts.
+        _wait_dead(inner, timeout=10.0)
         for stream in (proc.stdin, proc.stdout):
             with contextlib.suppress(Exception):
                 stream.close()
@@ -503,10 +551,10 @@ def _failing_line(err: BaseException, code: str, filename: str) -> str:
 
 def main(argv=None) -> int:
     """Judge process entry point: read JOB (JSON), write RESULT (JSON)."""
-    from nslib.grading._sandbox import Limits, worker_process
+    from grader._sandbox import Limits, worker_process
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 2:
-        print("usage: python -m nslib.grading._judge JOB.json RESULT.json", file=sys.stderr)
+        print("usage: python -m grader._judge JOB.json RESULT.json", file=sys.stderr)
         return 2
     with open(argv[0], encoding="utf-8") as fh:
         job = json.load(fh)
