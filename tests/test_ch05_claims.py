@@ -13,8 +13,15 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from nslib.continual import (hebbian_spiking_pca, make_task_sequence, oja_subspace, pca_subspace,
-                             rich_lazy_experiment, subspace_alignment, train_sequence)
+from nslib.continual import (
+    hebbian_spiking_pca,
+    make_task_sequence,
+    oja_subspace,
+    pca_subspace,
+    rich_lazy_experiment,
+    subspace_alignment,
+    train_sequence,
+)
 
 brian2 = pytest.importorskip("brian2")
 torch = pytest.importorskip("torch")
@@ -375,7 +382,7 @@ def test_low_rank_connectivity_changes_more(rich_lazy):
     assert change[64] == pytest.approx(1.11, abs=0.05)                 # measured: 1.110
     assert change[1] / change[64] == pytest.approx(1.14, abs=0.05)
     # Paired by seed (the same Gaussian matrix, truncated): rank 1 moves further in every seed.
-    assert all(a.weight_change > b.weight_change for a, b in zip(rich_lazy[1], rich_lazy[64]))
+    assert all(a.weight_change > b.weight_change for a, b in zip(rich_lazy[1], rich_lazy[64], strict=True))
     assert alignment[1] == pytest.approx(0.69, abs=0.06)               # measured: 0.691
     assert alignment[64] == pytest.approx(0.96, abs=0.03)              # measured: 0.959
     assert np.all(np.diff([alignment[r] for r in (1, 4, 16, 64)]) > 0)

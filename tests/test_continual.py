@@ -6,14 +6,27 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from figure_checks import assert_labelled_figure
 from helpers import raises_param
-from nslib.continual import (METHODS, average_accuracy, backward_transfer, correlated_inputs,
-                             decision_trials, hebbian_spiking_pca, kernel_alignment,
-                             learning_accuracy, make_task_sequence, oja_subspace, pca_subspace,
-                             project_out, rich_lazy_experiment, spike_count_components,
-                             subspace_alignment, train_sequence)
+
+from nslib.continual import (
+    METHODS,
+    average_accuracy,
+    backward_transfer,
+    correlated_inputs,
+    decision_trials,
+    hebbian_spiking_pca,
+    kernel_alignment,
+    learning_accuracy,
+    make_task_sequence,
+    oja_subspace,
+    pca_subspace,
+    project_out,
+    rich_lazy_experiment,
+    spike_count_components,
+    subspace_alignment,
+    train_sequence,
+)
 from nslib.plots import continual as plots
 
 brian2 = pytest.importorskip("brian2")
@@ -43,7 +56,7 @@ def test_permuted_tasks_shuffle_the_same_images_and_keep_the_labels(permuted3):
     assert seq.kind == "permuted" and seq.scenario == "domain" and seq.n_tasks == 3
     base = seq.tasks[0]
     assert np.array_equal(seq.permutations[0], np.arange(64))
-    for task, perm in zip(seq.tasks, seq.permutations):
+    for task, perm in zip(seq.tasks, seq.permutations, strict=True):
         assert sorted(perm.tolist()) == list(range(64))
         assert np.array_equal(task.x_test, base.x_test[:, perm])
         assert np.array_equal(task.y_train, base.y_train)
@@ -279,9 +292,9 @@ def test_fisher_matches_per_example_autograd():
         logp = torch.log_softmax(logits.masked_fill(~mask, float("-inf")), dim=0)
         for c in (0, 2):
             grads = torch.autograd.grad(logp[c], live, retain_graph=True)
-            for e, g in zip(expected, grads):
+            for e, g in zip(expected, grads, strict=True):
                 e += logp[c].exp().detach() * g ** 2 / len(x)
-    for f, e in zip(fisher, expected):
+    for f, e in zip(fisher, expected, strict=True):
         assert torch.allclose(f, e, atol=1e-6)
 
 

@@ -25,8 +25,13 @@ only when a model runs.
 from .hebbian import OjaResult, oja_subspace, pca_subspace, project_out, subspace_alignment
 from .metrics import average_accuracy, backward_transfer, learning_accuracy
 from .rich_lazy import RichLazyResult, decision_trials, kernel_alignment, rich_lazy_experiment
-from .spiking_hebbian import (CorrelatedInputs, HebbianSpikingResult, correlated_inputs,
-                              hebbian_spiking_pca, spike_count_components)
+from .spiking_hebbian import (
+    CorrelatedInputs,
+    HebbianSpikingResult,
+    correlated_inputs,
+    hebbian_spiking_pca,
+    spike_count_components,
+)
 from .tasks import KINDS, SCENARIOS, Task, TaskSequence, make_task_sequence
 from .training import METHODS, ContinualResult, train_sequence
 

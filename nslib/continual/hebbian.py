@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import (as_generator, check_finite_array, check_int, check_positive)
+from .._validation import as_generator, check_finite_array, check_int, check_positive
 
 __all__ = ["OjaResult", "oja_subspace", "pca_subspace", "project_out", "subspace_alignment"]
 

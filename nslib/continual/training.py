@@ -344,7 +344,7 @@ class _Trainer:
                     self._proximal_step()
                 if si:
                     # SI's path integral: how much each weight's movement lowered the loss.
-                    for w, g, p, b in zip(omega, grads, self.params, before):
+                    for w, g, p, b in zip(omega, grads, self.params, before, strict=True):
                         w.sub_(g * (p.detach() - b))
         if si:
             self._si_path = (omega, start)
@@ -352,7 +352,7 @@ class _Trainer:
     def _proximal_step(self) -> None:
         # Exact implicit step for the quadratic springs: stable for any stiffness.
         with self.torch.no_grad():
-            for p, a, pull in zip(self.params, self.stiffness, self.pull):
+            for p, a, pull in zip(self.params, self.stiffness, self.pull, strict=True):
                 p.add_(self.lr * pull).div_(1.0 + self.lr * a)
 
     def _project_gradients(self) -> None:
@@ -373,17 +373,18 @@ class _Trainer:
         if self.method == "ewc":
             fisher = self._fisher(t)
             lam = self.hp["ewc_lambda"]
-            for a, pull, f, p in zip(self.stiffness, self.pull, fisher, self.params):
+            for a, pull, f, p in zip(self.stiffness, self.pull, fisher, self.params, strict=True):
                 a.add_(lam * f)
                 pull.add_(lam * f * p.detach())
             self.importance.append(fisher[0].sum(dim=0).numpy().astype(float))
         elif self.method == "si":
             omega, start = self._si_path
             c, xi = self.hp["si_c"], self.hp["si_xi"]
-            for total, w, p, s in zip(self.omega_total, omega, self.params, start):
+            for total, w, p, s in zip(self.omega_total, omega, self.params, start, strict=True):
                 # Ω can come out slightly negative for weights that barely moved; clip at 0.
                 total.add_((w / ((p.detach() - s) ** 2 + xi)).clamp_(min=0.0))
-            for a, pull, total, p in zip(self.stiffness, self.pull, self.omega_total, self.params):
+            for a, pull, total, p in zip(self.stiffness, self.pull, self.omega_total, self.params,
+                                         strict=True):
                 a.copy_(2.0 * c * total)
                 pull.copy_(2.0 * c * total * p.detach())
             self.importance.append(self.omega_total[0].sum(dim=0).numpy().astype(float))

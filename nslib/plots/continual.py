@@ -9,8 +9,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from . import DIVERGING_CMAP, PALETTE, SEQUENTIAL_CMAP, CourseFigure, new_figure
 from .._validation import check_finite_array, check_int
+from . import DIVERGING_CMAP, PALETTE, SEQUENTIAL_CMAP, CourseFigure, new_figure
 
 __all__ = [
     "plot_accuracy_matrices",
@@ -89,7 +89,7 @@ def plot_accuracy_matrices(results: Mapping[str, Any], *, title: str | None = No
     matrices = {label: _matrix(r) for label, r in results.items()}
     n = len(matrices)
     fig, axes = _axes_row(n, width=3.4, height=4.0)
-    for ax, (label, R) in zip(axes[0], matrices.items()):
+    for ax, (label, R) in zip(axes[0], matrices.items(), strict=True):
         image = _draw_matrix(ax, R, f"{label}\n{_summary(R)}")
     bar = fig.colorbar(image, ax=list(axes[0]), shrink=0.8)
     bar.set_label("accuracy")
@@ -461,7 +461,7 @@ def plot_rich_lazy(results: Sequence[Any], *, title: str | None = None):
               ("representation_alignment", "alignment of activity Gram", "representation")]
     fig, axes = _axes_row(3, width=3.6, height=3.4)
     levels = np.unique(ranks)
-    for ax, (field, ylabel, name) in zip(axes[0], fields):
+    for ax, (field, ylabel, name) in zip(axes[0], fields, strict=True):
         vals = np.array([getattr(r, field) for r in results])
         ax.plot(ranks, vals, "o", color=PALETTE[0], alpha=0.5, label="one seed")
         ax.plot(levels, [vals[ranks == lv].mean() for lv in levels], "-", color=PALETTE[1],
