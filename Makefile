@@ -10,11 +10,12 @@ BUILD  := _build
 BOOK_ENV := NSLIB_SWEEP_MODE=static
 
 .DEFAULT_GOAL := help
-.PHONY: lock help venv book test test-fast exercises check-exercise grade bench dashboards voila system-deps clean
+.PHONY: lock help venv book test test-fast lint exercises check-exercise grade bench dashboards voila system-deps clean
 
 help:
 	@echo "make book       build the book (creates .venv, installs pinned deps, runs every chapter)"
-	@echo "make test       run the whole test suite"
+	@echo "make test       run the whole test suite (after make lint)"
+	@echo "make lint       check the code with ruff (the pinned version, pyproject.toml's rules)"
 	@echo "make exercises  generate the student versions of the exercises"
 	@echo "make check-exercise NB=path/to/notebook.ipynb   run a notebook's public tests"
 	@echo "make grade SUBMISSIONS=dir [OUT=dir]            grade a folder of submissions (sandboxed)"
@@ -61,8 +62,12 @@ book: $(STAMP) exercises
 	$(BOOK_ENV) $(VENV)/bin/jupyter-book build . --toc book/_toc.yml --config _config.yml -W -n --keep-going
 	@echo "The book is at $(abspath $(BUILD))/html/index.html"
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(PY) -m pytest --cov=nslib --cov-report=term
+
+# ruff (pinned in requirements.lock, rules in pyproject.toml) on the whole repository.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 # Everything but the book build, the grading batch and the browser.
 test-fast: $(STAMP)

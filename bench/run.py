@@ -53,8 +53,10 @@ def bench_standalone(rows: list[dict]) -> None:
     rows += [
         {"name": "Standalone LIF (25 neurons, 1 s), first build", "value": model.build_seconds, "unit": "s"},
         {"name": "Standalone LIF, re-run with new tau_m (median of 5)", "value": rerun, "unit": "s"},
-        {"name": "Standalone LIF, build / re-run speed-up", "value": model.build_seconds / rerun, "unit": "x"},
-        {"name": "Standalone LIF, builds needed for 5 runs", "value": float(model.n_builds), "unit": "builds"},
+        {"name": "Standalone LIF, build / re-run speed-up", "value": model.build_seconds / rerun,
+         "unit": "x"},
+        {"name": "Standalone LIF, builds needed for 5 runs", "value": float(model.n_builds),
+         "unit": "builds"},
     ]
 
 

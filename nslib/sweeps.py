@@ -158,7 +158,7 @@ def _static_widget(model, grid, alt, labels, dpi):
     # jslink runs in the browser, so moving a slider switches the shown figure
     # without a kernel: the static book stays interactive.
     links = [widgets.jslink((sliders[name], "index"), (stack, "selected_index"))
-             for name, stacks in zip(names, stacks_by_level) for stack in stacks]
+             for name, stacks in zip(names, stacks_by_level, strict=True) for stack in stacks]
     box = widgets.VBox([*sliders.values(), root])
     box._nslib_links = links  # keep the links alive as long as the widget
     return box
@@ -236,7 +236,8 @@ def sweep(model: Callable[..., Any], grid: Mapping[str, Sequence[Any]], *,
     labels = dict(labels or {})
     unknown = set(labels) - set(checked)
     if unknown:
-        raise ValueError(f"labels names parameters not in grid: {sorted(unknown)}")
+        raise ValueError(f"labels must name parameters in grid {sorted(checked)}; got "
+                         f"{sorted(unknown)}")
     if alt is not None and not (callable(alt) or isinstance(alt, str)):
         raise ValueError(f"alt must be a format string or a callable; got {type(alt).__name__}")
     if mode == "static":
@@ -264,4 +265,4 @@ def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     """
     checked = _check_grid(grid)
     names = list(checked)
-    return [dict(zip(names, combo)) for combo in itertools.product(*checked.values())]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*checked.values())]

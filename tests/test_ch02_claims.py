@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from brian2 import Hz
 from scipy.stats import wasserstein_distance
 
 from nslib import rl
-
-brian2 = pytest.importorskip("brian2")
-from brian2 import Hz  # noqa: E402
 
 GAMMA, ALPHA = 0.98, 0.3
 

@@ -10,11 +10,22 @@ import sys
 import numpy as np
 import pytest
 from figure_checks import assert_labelled_figure
+from helpers import assert_generator_seed_reproducible, raises_param
 
 from nslib import perceptron as P
-from nslib.perceptron import (LOGIC_GATES, Perceptron, is_linearly_separable, logic_gate,
-                              make_separable, make_xor, mcculloch_pitts, mistake_bound,
-                              train_mlp_xor, truth_table, xor_two_layer)
+from nslib.perceptron import (
+    LOGIC_GATES,
+    Perceptron,
+    is_linearly_separable,
+    logic_gate,
+    make_separable,
+    make_xor,
+    mcculloch_pitts,
+    mistake_bound,
+    train_mlp_xor,
+    truth_table,
+    xor_two_layer,
+)
 from nslib.plots import perceptron as plots
 
 BINARY_2 = np.array(list(itertools.product((0, 1), repeat=2)))
@@ -70,23 +81,23 @@ def test_xor_needs_two_layers():
 
 
 def test_gate_argument_errors():
-    with pytest.raises(ValueError, match="name.*XOR"):
+    with raises_param("name", "got 'XOR', which no single threshold unit computes"):
         logic_gate("XOR")
-    with pytest.raises(ValueError, match="name must be one of"):
+    with raises_param("name", "must be one of"):
         logic_gate("MAYBE")
-    with pytest.raises(ValueError, match="name must be one of"):
+    with raises_param("name", "must be one of"):
         logic_gate(3)
-    with pytest.raises(ValueError, match="x must have 2 input"):
+    with raises_param("x", "must have 2 input"):
         mcculloch_pitts([1, 0, 1], [1, 1], 1)
-    with pytest.raises(ValueError, match="x must be a 1-D pattern or a 2-D"):
+    with raises_param("x", "must be a 1-D pattern or a 2-D"):
         mcculloch_pitts(np.ones((2, 2, 2)), [1, 1], 1)
-    with pytest.raises(ValueError, match="weights"):
+    with raises_param("weights", "finite"):
         mcculloch_pitts([1, 0], [1, np.nan], 1)
-    with pytest.raises(ValueError, match="threshold"):
+    with raises_param("threshold", "finite"):
         mcculloch_pitts([1, 0], [1, 1], np.inf)
-    with pytest.raises(ValueError, match="x must have shape"):
+    with raises_param("x", "must have shape"):
         xor_two_layer([1, 0, 1])
-    with pytest.raises(ValueError, match="gate must be"):
+    with raises_param("gate", "must be"):
         truth_table(42)
 
 
@@ -112,8 +123,9 @@ def test_make_separable_is_seeded():
     np.testing.assert_array_equal(a.X, b.X)
     np.testing.assert_array_equal(a.y, b.y)
     assert not np.array_equal(a.X, make_separable(seed=6).X)
-    g1, g2 = np.random.default_rng(9), np.random.default_rng(9)
-    np.testing.assert_array_equal(make_separable(seed=g1).X, make_separable(seed=g2).X)
+    # A Generator seeded with 5 draws what seed=5 draws; another seed draws other data.
+    from_generator = assert_generator_seed_reproducible(lambda seed: make_separable(seed=seed).X, 5, 6)
+    np.testing.assert_array_equal(from_generator, a.X)
     X, y = a  # unpacks like sklearn's make_* functions
     assert X is a.X and y is a.y
 
@@ -133,7 +145,7 @@ def test_make_xor():
     (dict(margin=1.5), "margin"), (dict(seed=-1), "seed"), (dict(seed=None), "seed"),
 ])
 def test_make_separable_errors(kwargs, name):
-    with pytest.raises(ValueError, match=rf"^{name} "):
+    with raises_param(name):
         make_separable(**kwargs)
 
 
@@ -141,7 +153,7 @@ def test_make_separable_errors(kwargs, name):
     (dict(n_per_corner=0), "n_per_corner"), (dict(noise=-1.0), "noise"), (dict(seed="a"), "seed"),
 ])
 def test_make_xor_errors(kwargs, name):
-    with pytest.raises(ValueError, match=rf"^{name} "):
+    with raises_param(name):
         make_xor(**kwargs)
 
 
@@ -227,7 +239,7 @@ def test_perceptron_is_deterministic_and_records_history():
     (dict(max_epochs=2.5), "max_epochs"), (dict(shuffle="yes"), "shuffle"), (dict(seed=-3), "seed"),
 ])
 def test_perceptron_constructor_errors(kwargs, name):
-    with pytest.raises(ValueError, match=rf"^{name} "):
+    with raises_param(name):
         Perceptron(**kwargs)
 
 
@@ -243,7 +255,7 @@ def test_perceptron_constructor_errors(kwargs, name):
     ([[0, 0], [1, 1]], [0.5, 1], "y"),
 ])
 def test_fit_errors_name_the_argument(X, y, name):
-    with pytest.raises(ValueError, match=rf"^{name} "):
+    with raises_param(name):
         Perceptron().fit(X, y)
 
 
@@ -251,21 +263,21 @@ def test_predict_errors():
     with pytest.raises(RuntimeError, match="not fitted"):
         Perceptron().predict([[0, 0]])
     p = Perceptron().fit(*make_xor())
-    with pytest.raises(ValueError, match="^X must have 2 feature"):
+    with raises_param("X", "must have 2 feature"):
         p.predict([[0, 0, 0]])
-    with pytest.raises(ValueError, match="^y must have one label"):
+    with raises_param("y", "must have one label"):
         p.score([[0, 0]], [0, 1])
 
 
 def test_mistake_bound_errors():
     X, y = make_xor()
-    with pytest.raises(ValueError, match="separate"):
+    with raises_param("weights", "must separate the data"):
         mistake_bound(X, y, [1.0, 1.0], -1.0)
-    with pytest.raises(ValueError, match="not all be zero"):
+    with raises_param("weights", "must not all be zero"):
         mistake_bound(X, y, [0.0, 0.0], 0.0)
-    with pytest.raises(ValueError, match="^weights must have 2"):
+    with raises_param("weights", "must have 2"):
         mistake_bound(X, y, [1.0], 0.0)
-    with pytest.raises(ValueError, match="^bias"):
+    with raises_param("bias", "finite"):
         mistake_bound(X, y, [1.0, 1.0], float("inf"))
 
 
@@ -292,7 +304,7 @@ def test_mlp_solves_xor_for_several_seeds(seed):
 
 
 def test_two_hidden_units_can_get_stuck():
-    # The minimal network sometimes falls into a local minimum; the default (4 units) does not.
+    # The minimal network sometimes gets stuck on a plateau; the default (4 units) does not.
     acc = [train_mlp_xor(hidden_units=2, seed=s, grid_resolution=2).accuracy for s in range(6)]
     assert min(acc) < 1.0 and max(acc) == 1.0
 
@@ -341,8 +353,8 @@ def test_mlp_is_deterministic_and_leaves_torch_alone():
     assert torch.get_num_threads() == threads
     assert torch.are_deterministic_algorithms_enabled() == deterministic
     assert torch.equal(torch.get_rng_state(), rng_state)
-    g = [train_mlp_xor(epochs=20, grid_resolution=2, seed=np.random.default_rng(1)) for _ in "ab"]
-    np.testing.assert_array_equal(g[0].loss_per_epoch, g[1].loss_per_epoch)
+    assert_generator_seed_reproducible(
+        lambda seed: train_mlp_xor(epochs=20, grid_resolution=2, seed=seed).loss_per_epoch)
 
 
 @pytest.mark.parametrize("kwargs, name", [
@@ -352,7 +364,7 @@ def test_mlp_is_deterministic_and_leaves_torch_alone():
     (dict(seed=-1), "seed"), (dict(seed=1.5), "seed"),
 ])
 def test_mlp_errors(kwargs, name):
-    with pytest.raises(ValueError, match=rf"^{name} "):
+    with raises_param(name):
         train_mlp_xor(**kwargs)
 
 
@@ -371,9 +383,9 @@ def test_logic_gate_figure():
     assert_labelled_figure(fig)
     assert [ax.get_title().split(":")[0] for ax in fig.axes] == ["AND", "OR", "NAND", "XOR"]
     assert len(plots.plot_logic_gates(["nor"]).axes) == 1
-    with pytest.raises(ValueError, match="^names must contain 2-input"):
+    with raises_param("names", "must contain 2-input"):
         plots.plot_logic_gates(["NOT"])
-    with pytest.raises(ValueError, match="^names must be"):
+    with raises_param("names", "must be"):
         plots.plot_logic_gates("AND")
 
 
@@ -396,21 +408,21 @@ def test_decision_boundary_figure():
 
 def test_decision_boundary_errors():
     X, y = make_xor()
-    with pytest.raises(ValueError, match="^model must be a fitted"):
+    with raises_param("model", "must be a fitted"):
         plots.plot_decision_boundary(Perceptron(), X, y)
     p = Perceptron(max_epochs=3).fit(X, y)
-    with pytest.raises(ValueError, match="^epoch "):
+    with raises_param("epoch", r"\[0, 3\]"):
         plots.plot_decision_boundary(p, X, y, epoch=4)
-    with pytest.raises(ValueError, match="^X must have shape"):
+    with raises_param("X", "must have shape"):
         plots.plot_decision_boundary(p, np.ones((4, 3)), y)
-    with pytest.raises(ValueError, match="^y must have one label"):
+    with raises_param("y", "must have one label"):
         plots.plot_decision_boundary(p, X, [0, 1])
     # A zero "true" line is not drawn, but the figure is.
     assert_labelled_figure(plots.plot_decision_boundary(p, X, y, true_weights=[0, 0]))
-    with pytest.raises(ValueError, match="^true_weights"):
+    with raises_param("true_weights", "must have 2 elements"):
         plots.plot_decision_boundary(p, X, y, true_weights=[1, 2, 3])
     p3 = Perceptron().fit(np.eye(3), [0, 1, 1])
-    with pytest.raises(ValueError, match="^model must be fitted on 2-D"):
+    with raises_param("model", "must be fitted on 2-D"):
         plots.plot_decision_boundary(p3, X, y)
 
 
@@ -422,9 +434,9 @@ def test_errors_per_epoch_figure():
     ax = fig.axes[0]
     assert len(ax.get_legend().get_texts()) == 3
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), sep.errors_per_epoch_)
-    with pytest.raises(ValueError, match="^runs must be"):
+    with raises_param("runs", "non-empty"):
         plots.plot_errors_per_epoch({})
-    with pytest.raises(ValueError, match="^runs"):
+    with raises_param("runs['bad']", "1-D"):
         plots.plot_errors_per_epoch({"bad": [[1, 2]]})
 
 
@@ -442,9 +454,9 @@ def test_mlp_figures(mlp):
     assert_labelled_figure(loss)
     assert loss.axes[0].get_yscale() == "log"
     for func in (plots.plot_mlp_xor, plots.plot_mlp_loss):
-        with pytest.raises(ValueError, match="^result must be"):
+        with raises_param("result", "MLPXORResult"):
             func("not a result")
-    with pytest.raises(ValueError, match="^max_hidden"):
+    with raises_param("max_hidden", r"\[0, inf\]"):
         plots.plot_mlp_xor(mlp, max_hidden=-1)
 
 
@@ -453,3 +465,126 @@ def test_public_names_exist():
         assert hasattr(P, name)
     for name in plots.__all__:
         assert callable(getattr(plots, name))
+
+
+# --------------------------------------------------------------------------
+# Feedback alignment (Lillicrap et al. 2016) against backprop
+# --------------------------------------------------------------------------
+
+def test_hidden_layer_error_is_the_chain_rule_when_b_is_w2():
+    """δ_h = (e W₂) ⊙ (1 - h²) is ∂L/∂a₁ for L = Σ e·(W₂ tanh(a₁)): check by finite differences."""
+    from nslib.perceptron import hidden_layer_error
+
+    rng = np.random.default_rng(0)
+    a1, w2, e = rng.normal(size=(3, 5)), rng.normal(size=(4, 5)), rng.normal(size=(3, 4))
+
+    def loss(pre):
+        return float(np.sum(e * (np.tanh(pre) @ w2.T)))
+
+    numeric = np.zeros_like(a1)
+    for idx in np.ndindex(*a1.shape):
+        step = np.zeros_like(a1)
+        step[idx] = 1e-6
+        numeric[idx] = (loss(a1 + step) - loss(a1 - step)) / 2e-6
+    np.testing.assert_allclose(hidden_layer_error(e, np.tanh(a1), w2), numeric, atol=1e-6)
+
+
+def test_hidden_layer_error_checks_its_shapes():
+    from helpers import raises_param
+
+    from nslib.perceptron import hidden_layer_error
+
+    with raises_param("hidden"):
+        hidden_layer_error(np.ones((2, 3)), np.ones((3, 4)), np.ones((3, 4)))
+    with raises_param("backward_weights"):
+        hidden_layer_error(np.ones((2, 3)), np.ones((2, 4)), np.ones((4, 3)))
+    with raises_param("output_error"):
+        hidden_layer_error(np.ones(3), np.ones((1, 4)), np.ones((3, 4)))
+
+
+@pytest.fixture(scope="module")
+def xor_rules():
+    kw = dict(task="xor", hidden_units=8, epochs=500, learning_rate=0.5, batch_size=4, seed=0)
+    return {rule: P.train_two_layer(rule, **kw) for rule in P.LEARNING_RULES}
+
+
+def test_backprop_and_feedback_alignment_solve_xor(xor_rules):
+    for rule in ("backprop", "feedback_alignment"):
+        res = xor_rules[rule]
+        assert res.final_test_accuracy == 1.0, rule
+        assert res.loss_per_epoch[-1] < 0.1 < res.loss_per_epoch[0]
+    fa = xor_rules["feedback_alignment"]
+    assert fa.feedback is not None and fa.feedback.shape == fa.weights["W2"].shape
+    assert fa.alignment_deg[-1] < 90
+    assert xor_rules["backprop"].feedback is None
+
+
+def test_output_only_never_changes_the_hidden_layer(xor_rules):
+    # A one-epoch run draws the same initial weights: the hidden layer must still hold them at 500.
+    one = P.train_two_layer("output_only", task="xor", hidden_units=8, epochs=1, learning_rate=0.5,
+                            batch_size=4, seed=0)
+    res = xor_rules["output_only"]
+    np.testing.assert_array_equal(res.weights["W1"], one.weights["W1"])
+    np.testing.assert_array_equal(res.weights["b1"], one.weights["b1"])
+    assert not np.array_equal(res.weights["W2"], one.weights["W2"])
+    assert np.all(np.isnan(res.alignment_deg))
+
+
+def test_rules_start_from_the_same_weights():
+    # After one tiny step every rule's output layer has moved identically in its first update:
+    # with learning rate -> 0 all three stay at the common initial weights.
+    runs = [P.train_two_layer(rule, task="xor", hidden_units=3, epochs=1, learning_rate=1e-12,
+                              batch_size=4, seed=2) for rule in P.LEARNING_RULES]
+    for other in runs[1:]:
+        for name in ("W1", "W2"):
+            np.testing.assert_allclose(other.weights[name], runs[0].weights[name], atol=1e-10)
+
+
+def test_train_two_layer_is_deterministic_and_seeded():
+    a = P.train_two_layer("feedback_alignment", task="xor", hidden_units=4, epochs=20, batch_size=2)
+    b = P.train_two_layer("feedback_alignment", task="xor", hidden_units=4, epochs=20, batch_size=2)
+    c = P.train_two_layer("feedback_alignment", task="xor", hidden_units=4, epochs=20, batch_size=2,
+                          seed=1)
+    np.testing.assert_array_equal(a.weights["W1"], b.weights["W1"])
+    np.testing.assert_array_equal(a.loss_per_epoch, b.loss_per_epoch)
+    assert not np.array_equal(a.weights["W1"], c.weights["W1"])
+
+
+def test_digits_result_shapes():
+    res = P.train_two_layer("backprop", hidden_units=5, epochs=2, seed=0)
+    assert res.weights["W1"].shape == (5, 64) and res.weights["W2"].shape == (10, 5)
+    assert res.loss_per_epoch.shape == res.test_accuracy.shape == (2,)
+    assert 0.1 < res.final_test_accuracy <= 1.0
+    assert res.task == "digits" and res.hidden_units == 5
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"rule": "hebbian"}, "rule"), ({"task": "mnist"}, "task"), ({"hidden_units": 0}, "hidden_units"),
+    ({"epochs": 0}, "epochs"), ({"learning_rate": 0.0}, "learning_rate"),
+    ({"batch_size": 0}, "batch_size"), ({"seed": -1}, "seed"),
+])
+def test_train_two_layer_errors(kwargs, name):
+    from helpers import raises_param
+
+    with raises_param(name):
+        P.train_two_layer(**{"task": "xor", **kwargs})
+
+
+def test_learning_rule_and_activation_figures(xor_rules):
+    from helpers import raises_param
+
+    fig = plots.plot_learning_rules(list(xor_rules.values()))
+    assert_labelled_figure(fig)
+    assert fig.axes[1].get_ylabel().startswith("angle")
+    with raises_param("results"):
+        plots.plot_learning_rules([])
+    x = np.linspace(0, 4, 17)
+    y = 30 * np.maximum(x - 2, 0)
+    fits = [P.fit_activation(x, y, kind) for kind in ("relu", "softplus")]
+    fig = plots.plot_activation_fits(x, y, fits, reference=(x, y), title="test")
+    assert_labelled_figure(fig)
+    assert len(fig.axes[0].lines) == 4
+    with raises_param("fits"):
+        plots.plot_activation_fits(x, y, ["relu"])
+    with raises_param("rates"):
+        plots.plot_activation_fits(x, y[:-1], fits)

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
+from brian2 import Hz, ms, mV, second
 from figure_checks import assert_labelled_figure
 from helpers import raises_param
+
 from nslib import rl
 from nslib.plots import rl as plots
-
-brian2 = pytest.importorskip("brian2")
-from brian2 import Hz, mV, ms, second  # noqa: E402
-
 
 # ---------------------------------------------------------------------------
 # Rescorla-Wagner
@@ -247,7 +244,7 @@ def test_expectiles_basics():
     e = rl.expectiles(r, [0.1, 0.5, 0.9])
     assert e[1] == pytest.approx(r.mean())
     assert e[0] < e[1] < e[2]
-    for tau, x in zip([0.1, 0.5, 0.9], e):
+    for tau, x in zip([0.1, 0.5, 0.9], e, strict=True):
         assert tau * np.maximum(r - x, 0).mean() == pytest.approx(
             (1 - tau) * np.maximum(x - r, 0).mean())
     np.testing.assert_array_equal(rl.expectiles([2.0, 2.0], [0.2, 0.8]), [2.0, 2.0])

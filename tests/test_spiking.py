@@ -1,4 +1,5 @@
-"""nslib.spiking: the LIF model, its f-I curve, compile-once-run-many and the numpy fallback."""
+"""nslib.spiking: the LIF model, its f-I curve, compile-once-run-many and the numpy fallback;
+nslib.plots.neurons: Chapter 0's figures of them."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import warnings
 
 import numpy as np
 import pytest
-
-from helpers import raises_param
-from brian2 import Hz, Mohm, amp, mV, ms, nA, second
+from brian2 import Hz, Mohm, ms, mV, nA, second
+from figure_checks import assert_labelled_figure
+from helpers import assert_generator_seed_reproducible, raises_param
+from matplotlib.colors import to_hex
 
 from nslib import spiking
+from nslib.perceptron.threshold_units import fit_activation
+from nslib.plots import PALETTE
+from nslib.plots.neurons import plot_fi_curves, plot_membrane_trace, plot_noisy_fi_curve, plot_voltage_trace
 
 
 def hand_rate(i_na, tau_ms=10.0, gap_mv=20.0, r_mohm=10.0, t_ref_ms=2.0):
@@ -102,8 +107,8 @@ def test_noise_is_seeded():
     np.testing.assert_array_equal(a.spike_times, b.spike_times)
     assert a.spike_counts.sum() > 0  # noise lifts a sub-rheobase neuron over threshold
     assert not np.array_equal(np.asarray(a.spike_times), np.asarray(c.spike_times))
-    gen = spiking.simulate_lif([1.9] * 5 * nA, seed=np.random.default_rng(3), **kw)
-    assert gen.spike_counts.shape == (5,)
+    assert_generator_seed_reproducible(
+        lambda seed: spiking.simulate_lif([1.9] * 5 * nA, seed=seed, **kw).spike_times / ms)
 
 
 def test_brian2_state_is_restored_after_a_run():
@@ -275,7 +280,7 @@ def test_fi_curve_rejects_non_increasing_currents(currents):
 
 
 def test_fi_curve_rejects_unknown_parameter():
-    with pytest.raises(ValueError, match=r"^unknown LIF parameter\(s\) \['tau'\]"):
+    with raises_param("lif_params", r"unknown LIF parameter\(s\) \['tau'\]"):
         spiking.fi_curve([1, 2] * nA, tau=5 * ms)
 
 
@@ -294,3 +299,77 @@ def test_compiled_rejects_bad_input(compiled):
 def test_cache_dir_rejects_bad_names(name):
     with raises_param("model", "non-empty name"):
         spiking.cache_dir(name)
+
+
+# --- figures (nslib.plots.neurons) --------------------------------------------------------
+
+def test_fi_curves_figure():
+    curves = [spiking.fi_curve(np.linspace(0, 4, 5) * nA, tau_m=t * ms, target="numpy")
+              for t in (5, 10)]
+    fig = plot_fi_curves(curves, max_rate_hz=300)
+    (ax,) = fig.axes
+    assert ax.get_title() and ax.get_xlabel() == "input current I (nA)"
+    assert ax.get_ylabel() == "firing rate (Hz)" and ax.get_ylim() == (0, 300)
+    colors = {to_hex(line.get_color()) for line in ax.lines[:4]}
+    assert colors == {PALETTE[0].lower(), PALETTE[1].lower()}
+
+
+def test_membrane_trace_figure():
+    res = spiking.simulate_lif([3] * nA, duration=30 * ms, record_v=[0], target="numpy")
+    fig = plot_membrane_trace(res, v_threshold=-50 * mV)
+    (ax,) = fig.axes
+    assert "3 nA" in ax.get_title() and ax.get_xlabel() == "time (ms)"
+    assert ax.get_ylabel() == "membrane potential v (mV)"
+
+
+def test_plot_errors():
+    res = spiking.simulate_lif([3] * nA, duration=10 * ms, target="numpy")
+    with raises_param("result", "record_v"):
+        plot_membrane_trace(res)
+    res = spiking.simulate_lif([3] * nA, duration=10 * ms, record_v=[0], target="numpy")
+    with raises_param("neuron", r"\[0, 0\]"):
+        plot_membrane_trace(res, neuron=3)
+    with raises_param("curves", "at least 1"):
+        plot_fi_curves([])
+    with raises_param("result", "LIFResult"):
+        plot_membrane_trace(np.zeros(3))
+    with raises_param("curves", "only FICurve"):
+        plot_fi_curves([res])
+
+
+def test_voltage_trace_figure_from_monitor_arrays():
+    res = spiking.simulate_lif([3] * nA, duration=30 * ms, record_v=[0], target="numpy")
+    fig = plot_voltage_trace(res.t, res.v[0], v_threshold=-50 * mV)
+    assert_labelled_figure(fig)
+    (ax,) = fig.axes
+    assert ax.get_ylabel() == "membrane potential v (mV)"
+    assert to_hex(ax.lines[0].get_color()) == PALETTE[0].lower()
+    with raises_param("v"):
+        plot_voltage_trace(res.t, res.v[0][:-1])
+    with raises_param("t"):
+        plot_voltage_trace(np.arange(3), [-70, -60, -50] * mV)
+
+
+def test_noisy_fi_figure_draws_curve_fits_and_fit_range():
+    model = spiking.CompiledNoisyFI(np.linspace(0, 4, 9) * nA, n_trials=3, duration=200 * ms,
+                                    target="numpy")
+    curve = model.fi_curve(noise_sigma=4 * mV)
+    x, y = np.asarray(curve.currents / nA), np.asarray(curve.rates / Hz)
+    fits = [fit_activation(x, y, "relu"), fit_activation(x, y, "softplus")]
+    fig = plot_noisy_fi_curve(curve, fits, fit_range_na=(0, 4), max_rate_hz=200)
+    assert_labelled_figure(fig)
+    (ax,) = fig.axes
+    assert "4 mV" in ax.get_title() and ax.get_ylim() == (0, 200)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(lbl.startswith("best ReLU") for lbl in labels)
+    assert any(lbl.startswith("best softplus") for lbl in labels)
+    assert any("without noise" in lbl for lbl in labels) and "fitted range" in labels
+    colors = {to_hex(line.get_color()) for line in ax.lines}
+    assert {PALETTE[5].lower(), PALETTE[2].lower()} <= colors
+    noiseless = spiking.fi_curve([1, 3] * nA, target="numpy")
+    with raises_param("curve"):
+        plot_noisy_fi_curve(noiseless)
+    with raises_param("fits"):
+        plot_noisy_fi_curve(curve, [noiseless])
+    with raises_param("fit_range_na"):
+        plot_noisy_fi_curve(curve, fit_range_na=(4, 0))

@@ -6,6 +6,7 @@ import re
 
 import ipywidgets as widgets
 import pytest
+from helpers import raises_param
 from matplotlib.figure import Figure
 
 from nslib.sweeps import figure_to_html, grid_points, resolve_mode, sweep
@@ -53,13 +54,15 @@ def test_static_two_parameters_nest_stacks():
     assert all(len(child.children) == 3 for child in root_stack.children)
     assert len(_leaves(root_stack)) == 6 == len(model.calls)
     # The second slider drives every inner stack; the first, the outer one.
-    targets = {(id(l.source[0]), id(l.target[0])) for l in box._nslib_links}
+    targets = {(id(link.source[0]), id(link.target[0])) for link in box._nslib_links}
     assert (id(slider_a), id(root_stack)) in targets
     for child in root_stack.children:
         assert (id(slider_b), id(child)) in targets
     # Leaf order matches grid_points, so leaf k shows grid point k.
-    titles = [p for p in model.calls]
-    assert titles == grid_points({"a": [1, 2], "b": ["x", "y", "z"]})
+    points = grid_points({"a": [1, 2], "b": ["x", "y", "z"]})
+    assert model.calls == points
+    alts = [re.search(r'alt="([^"]*)"', leaf.value).group(1) for leaf in _leaves(root_stack)]
+    assert alts == [f"Figure for a = {p['a']}, b = {p['b']}" for p in points]
 
 
 def test_live_reruns_model_on_slider_change_and_caches():
@@ -76,12 +79,31 @@ def test_live_reruns_model_on_slider_change_and_caches():
     assert 'alt="Figure for a = 1"' in figure.value
 
 
-def test_both_mode_has_static_and_live_parts():
-    box = sweep(CountingModel(), {"a": [1, 2]}, mode="both")
-    kinds = [getattr(child, "sweep_mode", None) for child in box.children]
-    assert box.sweep_mode == "both" and len(box.children) == 4
-    assert isinstance(box.children[1].children[-1], widgets.Stack)
-    assert kinds == [None, None, None, None]
+def test_both_mode_has_a_static_part_and_a_live_part_that_reruns_the_model():
+    model = CountingModel()
+    box = sweep(model, {"a": [1, 2, 3]}, mode="both")
+    assert box.sweep_mode == "both"
+    static_title, static, live_title, live = box.children
+    assert "Precomputed" in static_title.value and "Live" in live_title.value
+    # The static half: every figure drawn up front, the slider linked to the stack.
+    static_slider, stack = static.children
+    leaves = _leaves(stack)
+    assert len(leaves) == 3 and all(leaf.value.startswith("<img ") for leaf in leaves)
+    (link,) = static._nslib_links
+    assert link.source == (static_slider, "index") and link.target == (stack, "selected_index")
+    # The model ran once per static frame, then once for the live half's first figure.
+    assert [p["a"] for p in model.calls] == [1, 2, 3, 1]
+    live_slider, status, figure = live.children
+    first = figure.value
+    assert first == leaves[0].value
+    live_slider.value = 3
+    assert model.calls[-1] == {"a": 3} and figure.value != first
+    assert figure.value == leaves[2].value  # the figure the static half shows for a = 3
+    assert status.value == ""
+    live_slider.value = 1
+    assert len(model.calls) == 5 and figure.value == first  # cached, not re-run
+    # The two halves have their own sliders: moving the live one leaves the static one alone.
+    assert static_slider.value == 1 and stack.selected_index == 0
 
 
 def test_mode_comes_from_environment(monkeypatch):
@@ -90,7 +112,7 @@ def test_mode_comes_from_environment(monkeypatch):
     monkeypatch.delenv("NSLIB_SWEEP_MODE")
     assert resolve_mode(None) == "live"
     monkeypatch.setenv("NSLIB_SWEEP_MODE", "fancy")
-    with pytest.raises(ValueError, match="NSLIB_SWEEP_MODE must be one of"):
+    with raises_param("NSLIB_SWEEP_MODE", "must be one of"):
         resolve_mode(None)
 
 
@@ -99,32 +121,32 @@ def test_alt_text_from_callable():
     assert 'alt="slope is 20"' in _leaves(box.children[-1])[0].value
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(grid={}), "grid must be a non-empty mapping"),
-    (dict(grid={"a": []}), r"grid\['a'\] must hold at least 1 value"),
-    (dict(grid={"a b": [1]}), "grid keys must be parameter names"),
-    (dict(grid={"a": 3}), r"grid\['a'\] must be a sequence"),
-    (dict(grid={"a": range(20), "b": range(11)}), "at most 200 points"),
-    (dict(grid={"a": [1]}, mode="fast"), "mode must be one of"),
-    (dict(grid={"a": [1]}, labels={"b": "B"}), "labels names parameters not in grid"),
-    (dict(grid={"a": [1]}, alt=3), "alt must be a format string or a callable"),
+@pytest.mark.parametrize("kwargs, name, match", [
+    (dict(grid={}), "grid", "must be a non-empty mapping"),
+    (dict(grid={"a": []}), "grid['a']", "must hold at least 1 value"),
+    (dict(grid={"a b": [1]}), "grid", "keys must be parameter names"),
+    (dict(grid={"a": 3}), "grid['a']", "must be a sequence"),
+    (dict(grid={"a": range(20), "b": range(11)}), "grid", "at most 200 points"),
+    (dict(grid={"a": [1]}, mode="fast"), "mode", "must be one of"),
+    (dict(grid={"a": [1]}, labels={"b": "B"}), "labels", "must name parameters in grid"),
+    (dict(grid={"a": [1]}, alt=3), "alt", "must be a format string or a callable"),
 ])
-def test_sweep_rejects_bad_input(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_sweep_rejects_bad_input(kwargs, name, match):
+    with raises_param(name, match):
         sweep(CountingModel(), **{"mode": "static", **kwargs})
 
 
 def test_sweep_rejects_non_callable_and_non_figure():
-    with pytest.raises(ValueError, match="model must be callable"):
+    with raises_param("model", "must be callable"):
         sweep(42, {"a": [1]})
-    with pytest.raises(ValueError, match="model must return a matplotlib Figure"):
+    with raises_param("model", "must return a matplotlib Figure"):
         sweep(lambda a: "not a figure", {"a": [1]}, mode="static")
 
 
 def test_figure_to_html_rejects_bad_alt_and_dpi():
     fig = CountingModel()(a=1)
-    with pytest.raises(ValueError, match="alt must be a non-empty"):
+    with raises_param("alt", "must be a non-empty"):
         figure_to_html(fig, " ")
-    with pytest.raises(ValueError, match=r"dpi must be an integer in \[20, 300\]"):
+    with raises_param("dpi", r"must be an integer in \[20, 300\]"):
         figure_to_html(fig, "x", dpi=1000)
     assert 'alt="a &quot;quoted&quot; &lt;alt&gt;"' in figure_to_html(fig, 'a "quoted" <alt>')

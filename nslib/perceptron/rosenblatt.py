@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 
 from .._validation import as_generator, check_finite_array, check_int, check_number, check_positive
-from .datasets import _check_X, _check_labels
+from .datasets import _check_labels, _check_X
+
 
 class Perceptron:
     """Rosenblatt's perceptron: one threshold unit that learns from its mistakes.

@@ -12,7 +12,6 @@ import io
 
 from matplotlib.figure import Figure
 
-
 #: Okabe–Ito colour-blind-safe palette, in the order lines are drawn.
 PALETTE = (
     "#0072B2",  # blue

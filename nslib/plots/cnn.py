@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from . import DIVERGING_CMAP, PALETTE, SEQUENTIAL_CMAP, new_figure
 from .._validation import check_finite_array, check_int
 from ..vision.cnn import DigitsCNNResult, FeatureMaps
+from . import DIVERGING_CMAP, PALETTE, SEQUENTIAL_CMAP, new_figure
 from ._layout import figure_grid, grid_shape, hide, no_ticks
 
 __all__ = ["plot_feature_maps", "plot_filters", "plot_training_curve"]

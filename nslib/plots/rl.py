@@ -226,7 +226,7 @@ def plot_td_conditions(conditions, *, step_ms: float = 100.0, title: str | None 
     rows = conditions.rpe
     fig, axes = new_figure(len(rows), width=2.6, height=2.6, sharey=True)
     edges = np.arange(rows.shape[1] + 1) * step
-    for k, (ax, label) in enumerate(zip(np.atleast_1d(axes), conditions.labels)):
+    for k, (ax, label) in enumerate(zip(np.atleast_1d(axes), conditions.labels, strict=True)):
         ax.stairs(rows[k], edges, color=PALETTE[0])
         ax.axhline(0, color="0.6", lw=0.8)
         cue = None if k == 0 else conditions.cue_time * step

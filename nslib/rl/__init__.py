@@ -14,11 +14,24 @@ them import them.
 """
 
 from .actor_critic import ActorCriticResult, actor_critic_corridor
-from .conditioning import (ConditionRPEs, RescorlaWagnerResult, RewardProbabilityResult, TDResult,
-                           rescorla_wagner, reward_probability_responses, schultz_conditions,
-                           td_conditioning)
-from .distributional import (DABNEY_REWARDS, DecodedDistribution, DistributionalTDResult,
-                             decode_distribution, distributional_td, expectiles)
+from .conditioning import (
+    ConditionRPEs,
+    RescorlaWagnerResult,
+    RewardProbabilityResult,
+    TDResult,
+    rescorla_wagner,
+    reward_probability_responses,
+    schultz_conditions,
+    td_conditioning,
+)
+from .distributional import (
+    DABNEY_REWARDS,
+    DecodedDistribution,
+    DistributionalTDResult,
+    decode_distribution,
+    distributional_td,
+    expectiles,
+)
 from .dopamine import DOPAMINE_EQUATIONS, DopaminePopulation, DopamineResult, dopamine_population
 
 __all__ = [

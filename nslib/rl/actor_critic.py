@@ -132,7 +132,8 @@ def actor_critic_corridor(n_states: int = 6, n_episodes: int = 200, alpha_critic
     for episode in range(n_episodes):
         s = 0
         start_rpe[episode] = gamma * v[0]
-        for step in range(1, max_steps + 1):
+        # The loop variable is read after the loop: the episode's length.
+        for step in range(1, max_steps + 1):  # noqa: B007
             pi = _softmax_rows(h[s])
             a = int(rng.random() < pi[1])
             s_next = s + 1 if a == 1 else max(s - 1, 0)

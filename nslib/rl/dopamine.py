@@ -303,8 +303,11 @@ def dopamine_population(rpe, n_neurons: int = 50, baseline_rate=None, gain=None,
     check_choice("target", target, ("auto", "cpp_standalone", "numpy"))
     from brian2 import ms
 
-    from ..spiking import check_quantity
+    from ..spiking import check_quantity, seed_int
 
+    # One draw from a Generator, whether or not the population below is built now:
+    # a cached population must not change what a Generator seed gives.
+    seed = seed_int(seed)
     dt = check_quantity("dt", 100 * ms if dt is None else dt, ms, example="100*ms")
     refractory = check_quantity("refractory", 2 * ms if refractory is None else refractory, ms,
                                 strict=False, example="2*ms")

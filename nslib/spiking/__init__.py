@@ -33,21 +33,41 @@ Other modules of nslib build their networks through these functions and
 never touch Brian2's device or preferences themselves.
 """
 
-from ._brian import (NumpyFallbackWarning, Runtime, brian_state, cache_dir, compiler_available,
-                     runtime, runtime_target, seed_int)
+from ._brian import (
+    NumpyFallbackWarning,
+    Runtime,
+    brian_state,
+    cache_dir,
+    compiler_available,
+    runtime,
+    runtime_target,
+    seed_int,
+)
 from ._quantities import check_quantity, check_quantity_array
-from .lif import (LIF_DEFAULTS, LIF_EQUATIONS, CompiledLIF, FICurve, LIFResult, build_lif_group,
-                  fi_curve, lif_equations, lif_rate_analytic, simulate_lif)
+from .compiled_lif import CompiledLIF, CompiledNoisyFI, NoisyFICurve
+from .lif import (
+    LIF_DEFAULTS,
+    LIF_EQUATIONS,
+    FICurve,
+    LIFResult,
+    build_lif_group,
+    fi_curve,
+    lif_equations,
+    lif_rate_analytic,
+    simulate_lif,
+)
 from .network import BuildContext, CompiledNetwork
 
 __all__ = [
     "BuildContext",
     "CompiledLIF",
     "CompiledNetwork",
+    "CompiledNoisyFI",
     "FICurve",
     "LIF_DEFAULTS",
     "LIF_EQUATIONS",
     "LIFResult",
+    "NoisyFICurve",
     "NumpyFallbackWarning",
     "Runtime",
     "brian_state",

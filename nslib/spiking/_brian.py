@@ -149,6 +149,43 @@ def seed_int(seed: Any) -> int:
 
 
 @contextlib.contextmanager
+def _names_of_this_block() -> Iterator[None]:
+    """Make Brian2's automatic names depend only on the objects created in this block.
+
+    Brian2 names internal objects ``<owner>_stateupdater*``, ``..._codeobject*``
+    and adds ``_1``, ``_2``... when an object of that name is still alive
+    anywhere in the process -- for example the same model built earlier in a
+    notebook. The generated code then differs from the cached build and
+    recompiles (about 30 s for a standalone program). Counting only this
+    block's objects gives the same names, the same code and a cache hit.
+    """
+    import sys
+
+    import brian2.core.names as names_module
+    from brian2.core.names import Nameable
+
+    # Not "import brian2.devices.device": brian2.devices exports the current
+    # device under that name, which shadows the module.
+    device_module = sys.modules["brian2.devices.device"]
+
+    original = names_module.find_name
+    before = set(Nameable.__instances__())
+
+    def find_name(name, names=None):
+        if names is None and name.endswith("*"):
+            names = {obj.name for ref in Nameable.__instances__()
+                     if ref not in before and (obj := ref()) is not None
+                     and getattr(obj, "_name", None) is not None}
+        return original(name, names)
+
+    names_module.find_name = device_module.find_name = find_name
+    try:
+        yield
+    finally:
+        names_module.find_name = device_module.find_name = original
+
+
+@contextlib.contextmanager
 def brian_state(device: Any = "runtime", *, build_on_run: bool = True) -> Iterator[Any]:
     """Switch Brian2 to ``device`` for a block; restore everything Brian2-global afterwards.
 
@@ -180,7 +217,8 @@ def brian_state(device: Any = "runtime", *, build_on_run: bool = True) -> Iterat
     try:
         # Brian2 otherwise writes a debug log to /tmp for every run.
         brian2.prefs["logging.file_log"] = False
-        yield brian2
+        with _names_of_this_block():
+            yield brian2
     finally:
         reset_device()
         for key, value in saved_prefs.items():

@@ -14,7 +14,6 @@ import numpy as np
 from .._validation import check_int
 from ._brian import runtime
 from ._quantities import check_quantity, check_quantity_array
-from .network import CompiledNetwork
 
 # ---------------------------------------------------------------------------
 # The course's LIF neuron: parameters
@@ -408,7 +407,8 @@ def fi_curve(currents, *, tau_m=None, duration=None, seed=0, target: str = "auto
     known = {"v_rest", "v_reset", "v_threshold", "R_m", "refractory", "noise_sigma", "dt"}
     unknown = set(lif_params) - known
     if unknown:
-        raise ValueError(f"unknown LIF parameter(s) {sorted(unknown)}; allowed: {sorted(known)}")
+        raise ValueError(f"lif_params must be among {sorted(known)}; got unknown LIF "
+                         f"parameter(s) {sorted(unknown)}")
     analytic_kw = {k: v for k, v in lif_params.items() if k not in ("noise_sigma", "dt")}
     params = _check_lif_params(tau_m, **analytic_kw)
     res = simulate_lif(currents, duration=1 * second if duration is None else duration,
@@ -416,181 +416,3 @@ def fi_curve(currents, *, tau_m=None, duration=None, seed=0, target: str = "auto
     return FICurve(currents=currents, rates=res.rates,
                    analytic_rates=lif_rate_analytic(currents, tau_m=params.tau_m, **analytic_kw),
                    tau_m=params.tau_m, rheobase=_rheobase(params), target=res.target)
-
-
-
-
-# ---------------------------------------------------------------------------
-# Compile once, run many
-# ---------------------------------------------------------------------------
-
-class CompiledLIF:
-    """A population of LIF neurons compiled once to C++, then re-run with new values.
-
-    A thin use of :class:`~nslib.spiking.CompiledNetwork`: the course's LIF
-    group (:func:`build_lif_group`) and a spike monitor, built once in
-    ``cache_dir("lif_standalone")`` and re-run with new membrane time
-    constants, input currents and noise levels, passed on the program's
-    command line. No code generation and no compiler on a re-run: that is
-    what makes a live parameter sweep over a spiking model fast. Without a
-    C++ compiler every run falls back to the ``numpy`` target, with a
-    :class:`NumpyFallbackWarning`.
-
-    Parameters
-    ----------
-    input_current : Quantity, shape (n_neurons,) or (n_steps, n_neurons)
-        Default input currents (amp): constant per neuron, or per time step
-        and neuron with ``input_dt`` (a TimedArray). The shape is fixed at
-        build time, the values can change at each run.
-    duration : Quantity, default 1 s
-        Simulated time (> 0 s), fixed at build time.
-    dt : Quantity, default 0.1 ms
-        Integration time step (> 0 s).
-    input_dt : Quantity, optional
-        Duration of one row of a 2-D ``input_current`` (>= ``dt``).
-    tau_m : Quantity, default 10 ms
-        Default membrane time constant (> 0 s); can change at each run.
-    noise_sigma : Quantity, optional
-        Default membrane noise (>= 0 volt). Given, the model is built with
-        the noise term and each run can change its level and seed; omitted,
-        it is built without noise (exact integration).
-    v_rest, v_reset, v_threshold, R_m, refractory : Quantity
-        Fixed at build time; as in :func:`simulate_lif`.
-    seed : int or numpy.random.Generator, default 0
-        Default seed of the noise.
-
-    Attributes
-    ----------
-    target : str
-        ``"cpp_standalone"``, or ``"numpy"`` where no compiler exists.
-    directory : pathlib.Path or None
-        The standalone project folder.
-    build_seconds : float
-        Wall-clock time of the first build (code generation and compilation).
-    n_builds : int
-        How many times the project was built.
-    network : CompiledNetwork
-        The compiled network itself.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from brian2 import nA, ms
-    >>> model = CompiledLIF(np.linspace(0, 4, 5) * nA, duration=500 * ms,
-    ...                     target="numpy")   # "auto" compiles a C++ program
-    >>> model.run(tau_m=20 * ms).spike_counts.tolist()
-    [0, 0, 0, 21, 31]
-    >>> model.run(tau_m=5 * ms).spike_counts.tolist()   # a faster membrane fires more
-    [0, 0, 0, 67, 92]
-    """
-
-    def __init__(self, input_current, *, duration=None, dt=None, input_dt=None, tau_m=None,
-                 noise_sigma=None, v_rest=None, v_reset=None, v_threshold=None, R_m=None,
-                 refractory=None, seed=0, target: str = "auto"):
-        from brian2 import ms, mV, second
-
-        self._params = _check_lif_params(tau_m, v_rest, v_reset, v_threshold, R_m, refractory)
-        self._timed = input_dt is not None
-        self._currents = _check_currents("input_current", input_current, timed=self._timed)
-        self.duration = check_quantity("duration", 1 * second if duration is None else duration,
-                                       ms, example="1*second")
-        if self._timed:
-            check_quantity("input_dt", input_dt, ms, example="10*ms")
-        self._noisy = noise_sigma is not None
-        self._noise = (check_quantity("noise_sigma", noise_sigma, mV, strict=False, example="2*mV")
-                       if self._noisy else 0 * mV)
-        self.n_neurons = int(self._currents.shape[-1])
-        p = self._params
-        key = ("lif", self._currents.shape, self._timed, self._noisy,
-               None if input_dt is None else float(input_dt),
-               [float(getattr(p, f)) for f in ("v_rest", "v_reset", "v_threshold", "R_m",
-                                               "refractory")])
-
-        def build(ctx):
-            b2 = ctx.brian2
-            drive = (ctx.timed_array("I_input", self._currents, dt=input_dt)
-                     if self._timed else None)
-            group = build_lif_group(ctx, self.n_neurons, p, noise=self._noisy, input_array=drive)
-            if not self._timed:
-                group.I_ext = self._currents
-            if self._noisy:
-                group.noise_sigma = self._noise
-            objects = {"neurons": group, "spikes": b2.SpikeMonitor(group, name=ctx.name("spikes"))}
-            if drive is not None:
-                objects["I_input"] = drive
-            return objects
-
-        def collect(objects):
-            spikes = objects["spikes"]
-            return (np.asarray(spikes.count[:], dtype=int), np.asarray(spikes.i[:], dtype=int),
-                    spikes.t[:])
-
-        self.network = CompiledNetwork("lif_standalone", build, collect, duration=self.duration,
-                                       dt=dt, key=key, seed=seed, target=target)
-        self.dt = self.network.dt
-
-    target = property(lambda self: self.network.target)
-    directory = property(lambda self: self.network.directory)
-    build_seconds = property(lambda self: self.network.build_seconds)
-    n_builds = property(lambda self: self.network.n_builds)
-
-    def run(self, *, tau_m=None, input_current=None, noise_sigma=None, seed=None) -> LIFResult:
-        """Run the compiled model with new parameter values.
-
-        Parameters
-        ----------
-        tau_m : Quantity, optional
-            Membrane time constant for this run (> 0 s); default: the one given
-            at construction.
-        input_current : Quantity, optional
-            Input currents for this run (amp), of the build-time shape;
-            default: the ones given at construction.
-        noise_sigma : Quantity, optional
-            Membrane noise for this run (>= 0 volt); only for a model built
-            with ``noise_sigma``.
-        seed : int or numpy.random.Generator, optional
-            Seed of this run's noise; default: the model's seed.
-
-        Returns
-        -------
-        LIFResult
-        """
-        from brian2 import ms, mV
-
-        tau_m = self._params.tau_m if tau_m is None else tau_m
-        check_quantity("tau_m", tau_m, ms, example="10*ms")
-        currents = self._currents if input_current is None else _check_currents(
-            "input_current", input_current, timed=self._timed)
-        if currents.shape != self._currents.shape:
-            raise ValueError(f"input_current must have the compiled shape {self._currents.shape} "
-                             f"({self.n_neurons} neurons); got {currents.shape}")
-        values = {"neurons.tau_m": tau_m}
-        values["I_input" if self._timed else "neurons.I_ext"] = currents
-        if noise_sigma is not None:
-            if not self._noisy:
-                raise ValueError("noise_sigma can only change in a model built with noise_sigma=...")
-            values["neurons.noise_sigma"] = check_quantity("noise_sigma", noise_sigma, mV,
-                                                           strict=False, example="2*mV")
-        counts, indices, times = self.network.run(values, seed=seed)
-        return LIFResult(input_current=currents, spike_counts=counts, rates=counts / self.duration,
-                         spike_indices=indices, spike_times=times, duration=self.duration, t=None,
-                         v=None, target=self.target)
-
-    def fi_curve(self, *, tau_m=None) -> FICurve:
-        """Run the model and return its f-I curve (constant currents that increase).
-
-        Parameters
-        ----------
-        tau_m : Quantity, optional
-            Membrane time constant for this run (> 0 s).
-        """
-        if self._timed:
-            raise ValueError("input_current must be constant per neuron (1-D) for an f-I curve")
-        currents = _check_currents("input_current", self._currents, increasing=True)
-        tau_m = self._params.tau_m if tau_m is None else tau_m
-        res = self.run(tau_m=tau_m)
-        p = self._params
-        analytic = lif_rate_analytic(currents, tau_m=tau_m, v_rest=p.v_rest, v_reset=p.v_reset,
-                                     v_threshold=p.v_threshold, R_m=p.R_m, refractory=p.refractory)
-        return FICurve(currents=currents, rates=res.rates, analytic_rates=analytic, tau_m=tau_m,
-                       rheobase=_rheobase(p), target=res.target)

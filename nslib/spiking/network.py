@@ -32,8 +32,15 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from ._brian import (_warn_numpy_fallback, brian_state, cache_dir, check_model_name,
-                     compiler_available, seed_int, shared_cython_cache)
+from ._brian import (
+    _warn_numpy_fallback,
+    brian_state,
+    cache_dir,
+    check_model_name,
+    compiler_available,
+    seed_int,
+    shared_cython_cache,
+)
 from ._quantities import check_quantity
 
 __all__ = ["BuildContext", "CompiledNetwork"]
@@ -44,7 +51,7 @@ SEED_VARIABLE = "NSLIB_BRIAN_SEED"
 # Which CompiledNetwork last built into each project folder. Two models built
 # into the same folder in one process (same name and key) share one binary:
 # the older one must rebuild before its next run. This is the only state kept
-# between calls; tests/test_spiking_gate.py covers it.
+# between calls; tests/test_spiking_network.py covers it.
 _BUILT_BY: dict[str, weakref.ref] = {}
 
 

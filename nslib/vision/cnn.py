@@ -19,8 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import (as_generator, check_finite_array, check_int, check_number,
-                           check_positive)
+from .._validation import as_generator, check_finite_array, check_int, check_number, check_positive
 
 __all__ = [
     "DigitsCNNResult",
@@ -435,9 +434,9 @@ def cnn_feature_maps(result: DigitsCNNResult, images: Any = None,
             raise ValueError(f"labels must be {len(imgs)} integers in [0, 9], one per image; "
                              f"got {labels!r}")
         labels = lab.astype(int)
-    from .._torch import reproducible_torch
-
     import torch
+
+    from .._torch import reproducible_torch
 
     network = result.build_module()
     # One thread, deterministic: the same predictions as during training.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from brian2 import Hz, mV, ms, nA
-
+from brian2 import Hz, ms, mV, nA
 from helpers import raises_param
+
 from nslib import spiking
 
 
@@ -111,6 +111,17 @@ def test_same_folder_rebuilt_by_a_newer_model_is_taken_back():
     assert a.n_builds == 2 and b.n_builds == 1
 
 
+def test_rebuilding_a_live_model_generates_the_same_code(driven):
+    # Re-running a notebook cell builds the model again while the old one is alive:
+    # Brian2 would name the new code objects "..._1" and recompile everything.
+    again = spiking.CompiledNetwork("test_gate_driven", _build_driven, _counts, duration=200 * ms,
+                                    key=("driven", 4))
+    assert again.directory == driven.directory
+    generated = sorted(p.name for p in (again.directory / "code_objects").glob("*.cpp"))
+    assert generated and not [n for n in generated if "_codeobject_" in n], generated
+    np.testing.assert_array_equal(again.run({"cells.w": 12 * mV}), driven.run({"cells.w": 12 * mV}))
+
+
 def test_numpy_fallback_gives_the_same_deterministic_result(monkeypatch, driven):
     values = {"drive": np.full((10, 4), 300.0) * Hz, "cells.w": 12 * mV}
     compiled = driven.run(values)
@@ -153,9 +164,9 @@ def test_runtime_restores_after_an_error():
     import brian2
 
     target = brian2.prefs["codegen.target"]
-    with pytest.raises(ZeroDivisionError):
+    with pytest.raises(RuntimeError, match="^failed inside the block$"):
         with spiking.runtime("test_gate_err", target="numpy"):
-            1 / 0
+            raise RuntimeError("failed inside the block")
     assert brian2.prefs["codegen.target"] == target
 
 
