@@ -42,6 +42,7 @@ a submodule's attribute: {eval}`nslib.sweeps.MODES[0]`.
 - number: 0
   title: Zero
   summary: The first chapter.
+  figure: ENOUGH words
 - number: 1
   title: One, not written yet
   summary: The second chapter.

@@ -235,10 +235,12 @@ class ChapterMap(Directive):
     """``{chapter-map}``: YAML content, a list of chapters, each a mapping with
 
     ``number`` (int), ``title`` (used while the chapter does not exist), ``summary`` (one line)
-    and ``figure``, which of the chapter's own figures the card shows (1, the default, is its
-    first figure with alt text): the chapter drew it from nslib while the book built, and its alt
-    text comes along. A chapter whose page (``chapters/NN_*``) exists is linked and shows its
-    figure; the others are listed as planned. A new chapter needs no edit here to appear.
+    and ``figure``, which of the chapter's own figures the card shows: words from its alt text
+    (the first figure whose alt text contains them, ignoring case; this survives revisions that
+    add figures) or its rank (1, the default, is the first figure with alt text). The chapter drew
+    it from nslib while the book built, and its alt text comes along. A chapter whose page
+    (``chapters/NN_*``) exists is linked and shows its figure; the others are listed as planned.
+    A new chapter needs no edit here to appear.
     """
 
     has_content = True
@@ -263,12 +265,13 @@ class ChapterMap(Directive):
             if doc:
                 heading += _doc_link(env.docname, doc)
                 figure = entry.get("figure", 1)
-                if isinstance(figure, int) and not isinstance(figure, bool) and figure >= 1:
-                    card += chapter_figure(chapter=doc, index=figure, line=self.lineno)
+                if (isinstance(figure, int) and not isinstance(figure, bool) and figure >= 1) or \
+                        (isinstance(figure, str) and figure.strip()):
+                    card += chapter_figure(chapter=doc, select=figure, line=self.lineno)
                 else:
                     problems.append(self.state.document.reporter.warning(
-                        f"chapter-map: the figure of chapter {int(number)} must be the number of "
-                        f"one of its figures (1 is the first); got {figure!r}", line=self.lineno))
+                        f"chapter-map: the figure of chapter {int(number)} must be words of its alt "
+                        f"text or its rank (1 is the first); got {figure!r}", line=self.lineno))
             else:
                 heading += nodes.Text(f"{int(number)}. {entry.get('title', '')}")
                 heading += nodes.emphasis(" (planned)", " (planned)")
@@ -283,15 +286,19 @@ def resolve_chapter_figures(app, doctree, docname):
     """Replace each chapter_figure by a copy of that chapter's figure (its image and alt text):
     every chapter has been read and executed by now, and its images are in the environment."""
     for node in list(doctree.findall(chapter_figure)):
-        chapter, index = node["chapter"], node["index"]
+        chapter, select = node["chapter"], node["select"]
         images = [img for img in app.env.get_doctree(chapter).findall(nodes.image)
                   if img.get("alt", "").strip()]
-        if len(images) < index:
-            logger.warning(f"chapter-map: {chapter} has {len(images)} figures with alt text, "
-                           f"not {index}", location=(docname, node["line"]))
+        if isinstance(select, int):
+            chosen = images[select - 1] if len(images) >= select else None
+        else:
+            chosen = next((img for img in images if select.lower() in img["alt"].lower()), None)
+        if chosen is None:
+            logger.warning(f"chapter-map: {chapter} has no figure {select!r} "
+                           f"({len(images)} figures with alt text)", location=(docname, node["line"]))
             node.parent.remove(node)
             continue
-        image = images[index - 1]
+        image = chosen
         copy = nodes.image(uri=image["uri"], alt=image["alt"], classes=["nslib-chapter-figure"])
         if "candidates" in image:
             copy["candidates"] = dict(image["candidates"])
