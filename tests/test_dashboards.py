@@ -280,8 +280,7 @@ _FIGURE = """([b]) => {
 def test_every_dashboard_renders_and_every_slider_reruns_the_model(voila, browser, capsys):
     timings = {}
     for dash in voila["dashboards"]:
-        page, seconds = _render(browser, voila, dash, timeout_ms=300_000)
-        timings[dash.name] = seconds
+        page, first = _render(browser, voila, dash, timeout_ms=300_000)
         try:
             assert page.evaluate(_ERRORS) == [], dash.name
             title = page.locator("h1").first.inner_text()
@@ -308,9 +307,13 @@ def test_every_dashboard_renders_and_every_slider_reruns_the_model(voila, browse
             raise
         finally:
             page.close()
+        # A second reader: every program of the dashboard is compiled by now.
+        page, again = _render(browser, voila, dash, timeout_ms=300_000)
+        page.close()
+        timings[dash.name] = (first, again)
     with capsys.disabled():
-        print("\ndashboard render times (s): " +
-              ", ".join(f"{name} {seconds:.1f}" for name, seconds in timings.items()))
+        print("\ndashboard render times, first / once compiled (s): " +
+              ", ".join(f"{name} {a:.1f} / {b:.1f}" for name, (a, b) in timings.items()))
 
 
 @pytest.mark.slow
