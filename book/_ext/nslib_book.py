@@ -8,7 +8,6 @@ What it adds:
   places, where ``{{ }}`` substitutions render only in the book. Names in the expression that are
   importable modules are imported (submodules on first use). In a chapter, write
   ``{eval}`__import__("nslib").__version__```: it needs no import cell above it in JupyterLab.
-  The legacy substitution ``{{ nslib_version }}`` still works in the book.
 * **A banner under every chapter's title** (every page under ``chapters/``, with no edit to the
   chapter): the nslib version, the chapter's Voila dashboard on Binder (when the chapter tags
   cells ``dashboard``; see ``tools/dashboards.py``) and its exercise.
@@ -118,9 +117,6 @@ def _add_version(app, config):
     footer = options.get("extra_footer", "")
     options["extra_footer"] = f"{footer} <p>{note}</p>" if footer else f"<p>{note}</p>"
     config.html_theme_options = options
-    substitutions = dict(getattr(config, "myst_substitutions", {}) or {})
-    substitutions.setdefault("nslib_version", _nslib_version())
-    config.myst_substitutions = substitutions
 
 
 # ---------------------------------------------------------------------------------------------
