@@ -10,7 +10,8 @@ correlation of their entries. Linear centred kernel alignment (CKA;
 Kornblith et al. 2019) compares two representations' similarity structures
 directly, and is invariant to rotations and to isotropic scaling of either.
 
-* :func:`rdm`, :func:`category_rdm`, :func:`compare_rdms`, :func:`linear_cka`: the tools.
+* :func:`rdm`, :func:`category_rdm`, :func:`compare_rdms`, :func:`linear_cka`: the tools;
+  :func:`category_ceiling`: the best correlation any RDM can reach with a category model.
 * :func:`gabor_v1_features`: chapter 1's model V1 (a bank of complex cells) on the digits.
 * :func:`cnn_layer_activations`, :func:`mlp_layer_activations`: what each layer of
   chapter 1's digits CNN, or of chapter 6's digits MLP, does to a set of images.
@@ -33,6 +34,7 @@ from ._validation import as_generator, check_choice, check_finite_array, check_i
 __all__ = [
     "LayerRDMs",
     "SeedGeometry",
+    "category_ceiling",
     "category_rdm",
     "cnn_layer_activations",
     "compare_rdms",
@@ -173,6 +175,27 @@ def compare_rdms(a, b, method: str = "spearman") -> float:
     if method == "spearman":
         return _pearson(_ranks(ua), _ranks(ub))
     return _kendall_tau_a(ua, ub)
+
+
+def category_ceiling(labels, method: str = "spearman") -> float:
+    """The largest correlation any RDM can have with the category model of ``labels``.
+
+    A model RDM with two values has many ties, so a rank correlation with it
+    cannot reach 1: the best an RDM can do is to put every within-class pair
+    closer than every between-class pair, and this returns that correlation.
+
+    Examples
+    --------
+    >>> round(category_ceiling(np.repeat(np.arange(10), 10)), 3)
+    0.498
+    """
+    category = category_rdm(labels)
+    check_choice("method", method, ("spearman", "kendall_tau_a", "pearson"))
+    # Any order within the two groups gives the same value; break the ties by position.
+    upper = np.triu_indices(len(category), k=1)
+    perfect = np.zeros_like(category)
+    perfect[upper] = category[upper] + np.linspace(0.0, 0.5, len(upper[0]))
+    return compare_rdms(perfect + perfect.T, category, method)
 
 
 def linear_cka(x, y) -> float:
@@ -536,7 +559,7 @@ def seed_geometry(seeds: Sequence[int] = (0, 1, 2, 3), include_pc: bool = True,
         At least 2 distinct seeds of :func:`nslib.predictive.train_digits_mlp`
         (backprop).
     include_pc : bool
-        Add a network trained by predictive coding (seed of the first network).
+        Add a network trained by predictive coding, from yet another seed (``max(seeds) + 1``).
     n_per_class : int, in [1, 40]
     stimulus_seed : int or numpy.random.Generator
         Chooses the stimuli.
@@ -568,7 +591,7 @@ def seed_geometry(seeds: Sequence[int] = (0, 1, 2, 3), include_pc: bool = True,
     nets = [train_digits_mlp("backprop", epochs=epochs, seed=int(s)) for s in seeds]
     names = [f"seed {s}" for s in seeds]
     if include_pc:
-        nets.append(train_digits_mlp("pc", epochs=epochs, seed=int(seeds[0])))
+        nets.append(train_digits_mlp("pc", epochs=epochs, seed=int(max(seeds)) + 1))
         names.append("PC")
     hidden = [mlp_layer_activations(net.params, images)["hidden"] for net in nets]
     weights = [net.params.w_hidden.ravel() for net in nets]

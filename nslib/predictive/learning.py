@@ -575,23 +575,38 @@ def train_digits_mlp(rule: str = "backprop", epochs: int = 40, learning_rate: fl
     n_batches = -(-n_train // batch_size)
     total_steps, k = epochs * n_batches, 0
     accuracy, losses = np.empty(epochs), np.empty(epochs)
-    for epoch in range(epochs):
-        order = rng.permutation(n_train)
-        for start in range(0, n_train, batch_size):
-            idx = order[start:start + batch_size]
-            x, y = data.train_x[idx], data.train_y[idx]
-            if rule == "backprop":
-                update, scale = backprop_update(params, x, y), 1.0
-            else:
-                update = pc_update(params, x, y, n_steps=n_inference_steps, output_weight=beta,
-                                   step_size=step_size)
-                scale = 1.0 / beta
-            rate_k = rate * 0.5 * (1.0 + np.cos(np.pi * k / total_steps))
-            params = params.step(update, rate_k * scale)
-            k += 1
-        _, _, out = mlp_forward(params, data.train_x)
-        losses[epoch] = 0.5 * np.mean(np.sum((data.train_y - out) ** 2, axis=1))
-        accuracy[epoch] = mlp_accuracy(params, data.test_x, data.test_labels)
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread: on a shared machine, threads spinning on these small products cost more
+    # than they gain.
+    with threadpool_limits(1):
+        for epoch in range(epochs):
+            params, k = _train_epoch(params, data, rule, rng, batch_size, rate, total_steps, k,
+                                     n_inference_steps, beta, step_size)
+            _, _, out = mlp_forward(params, data.train_x)
+            losses[epoch] = 0.5 * np.mean(np.sum((data.train_y - out) ** 2, axis=1))
+            accuracy[epoch] = mlp_accuracy(params, data.test_x, data.test_labels)
     return MLPTrainingResult(params=params, rule=rule, test_accuracy=float(accuracy[-1]),
                              train_accuracy=mlp_accuracy(params, data.train_x, data.train_labels),
                              test_accuracy_per_epoch=accuracy, loss_per_epoch=losses, data=data)
+
+
+def _train_epoch(params, data, rule, rng, batch_size, rate, total_steps, k, n_inference_steps, beta,
+                 step_size):
+    """One pass over the training set in a random order; returns the new weights and step count."""
+    n_train = len(data.train_x)
+    order = rng.permutation(n_train)
+    for start in range(0, n_train, batch_size):
+        idx = order[start:start + batch_size]
+        x, y = data.train_x[idx], data.train_y[idx]
+        if rule == "backprop":
+            update, scale = backprop_update(params, x, y), 1.0
+        else:
+            update = pc_update(params, x, y, n_steps=n_inference_steps, output_weight=beta,
+                               step_size=step_size)
+            scale = 1.0 / beta
+        # The step size decays to 0 along half a cosine, so the last epochs settle.
+        rate_k = rate * 0.5 * (1.0 + np.cos(np.pi * k / total_steps))
+        params = params.step(update, rate_k * scale)
+        k += 1
+    return params, k
