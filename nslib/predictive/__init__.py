@@ -55,6 +55,7 @@ from .spike_coding import (
     decoders,
     smooth_signal,
     spike_coding_network,
+    steady_signal,
 )
 
 __all__ = [
@@ -95,6 +96,7 @@ __all__ = [
     "smooth_signal",
     "spike_coding_network",
     "split_window",
+    "steady_signal",
     "train_digits_mlp",
     "volatile_rewards",
 ]

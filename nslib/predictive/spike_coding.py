@@ -37,25 +37,68 @@ import numpy as np
 from .._validation import as_generator, check_choice, check_finite_array, check_int, check_number
 
 __all__ = [
+    "SCN_BID",
     "SCN_EQUATIONS",
+    "SCN_THRESHOLD",
     "SpikeCodingResult",
     "decoders",
     "decode_spikes",
     "smooth_signal",
     "spike_coding_network",
+    "steady_signal",
 ]
 
 #: One neuron of the spike coding network, in Brian2's syntax. ``drive(t, i)``
 #: is a TimedArray holding ``D_iᵀ(dx/dt + λx)`` for every neuron (Hz);
 #: ``xi`` is white noise, scaled so that the free membrane potential
-#: fluctuates with standard deviation ``noise * threshold_v``.
+#: fluctuates with standard deviation ``noise * threshold_v``. ``bid`` and
+#: ``competition`` let only one neuron fire per time step (see :func:`_build`).
 SCN_EQUATIONS = """
 dv/dt = -leak * v + drive(t, i) + noise * threshold_v * sqrt(2 * leak) * xi : 1
+bid : 1
+competition : 1
 threshold_v : 1 (constant)
 alive : 1
 noise : 1 (shared)
 leak : Hz (shared, constant)
 """
+
+#: Fire if above threshold and the highest bidder: at most one spike per time step.
+SCN_THRESHOLD = "alive > 0.5 and v > threshold_v and bid > 0 and bid >= 0.5 * competition"
+#: Each neuron's bid for the next step, from its voltage above threshold (0 below).
+SCN_BID = "bid = alive * int(v > threshold_v) * exp(200 * clip(v / threshold_v - 1, 0, 2))"
+
+
+def steady_signal(level, duration_ms: float = 2000.0, dt_ms: float = 1.0,
+                  ramp_ms: float = 200.0) -> np.ndarray:
+    """A constant signal, reached along a raised-cosine ramp from 0.
+
+    Parameters
+    ----------
+    level : array_like, shape (n_dims,)
+        The constant value (1 to 10 dimensions).
+    duration_ms, dt_ms, ramp_ms : float
+        Duration, sampling step and ramp duration (ms; ``0 <= ramp_ms < duration_ms``).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_steps, n_dims)
+
+    Examples
+    --------
+    >>> x = steady_signal([0.6, 0.4], duration_ms=400.0, ramp_ms=200.0)
+    >>> x[0].tolist(), x[-1].tolist()
+    ([0.0, 0.0], [0.6, 0.4])
+    """
+    lv = check_finite_array("level", level, ndim=1)
+    if not 1 <= lv.size <= 10:
+        raise ValueError(f"level must hold 1 to 10 values (one per dimension); got {lv.size}")
+    duration = check_number("duration_ms", duration_ms, low=0.0, high=100000.0, low_inclusive=False)
+    dt = check_number("dt_ms", dt_ms, low=0.0, high=10.0, low_inclusive=False)
+    ramp = check_number("ramp_ms", ramp_ms, low=0.0, high=duration, high_inclusive=False)
+    t = np.arange(int(round(duration / dt))) * dt
+    phase = np.clip(t / ramp, 0.0, 1.0) if ramp > 0 else np.ones_like(t)
+    return np.outer(0.5 - 0.5 * np.cos(np.pi * phase), lv)
 
 
 def smooth_signal(duration_ms: float = 2000.0, n_dims: int = 2, dt_ms: float = 1.0,
@@ -241,18 +284,21 @@ def _build(ctx, decoder: np.ndarray, cost: float, refractory_ms: float, n_steps:
     n_neurons = decoder.shape[1]
     omega = decoder.T @ decoder + cost * np.eye(n_neurons)      # Ω = DᵀD + μI
     drive = ctx.timed_array("drive", np.zeros((n_steps, n_neurons)) * Hz, dt=dt_ms * ms)
-    cells = b2.NeuronGroup(n_neurons, SCN_EQUATIONS, threshold="v > threshold_v and alive > 0.5",
+    cells = b2.NeuronGroup(n_neurons, SCN_EQUATIONS, threshold=SCN_THRESHOLD,
                            reset="v -= 2 * threshold_v", refractory=refractory_ms * ms,
-                           method="euler", clock=ctx.clock,
-                           namespace={"drive": drive}, name=ctx.name("cells"))
+                           method="euler", clock=ctx.clock, namespace={"drive": drive},
+                           name=ctx.name("cells"))
     cells.threshold_v = np.diag(omega) / 2                        # T_i = (||D_i||² + μ)/2
     cells.leak = 10 * Hz
     cells.alive = 1
-    pre, post = np.nonzero(~np.eye(n_neurons, dtype=bool))
-    recurrent = b2.Synapses(cells, cells, "w : 1 (constant)", on_pre="v_post -= w",
-                            clock=ctx.clock, name=ctx.name("recurrent"))
-    recurrent.connect(i=pre, j=post)                             # all to all, no self-connection
-    recurrent.w = omega[pre, post]                               # -Ω_ij: fast E and I
+    # At the end of each step every neuron above threshold bids; the next step, the
+    # recurrent synapses sum the bids, and only the highest bidder may fire.
+    cells.run_regularly(SCN_BID, when="end", name=ctx.name("bids"))
+    pre, post = np.meshgrid(np.arange(n_neurons), np.arange(n_neurons), indexing="ij")
+    recurrent = b2.Synapses(cells, cells, "w : 1 (constant)\ncompetition_post = bid_pre : 1 (summed)",
+                            on_pre="v_post -= w", clock=ctx.clock, name=ctx.name("recurrent"))
+    recurrent.connect(i=pre.ravel(), j=post.ravel())             # all to all
+    recurrent.w = (omega - np.diag(np.diag(omega))).ravel()      # -Ω_ij; the reset does Ω_ii
     spikes = b2.SpikeMonitor(cells, name=ctx.name("spikes"))
     return {"cells": cells, "recurrent": recurrent, "spikes": spikes, "drive": drive}
 
@@ -274,7 +320,7 @@ def _network(decoder: np.ndarray, cost: float, refractory_ms: float, n_steps: in
     from ..spiking import CompiledNetwork
 
     key = ("scn", decoder.shape, decoder.round(12).tobytes(), cost, refractory_ms, n_steps, dt_ms,
-           sim_dt_ms, SCN_EQUATIONS, target)
+           sim_dt_ms, SCN_EQUATIONS, SCN_THRESHOLD, SCN_BID, target)
     if key not in _NETWORKS:
         # Distinct names for the numpy fallback: a numpy network alive in the process would
         # change Brian2's automatic names, and so the code, of a later standalone build.
@@ -319,8 +365,8 @@ def _balance(feedforward: np.ndarray, counts: np.ndarray, omega: np.ndarray, lea
 
 
 def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float = 0.0, *,
-                         decoder_scale: float = 0.05, cost: float = 0.00125, noise: float = 1.5,
-                         refractory_ms: float = 2.0, dt_ms: float = 1.0, sim_dt_ms: float = 0.1,
+                         decoder_scale: float = 0.05, cost: float = 0.000625, noise: float = 0.5,
+                         refractory_ms: float = 0.0, dt_ms: float = 1.0, sim_dt_ms: float = 0.1,
                          seed: Any = 0,
                          target: str = "auto") -> SpikeCodingResult:
     """Track a signal with a spike coding network (Boerlin, Machens & Denève 2013) in Brian2.
@@ -339,9 +385,10 @@ def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float =
     noise : float, >= 0
         Standard deviation of the membrane noise, in units of the threshold.
     refractory_ms : float, in [0, 20]
-        Absolute refractory period (ms). Without one, neurons with nearly the
-        same decoder cross threshold in the same time step, their spikes
-        overshoot together, and the population oscillates.
+        Absolute refractory period (ms); none by default. (Runaway bursts of
+        spikes, where neurons with nearly the same decoder cross threshold
+        together and overshoot, are prevented by letting one neuron fire per
+        time step: see :func:`_build`.)
     dt_ms : float, in (0, 10]
         Step of ``signal`` (ms).
     sim_dt_ms : float
