@@ -115,7 +115,7 @@ def plot_pc_alignment(curve: Any, alignment: Any = None):
     """
     c = _require(curve, ("n_inference_steps", "output_weights", "cosine"), "an AlignmentCurve")
     n_panels = 2 if alignment is not None else 1
-    fig, axes = new_figure(n_panels, 1, width=5.0, height=3.8)
+    fig, axes = new_figure(n_panels, 1, width=5.6, height=3.8)
     axes = np.atleast_1d(axes)
     ax = axes[0]
     steps = np.asarray(c.n_inference_steps)
@@ -151,7 +151,7 @@ def plot_pc_alignment(curve: Any, alignment: Any = None):
         ax2.set_ylabel("PC's update / β")
         ax2.set_title(f"{a.n_inference_steps} steps, β = {a.output_weight:g}: cosine {a.cosine:.3f}")
         ax2.legend(fontsize=8, markerscale=4)
-    fig.suptitle("Predictive coding vs backpropagation on the digits MLP (64-32-10)")
+    fig.suptitle("Predictive coding vs backprop on the digits MLP (64-32-10)")
     return fig
 
 

@@ -130,8 +130,8 @@ def _update(mu1, sigma1, mu2, sigma2, u, pi_u, kappa, omega, theta) -> HGFBelief
     r = (step_var - sigma1) * pi1_hat
     pi2 = 1.0 / (sigma2 + theta) + 0.5 * kappa**2 * w * (w + r * volatility_error)
     if not pi2 > 0:
-        raise ValueError(f"theta, kappa and omega make the volatility precision non-positive "
-                         f"({pi2:.3g}) on this trial; use a smaller theta or kappa")
+        raise ValueError(f"theta (with kappa and omega) makes the volatility precision non-positive "
+                         f"({pi2:.3g}) after a surprise this large; use a smaller theta or kappa")
     mu2_new = mu2 + 0.5 * kappa * w * volatility_error / pi2
     return HGFBelief(mu1=float(mu1_new), sigma1=float(1.0 / pi1), mu2=float(mu2_new),
                      sigma2=float(1.0 / pi2), learning_rate=float(learning_rate),

@@ -40,6 +40,7 @@ __all__ = [
     "SCN_BID",
     "SCN_EQUATIONS",
     "SCN_THRESHOLD",
+    "SCN_THRESHOLD_ALL",
     "SpikeCodingResult",
     "decoders",
     "decode_spikes",
@@ -65,6 +66,8 @@ leak : Hz (shared, constant)
 
 #: Fire if above threshold and the highest bidder: at most one spike per time step.
 SCN_THRESHOLD = "alive > 0.5 and v > threshold_v and bid > 0 and bid >= 0.5 * competition"
+#: The plain threshold, for comparison: every neuron above threshold fires.
+SCN_THRESHOLD_ALL = "alive > 0.5 and v > threshold_v"
 #: Each neuron's bid for the next step, from its voltage above threshold (0 below).
 SCN_BID = "bid = alive * int(v > threshold_v) * exp(200 * clip(v / threshold_v - 1, 0, 2))"
 
@@ -276,7 +279,8 @@ class SpikeCodingResult:
     target: str
 
 
-def _build(ctx, decoder: np.ndarray, cost: float, refractory_ms: float, n_steps: int, dt_ms: float):
+def _build(ctx, decoder: np.ndarray, cost: float, refractory_ms: float, n_steps: int, dt_ms: float,
+           threshold: str = SCN_THRESHOLD):
     """The network, written the Brian2 way (this is the code the chapter shows)."""
     from brian2 import Hz, ms
 
@@ -284,7 +288,7 @@ def _build(ctx, decoder: np.ndarray, cost: float, refractory_ms: float, n_steps:
     n_neurons = decoder.shape[1]
     omega = decoder.T @ decoder + cost * np.eye(n_neurons)      # Ω = DᵀD + μI
     drive = ctx.timed_array("drive", np.zeros((n_steps, n_neurons)) * Hz, dt=dt_ms * ms)
-    cells = b2.NeuronGroup(n_neurons, SCN_EQUATIONS, threshold=SCN_THRESHOLD,
+    cells = b2.NeuronGroup(n_neurons, SCN_EQUATIONS, threshold=threshold,
                            reset="v -= 2 * threshold_v", refractory=refractory_ms * ms,
                            method="euler", clock=ctx.clock, namespace={"drive": drive},
                            name=ctx.name("cells"))
@@ -314,19 +318,20 @@ _NETWORKS: dict[tuple, Any] = {}
 
 
 def _network(decoder: np.ndarray, cost: float, refractory_ms: float, n_steps: int, dt_ms: float,
-             sim_dt_ms: float, target: str):
+             sim_dt_ms: float, threshold: str, target: str):
     from brian2 import ms
 
     from ..spiking import CompiledNetwork
 
     key = ("scn", decoder.shape, decoder.round(12).tobytes(), cost, refractory_ms, n_steps, dt_ms,
-           sim_dt_ms, SCN_EQUATIONS, SCN_THRESHOLD, SCN_BID, target)
+           sim_dt_ms, SCN_EQUATIONS, threshold, SCN_BID, target)
     if key not in _NETWORKS:
         # Distinct names for the numpy fallback: a numpy network alive in the process would
         # change Brian2's automatic names, and so the code, of a later standalone build.
         model = "predictive_scn_numpy" if target == "numpy" else "predictive_scn"
         _NETWORKS[key] = CompiledNetwork(
-            model, lambda ctx: _build(ctx, decoder, cost, refractory_ms, n_steps, dt_ms), _collect,
+            model, lambda ctx: _build(ctx, decoder, cost, refractory_ms, n_steps, dt_ms, threshold),
+            _collect,
             duration=n_steps * dt_ms * ms, dt=sim_dt_ms * ms, key=key, target=target)
     return _NETWORKS[key]
 
@@ -367,7 +372,7 @@ def _balance(feedforward: np.ndarray, counts: np.ndarray, omega: np.ndarray, lea
 def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float = 0.0, *,
                          decoder_scale: float = 0.05, cost: float = 0.000625, noise: float = 0.5,
                          refractory_ms: float = 0.0, dt_ms: float = 1.0, sim_dt_ms: float = 0.1,
-                         seed: Any = 0,
+                         one_spike_per_step: bool = True, seed: Any = 0,
                          target: str = "auto") -> SpikeCodingResult:
     """Track a signal with a spike coding network (Boerlin, Machens & Denève 2013) in Brian2.
 
@@ -393,6 +398,10 @@ def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float =
         Step of ``signal`` (ms).
     sim_dt_ms : float
         Integration step (ms); ``dt_ms`` must be a whole multiple of it.
+    one_spike_per_step : bool
+        Let only the neuron furthest above threshold fire in each time step
+        (:data:`SCN_THRESHOLD`); ``False`` lets every neuron above threshold
+        fire (:data:`SCN_THRESHOLD_ALL`), which makes the network burst.
     seed : int or numpy.random.Generator
         Seeds the choice of silenced neurons and the noise.
     target : {"auto", "cpp_standalone", "numpy"}
@@ -429,6 +438,8 @@ def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float =
     ratio = dt_ms / sim_dt
     if abs(ratio - round(ratio)) > 1e-9:
         raise ValueError(f"sim_dt_ms must divide dt_ms ({dt_ms}) a whole number of times; got {sim_dt}")
+    if not isinstance(one_spike_per_step, (bool, np.bool_)):
+        raise ValueError(f"one_spike_per_step must be True or False; got {one_spike_per_step!r}")
     check_choice("target", target, ("auto", "cpp_standalone", "numpy"))
     from brian2 import Hz
 
@@ -441,7 +452,8 @@ def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float =
     n_silent = int(round(silenced * n_neurons))
     active[rng.choice(n_neurons, n_silent, replace=False)] = False
     noise_seed = int(rng.integers(0, 2**31 - 1))
-    network = _network(decoder, cost, refractory, n_steps, dt_ms, sim_dt, target)
+    threshold = SCN_THRESHOLD if one_spike_per_step else SCN_THRESHOLD_ALL
+    network = _network(decoder, cost, refractory, n_steps, dt_ms, sim_dt, threshold, target)
     t_ms, idx = network.run({"drive": feedforward * Hz, "cells.alive": active.astype(float),
                              "cells.noise": noise}, seed=noise_seed)
     steps = np.minimum((t_ms / dt_ms + 1e-9).astype(int), n_steps - 1)
