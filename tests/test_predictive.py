@@ -327,18 +327,18 @@ def test_digits_data_is_chapter_1s_split():
 
 
 def _published_update(mu1, sa1, mu2, sa2, u, pi_u, ka, om, th):
-    """Mathys et al. (2011) eqs. 29-34 for the volatility level, the Gaussian update below it,
-    transcribed independently of nslib (notation of the paper: sa = variance, pi = precision)."""
+    """Mathys et al. (2011)'s update of a volatility level, with the Gaussian update below it, transcribed
+    independently of nslib (notation of the paper: sa = variance, pi = precision, hat = prediction)."""
     nu = np.exp(ka * mu2 + om)                         # the volatility-dependent step variance
     pihat1 = 1.0 / (sa1 + nu)
     pi1 = pihat1 + pi_u                                # precision after the input
     mu1_new = mu1 + pi_u / pi1 * (u - mu1)
-    pihat2 = 1.0 / (sa2 + th)                          # eq. 31 (one level down)
-    w1 = nu / (sa1 + nu)                               # eq. 32
-    r1 = (nu - sa1) / (nu + sa1)                       # eq. 33
-    da1 = (1.0 / pi1 + (mu1_new - mu1) ** 2) / (sa1 + nu) - 1.0   # eq. 34
-    pi2 = pihat2 + 0.5 * ka**2 * w1 * (w1 + r1 * da1)  # eq. 29
-    mu2_new = mu2 + 0.5 * ka * w1 / pi2 * da1          # eq. 30
+    pihat2 = 1.0 / (sa2 + th)
+    w1 = nu / (sa1 + nu)
+    r1 = (nu - sa1) / (nu + sa1)
+    da1 = (1.0 / pi1 + (mu1_new - mu1) ** 2) / (sa1 + nu) - 1.0
+    pi2 = pihat2 + 0.5 * ka**2 * w1 * (w1 + r1 * da1)
+    mu2_new = mu2 + 0.5 * ka * w1 / pi2 * da1
     return mu1_new, 1.0 / pi1, mu2_new, 1.0 / pi2
 
 

@@ -427,7 +427,11 @@ def pc_backprop_alignment(n_inference_steps: int = 100, output_weight: float = 0
     data = digits_data(seed=split_seed)
     params = init_digits_mlp(n_hidden, seed=seed)
     x, y = data.train_x[:batch_size], data.train_y[:batch_size]
-    bp = backprop_update(params, x, y)
+    return _alignment(params, x, y, backprop_update(params, x, y), n_inference_steps,
+                      output_weight, step_size)
+
+
+def _alignment(params, x, y, bp, n_inference_steps, output_weight, step_size) -> PCAlignment:
     run = pc_inference(params, x, y, n_steps=n_inference_steps, output_weight=output_weight,
                        step_size=step_size)
     pc = _pc_weight_changes(run, x)
@@ -475,11 +479,15 @@ def alignment_curve(n_inference_steps=(0, 1, 2, 5, 10, 20, 50, 100, 200),
     if steps.ndim != 1 or not np.issubdtype(steps.dtype, np.integer) or steps.min() < 0:
         raise ValueError(f"n_inference_steps must be non-negative integers; got {n_inference_steps!r}")
     weights = check_finite_array("output_weights", output_weights, ndim=1)
-    if isinstance(seed, np.random.Generator):
-        seed = int(seed.integers(0, 2**31 - 1))   # one network for every combination
-    runs = [[pc_backprop_alignment(int(n), float(w), step_size=step_size, n_hidden=n_hidden,
-                                   batch_size=batch_size, seed=seed, split_seed=split_seed)
-             for n in steps] for w in weights]
+    for w in weights:
+        check_number("output_weights", float(w), low=0.0, high=10.0, low_inclusive=False)
+    batch_size = check_int("batch_size", batch_size, low=1, high=1348)
+    # One network and one batch for every combination.
+    data = digits_data(seed=split_seed)
+    params = init_digits_mlp(n_hidden, seed=seed)
+    x, y = data.train_x[:batch_size], data.train_y[:batch_size]
+    bp = backprop_update(params, x, y)
+    runs = [[_alignment(params, x, y, bp, int(n), float(w), step_size) for n in steps] for w in weights]
     return AlignmentCurve(n_inference_steps=steps.astype(int), output_weights=weights,
                           cosine=np.array([[r.cosine for r in row] for row in runs]),
                           layer_cosines=np.array([[r.layer_cosines for r in row] for row in runs]))
