@@ -477,8 +477,10 @@ def layer_rdm_correlations(cnn=None, images=None, labels=None, *, include_v1: bo
 
     Examples
     --------
-    >>> res = layer_rdm_correlations(n_per_class=5, seed=0)   # doctest: +SKIP
-    >>> res.names                                              # doctest: +SKIP
+    >>> from nslib.vision import train_digits_cnn
+    >>> net = train_digits_cnn(n_filters=2, kernel_size=3, epochs=1, hidden_units=8)
+    >>> res = layer_rdm_correlations(net, n_per_class=2, seed=0)
+    >>> res.names
     ('pixels', 'V1', 'conv', 'pool', 'hidden', 'output')
     """
     check_choice("method", method, ("spearman", "kendall_tau_a", "pearson"))

@@ -304,6 +304,7 @@ def test_category_structure_grows_with_depth(layers):
     assert rho["V1"] == pytest.approx(0.413, abs=0.005)
     assert rho["MLP output"] == pytest.approx(0.487, abs=0.005)
     assert rho["pixels"] < rho["conv"] < rho["pool"] < rho["hidden"]
+    assert abs(rho["V1"] - rho["conv"]) < 0.02                              # "about as much": 0.413, 0.404
     assert abs(rho["output"] - rho["hidden"]) < 0.01
     assert max(rho, key=rho.get) == "MLP output"
     assert layers.names[int(np.argmax(layers.cka))] == "MLP output"         # CKA 0.78

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from . import PALETTE, SEQUENTIAL_CMAP, CourseFigure, new_figure
+from . import DIVERGING_CMAP, PALETTE, SEQUENTIAL_CMAP, CourseFigure, new_figure
 
 __all__ = ["plot_layer_rdm", "plot_rdms", "plot_seed_geometry"]
 
@@ -162,7 +162,7 @@ def plot_seed_geometry(result: Any):
               (r.cka, "hidden layers, linear CKA", "CKA"))
     for ax, (matrix, title, label) in zip(axes, panels, strict=True):
         m = np.asarray(matrix)
-        image = ax.imshow(m, cmap="RdBu_r", vmin=-1, vmax=1)
+        image = ax.imshow(m, cmap=DIVERGING_CMAP, vmin=-1, vmax=1)
         for i in range(len(m)):
             for j in range(len(m)):
                 ax.text(j, i, f"{m[i, j]:.2f}", ha="center", va="center", fontsize=8,
