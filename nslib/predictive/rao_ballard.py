@@ -270,13 +270,14 @@ def _cauchy_grad(r: np.ndarray) -> np.ndarray:
 
 def _infer(inputs, u, uh, *, sparsity, level2_sparsity, td_variance, input_variance, n_steps, eta,
            feedback):
-    batch, _, n_units = inputs.shape[0], 3, u.shape[1]
-    r = np.zeros((batch, 3, n_units))
-    rh = np.zeros((batch, uh.shape[1]))
+    """Let the causes settle on ``inputs`` (batch, 3 patches, pixels): gradient descent on E."""
+    batch, n_units = len(inputs), u.shape[1]
+    r = np.zeros((batch, 3, n_units))                    # level-1 causes of the three modules
+    rh = np.zeros((batch, uh.shape[1]))                  # level-2 causes
     for _ in range(n_steps):
-        r_td = (rh @ uh.T).reshape(batch, 3, n_units) if feedback else 0.0
-        bottom_up = inputs - r @ u.T
-        top_down = r - r_td
+        r_td = (rh @ uh.T).reshape(batch, 3, n_units) if feedback else 0.0   # top-down prediction
+        bottom_up = inputs - r @ u.T                     # what level 1 fails to predict
+        top_down = r - r_td                              # the error units
         r = r + eta * ((bottom_up @ u) / input_variance - top_down / td_variance
                        - sparsity * _cauchy_grad(r))
         if feedback:
