@@ -97,3 +97,9 @@ def test_table_of_contents_lists_every_chapter_and_exercise():
     assignments = sorted(p.name for p in (ROOT / "exercises" / "source").iterdir() if p.is_dir())
     assert [f for f in files if f.startswith("exercises/")] == [
         f"exercises/release/{a}/{a}" for a in assignments]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_no_substitutions_that_jupyterlab_would_show_raw(page):
+    # jupyterlab-myst has no {{ }} substitutions: use {eval}`expression` (book/_ext/nslib_book.py).
+    assert "{{" not in page.read_text(encoding="utf-8")
