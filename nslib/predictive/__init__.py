@@ -4,7 +4,7 @@
   model of natural images: oriented receptive fields and end-stopping;
 * :mod:`.learning` -- predictive coding as a learning rule: a digits MLP whose
   relaxed prediction errors give backpropagation's weight updates
-  (Whittington & Bogacz 2017);
+  (Whittington & Bogacz 2017); :mod:`.training` trains it with either rule;
 * :mod:`.spike_coding` -- a spike coding network in Brian2 (via
   :mod:`nslib.spiking`; Boerlin, Machens & Denève 2013): each spike reduces the
   error between a signal and its decoded estimate;
@@ -21,7 +21,6 @@ from .learning import (
     AlignmentCurve,
     DigitsData,
     MLPParams,
-    MLPTrainingResult,
     PCAlignment,
     PCInference,
     alignment_curve,
@@ -33,7 +32,6 @@ from .learning import (
     pc_backprop_alignment,
     pc_inference,
     pc_update,
-    train_digits_mlp,
 )
 from .rao_ballard import (
     EndStopping,
@@ -57,6 +55,7 @@ from .spike_coding import (
     spike_coding_network,
     steady_signal,
 )
+from .training import MLPTrainingResult, train_digits_mlp
 
 __all__ = [
     "AlignmentCurve",

@@ -386,7 +386,7 @@ def seed_geometry(seeds: Sequence[int] = (0, 1, 2, 3), include_pc: bool = True,
     if not isinstance(include_pc, (bool, np.bool_)):
         raise ValueError(f"include_pc must be True or False; got {include_pc!r}")
     check_choice("method", method, ("spearman", "kendall_tau_a", "pearson"))
-    from ..predictive.learning import train_digits_mlp
+    from ..predictive.training import train_digits_mlp
 
     images, labels = digit_stimuli(n_per_class, seed=stimulus_seed)
     nets = [train_digits_mlp("backprop", epochs=epochs, seed=int(s)) for s in seeds]
