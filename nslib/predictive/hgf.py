@@ -18,9 +18,9 @@ derived for the upper levels of the hierarchy; the reward level
 takes Gaussian input, as in Mathys et al. (2014).
 
 The course does not use the ``pyhgf`` package: version 0.2.12, the last one
-for Python 3.11, installs 24 more packages (JAX, PyMC, PyTensor, Numba...),
-about 600 MB, and takes about 4 s to import; these 40 lines do the same
-update (they agree with its ``"standard"`` update to float32 precision).
+for Python 3.11, installs 24 more packages (JAX, PyMC, PyTensor, Numba,
+pandas...), about 700 MB, and takes 1.5 to 4 s to import; these 40 lines do
+the same update (they agree with its ``"standard"`` update to float32 precision).
 """
 
 from __future__ import annotations
