@@ -55,6 +55,15 @@ def small_model(windows):
     return rao_ballard(windows, n_units=8, n_level2=6, n_iterations=40, batch_size=50, seed=0)
 
 
+def test_dog_filter_is_chapter_1s_lgn_sheet_on_a_stack():
+    from nslib.vision import lgn_response
+
+    stack = np.random.default_rng(0).normal(size=(3, 20, 24))
+    filtered = dog_filter(stack, 1.0, 2.0)
+    for image, out in zip(stack, filtered, strict=True):
+        assert np.allclose(out, lgn_response(image, 1.0, 2.0).linear)
+
+
 def test_dog_filter_removes_uniform_light_and_keeps_a_spot():
     assert np.allclose(dog_filter(np.full((2, 9, 9), 3.0)), 0.0)
     spot = np.zeros((15, 15))
