@@ -292,8 +292,9 @@ def test_chapter_banners_give_the_version_the_dashboard_and_the_exercise(pages):
 def test_landing_page_maps_every_chapter_with_a_figure(pages):
     text = (HTML / "book" / "intro.html").read_text(encoding="utf-8")
     cards = re.findall(r'<div class="nslib-chapter-card([^"]*)">(.*?)</div>', text, re.S)
-    assert len(cards) == 6  # chapters 0 to 5
     chapters = sorted(p for p in pages if re.fullmatch(r"chapters/\d\d_\w+\.html", p))
+    # One card per chapter in the table of contents, so a new chapter needs its card.
+    assert len(cards) == len(chapters) >= 7, (len(cards), chapters)
     linked = []
     for classes, body in cards:
         link = re.search(r'href="\.\./(chapters/[^"#]+\.html)"', body)
