@@ -150,3 +150,112 @@ def test_figure_to_html_rejects_bad_alt_and_dpi():
     with raises_param("dpi", r"must be an integer in \[20, 300\]"):
         figure_to_html(fig, "x", dpi=1000)
     assert 'alt="a &quot;quoted&quot; &lt;alt&gt;"' in figure_to_html(fig, 'a "quoted" <alt>')
+
+
+# --- opt-in timing (make bench) -----------------------------------------------------------
+
+class FakeClock:
+    """A plot clock that advances by exactly 0.25 s between two readings."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        self.now += 0.125
+        return self.now
+
+
+def test_timer_records_every_frame_and_each_static_sweep():
+    from nslib.sweeps import SweepTimer
+
+    model = CountingModel()
+    with SweepTimer(plot_clock=FakeClock()) as timer:
+        static = sweep(model, {"a": [1, 2], "b": ["x", "y"]}, mode="static")
+        live = sweep(model, {"a": [5, 6]}, mode="live")
+    assert [(f.mode, f.params) for f in timer.frames] == (
+        [("static", p) for p in grid_points({"a": [1, 2], "b": ["x", "y"]})] + [("live", {"a": 5})])
+    assert {f.sweep for f in timer.frames} == {"CountingModel"}
+    # The clock is read once before and once after each model call.
+    assert all(f.plot_s == 0.125 for f in timer.frames)
+    sizes = [len(leaf.value) for leaf in _leaves(static.children[-1])] + [len(live.children[-1].value)]
+    assert [f.html_bytes for f in timer.frames] == sizes
+    done, live_sweep = timer.sweeps
+    assert (done.mode, len(done.frames), done.controls) == ("static", 4, None)
+    assert done.html_bytes == sum(sizes[:4]) and done.build_s >= sum(f.render_s for f in done.frames)
+    assert live_sweep.mode == "live" and set(live_sweep.controls) == {"a"}
+    assert live_sweep.figure is live.children[-1]
+
+
+def test_visit_every_point_moves_one_slider_at_a_time_then_hits_the_cache():
+    from nslib.sweeps import SweepTimer
+
+    model = CountingModel()
+    grid = {"a": [1, 2, 3], "b": ["x", "y"]}
+    with SweepTimer() as timer:
+        sweep(model, grid, mode="live")
+        (timed,) = timer.sweeps
+        moves = timer.visit_every_point(timed)
+        assert len(moves) == 5 and len(model.calls) == 6
+        again = timer.visit_every_point(timed)
+    assert len(again) == 5 and len(model.calls) == 6  # every point was cached
+    assert sorted(map(repr, model.calls)) == sorted(map(repr, grid_points(grid)))
+    for before, after in zip(model.calls[:-1], model.calls[1:], strict=True):
+        assert sum(before[k] != after[k] for k in grid) == 1
+    with raises_param("timed", "must be a live sweep"):
+        with SweepTimer() as timer:
+            sweep(model, {"a": [1]}, mode="static")
+            timer.visit_every_point(timer.sweeps[0])
+
+
+def test_timings_environment_variable_appends_json_lines(tmp_path, monkeypatch):
+    import json
+
+    from nslib.sweeps import TIMINGS_VARIABLE
+
+    path = tmp_path / "timings.jsonl"
+    monkeypatch.setenv(TIMINGS_VARIABLE, str(path))
+    sweep(CountingModel(), {"a": [1, 2, 3]}, mode="static")
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [r["kind"] for r in records] == ["frame"] * 3 + ["static_sweep"]
+    assert [r["params"] for r in records[:3]] == [{"a": "1"}, {"a": "2"}, {"a": "3"}]
+    assert records[-1]["n_frames"] == 3
+    assert records[-1]["html_bytes"] == sum(r["html_bytes"] for r in records[:3])
+
+
+def test_sweeps_time_nothing_without_a_timer(monkeypatch):
+    from nslib import sweeps as module
+
+    monkeypatch.delenv(module.TIMINGS_VARIABLE, raising=False)
+    assert module._active_timer() is None
+    with raises_param("plot_clock", "must be callable"):
+        module.SweepTimer(plot_clock=3)
+
+
+def test_frames_run_with_one_blas_thread_and_restore_it():
+    import numpy as np
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    seen = []
+
+    def model(a):
+        seen.append({info["filepath"]: info["num_threads"] for info in threadpool_info()})
+        np.ones((50, 50)) @ np.ones((50, 50))
+        return CountingModel()(a=a)
+
+    with threadpool_limits(limits=2):
+        before = {info["filepath"]: info["num_threads"] for info in threadpool_info()}
+        sweep(model, {"a": [1, 2]}, mode="static")
+        after = {info["filepath"]: info["num_threads"] for info in threadpool_info()}
+    assert seen and all(set(threads.values()) == {1} for threads in seen)
+    assert after == before
+
+
+def test_live_sweep_freezes_the_heap_it_finds():
+    import gc
+
+    gc.unfreeze()
+    try:
+        sweep(CountingModel(), {"a": [1, 2]}, mode="live")
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
