@@ -96,10 +96,9 @@ def counts(objects, n: int) -> dict:
 
 
 def _peak_mb() -> dict:
-    # ru_maxrss is in kilobytes on Linux. CHILDREN holds the standalone program.
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"python_peak_mb": own, "program_peak_mb": children}
+    # ru_maxrss is in kilobytes on Linux. A child's starts at this process's size
+    # (fork, then exec), so bench/run.py measures a compiled program on its own.
+    return {"python_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def run_runtime(target: str, n: int, duration_s: float, seed: int) -> dict:
@@ -155,7 +154,8 @@ def run_standalone(n: int, duration_s: float, seed: int, reruns: int) -> dict:
         events.append(result["events"])
     return {"target": "cpp_standalone", "build_s": build_s, "compile_s": net.build_seconds,
             "first_run_s": first_s, "first_loop_s": first_loop, "rerun_s": walls,
-            "rerun_loop_s": loops, "rerun_events": events, "n_builds": net.n_builds, **first}
+            "rerun_loop_s": loops, "rerun_events": events, "n_builds": net.n_builds,
+            "directory": str(net.directory), **first}
 
 
 def main(argv=None) -> int:

@@ -188,6 +188,10 @@ def _execute(page: str, notebook_json: str, timeout: int, allow_errors: bool,
     from jupyter_cache.executors.utils import single_nb_execution
 
     os.environ["NSLIB_SWEEP_MODE"] = "static"
+    # Pages run side by side, one per core: a page's own BLAS or OpenMP threads
+    # would only compete with the other pages for the same cores.
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = "1"
     os.environ.pop("NSLIB_SWEEP_TIMINGS", None)
     if timings:
         os.environ["NSLIB_SWEEP_TIMINGS"] = timings
