@@ -19,7 +19,7 @@ help:
 	@echo "make exercises  generate the student versions of the exercises"
 	@echo "make check-exercise NB=path/to/notebook.ipynb   run a notebook's public tests"
 	@echo "make grade SUBMISSIONS=dir [OUT=dir]            grade a folder of submissions (sandboxed)"
-	@echo "make bench      run the benchmarks and write bench/results.json"
+	@echo "make bench      run the benchmarks (about 30 min; ONLY=\"cuba sweeps\" for some) into bench/results.json"
 	@echo "make dashboards write chapters as .ipynb for Voila; make voila serves them"
 
 # The pins are exact and the lock names the PyTorch CPU index. Where that
@@ -71,7 +71,7 @@ $(RELEASED): $(STAMP) $(shell find exercises/source -type f 2>/dev/null) exercis
 # every page in the execution cache.
 BOOK_JOBS ?=
 book: $(STAMP) $(RELEASED)
-	$(PY) tools/book_cache.py $(if $(BOOK_JOBS),--jobs $(BOOK_JOBS))
+	$(PY) tools/book_cache.py --execute $(if $(BOOK_JOBS),--jobs $(BOOK_JOBS))
 	$(BOOK_ENV) $(VENV)/bin/jupyter-book build . --toc book/_toc.yml --config _config.yml -W -n --keep-going
 	@echo "The book is at $(abspath $(BUILD))/html/index.html"
 

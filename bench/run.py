@@ -385,7 +385,7 @@ def _book_build(src: Path, env: dict, log: Path) -> dict:
 
     child = run_child(["make", "-C", str(src), "book", f"VENV={BIN.parent}"], env=env, cwd=src,
                       timeout=3600)
-    text = child["stdout"] + child["stderr"]
+    text = re.sub(r"\x1b\[[0-9;]*m", "", child["stdout"] + child["stderr"])  # no terminal colours
     with log.open("a") as fh:
         fh.write(text + "\n")
     out = {"total_s": child["wall_s"], "returncode": child["returncode"],

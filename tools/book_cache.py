@@ -11,12 +11,12 @@ changes, so this script handles what it cannot see, and makes the runs faster:
    any of these change, only that page's cached outputs are dropped and its
    source is touched so Sphinx reads it again. Editing ``nslib/rl`` re-runs the
    chapter on reinforcement learning, not the whole book.
-2. **Parallel execution.** Every page with no valid cached outputs is executed
-   here, several at a time (``--jobs``, default: one per CPU core), slowest
-   first, and stored in the cache Jupyter Book reads (``_build/.jupyter_cache``),
-   read exactly as myst-nb reads it so that Sphinx finds a match. Sphinx then
-   executes nothing. A page that fails here is left to Sphinx, which reports
-   the error as usual.
+2. **Parallel execution** (``--execute``, as `make book` runs it). Every page
+   with no valid cached outputs is executed here, several at a time (``--jobs``,
+   default: one per CPU core), slowest first, and stored in the cache Jupyter
+   Book reads (``_build/.jupyter_cache``), read exactly as myst-nb reads it so
+   that Sphinx finds a match. Sphinx then executes nothing. A page that fails
+   here is left to Sphinx, which reports the error as usual.
 
 The seconds each page took are written to ``_build/.execution-times.json``.
 If ``NSLIB_BOOK_SWEEP_TIMINGS`` names a folder, each page's kernel times its
@@ -243,6 +243,10 @@ def prepare(root: Path = ROOT, *, jobs: int | None = None, execute: bool = True,
             if stale_inputs and rel in old_keys:
                 log(f"{rel}: what it imports or reads changed; it will run again")
     keys_file.write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n")
+    for page, _ in todo:
+        # Sphinx keeps parsed pages: make it read these again, with their new outputs
+        # (or, if one is not executed here, execute it itself and report any error).
+        os.utime(page)
     if not todo or not execute:
         return {}
 
@@ -257,10 +261,6 @@ def prepare(root: Path = ROOT, *, jobs: int | None = None, execute: bool = True,
     log(f"executing {len(todo)} page(s), {min(jobs, len(todo))} at a time: "
         + ", ".join(p.relative_to(root).as_posix() for p, _ in todo))
     times, executed_now = dict(old_times), {}
-    for page, _ in todo:
-        # Sphinx keeps parsed pages: make it read these again, with their new outputs
-        # (or, if one fails here, execute it itself and report the error).
-        os.utime(page)
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
         futures = [pool.submit(_execute, str(page), nbformat.writes(notebook), timeout, allow_errors,
@@ -285,14 +285,15 @@ def prepare(root: Path = ROOT, *, jobs: int | None = None, execute: bool = True,
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--execute", action="store_true",
+                        help="also execute the pages that need it, in parallel (`make book` does); "
+                             "without it, only stale outputs are dropped and Sphinx executes")
     parser.add_argument("--jobs", type=int, default=None,
                         help="pages executed at a time (default: one per CPU core)")
-    parser.add_argument("--no-execute", action="store_true",
-                        help="only drop stale outputs; leave execution to the book build")
     args = parser.parse_args(argv)
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be a positive integer")
-    prepare(ROOT, jobs=args.jobs, execute=not args.no_execute)
+    prepare(ROOT, jobs=args.jobs, execute=args.execute)
     return 0
 
 
