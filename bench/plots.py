@@ -65,6 +65,24 @@ def cuba_table(results: dict) -> str:
                   "compiled program alone", "mean rate"], rows)
 
 
+def cuba_distance(results: dict) -> str:
+    """How far each target's best events per second is from the usual limit and from this machine's loop."""
+    limit = machine_limit(results)
+    lines = []
+    for label in ("numpy", "cython (warm cache)", "cpp_standalone (re-run)"):
+        rows = [r for r in cuba_rows(results) if r["label"] == label and r["events_per_s"]]
+        if not rows:
+            continue
+        best = max(rows, key=lambda r: r["events_per_s"])
+        machine = limit.get(best["n"])
+        lines.append(f"- `{label}`: at best {_fmt(best['events_per_s'])} events/s (N = {best['n']:,}), "
+                     f"{LIMIT_BAND[0] / best['events_per_s']:.0f}× below the low end of the usual "
+                     f"10<sup>8</sup>–10<sup>9</sup>/s"
+                     + (f" and {machine / best['events_per_s']:.0f}× below this machine's bare loop"
+                        if machine else "") + ".")
+    return "\n".join(lines)
+
+
 def plot_cuba_events(results: dict):
     """Synaptic events per second against N, for every target, beside the machine's limit."""
     fig, ax = new_figure(width=9.0, height=4.2)

@@ -75,6 +75,8 @@ TARGETS = {
 INHERENTLY_SLOW = {
     ("01_perceptron_to_v1", "ica_frame"): "runs FastICA on 5,000 natural-image patches",
     ("01_perceptron_to_v1", "cnn_frame"): "trains a convolutional network on the digits",
+    ("01_perceptron_to_v1", "rules_frame"): "trains three two-layer networks on the digits",
+    ("05_continual_learning", "hlop_frame"): "trains a network on five permuted-digit tasks",
 }
 
 CUBA_SIZES = (1000, 4000, 16000, 64000)
