@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import ipywidgets as widgets
+import numpy as np
 import pytest
 from helpers import raises_param
 from matplotlib.figure import Figure
@@ -291,3 +292,64 @@ def test_figures_are_drawn_with_the_same_pixels_savefig_gives_and_left_as_they_w
     theirs = np.asarray(Image.open(buffer))
     assert ours.shape == theirs.shape == (175, 420, 4)
     np.testing.assert_array_equal(ours, theirs)
+
+
+def _pixels(png: bytes):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def _panels(scale, *, top=5.0, title="fixed axes", legend_outside=True):
+    """Two panels, a colorbar, a suptitle and a figure legend, like the chapters' figures."""
+    import numpy as np
+
+    from nslib.plots import new_figure
+
+    fig, (left, right) = new_figure(2, width=3, height=2.5)
+    left.plot([0, 1, 2], [0, scale, 2 * scale], label="a line")
+    left.set_ylim(0, top)
+    left.set_title(title)
+    left.set_ylabel("response (a.u.)")
+    image = right.imshow(scale * np.arange(12.0).reshape(3, 4), vmin=0, vmax=30)
+    fig.colorbar(image, ax=right, label="value (1)")
+    if legend_outside:
+        fig.legend(loc="outside lower center")
+    fig.suptitle("a suptitle")
+    return fig
+
+
+@pytest.mark.parametrize("legend_outside", [True, False])
+def test_layout_memo_reuses_layouts_with_the_same_pixels(legend_outside):
+    from nslib.sweeps import _png
+
+    layouts = {}
+    for scale in (1.0, 1.5, 2.0):
+        ours = _pixels(_png(_panels(scale, legend_outside=legend_outside), 60, layouts))
+        fresh = _pixels(_png(_panels(scale, legend_outside=legend_outside), 60))
+        np.testing.assert_array_equal(ours, fresh)
+    # Only the data changed: one layout served all three.
+    assert len(layouts) == 1
+
+
+def test_layout_memo_lays_out_again_when_what_surrounds_a_panel_changes():
+    from nslib.sweeps import _png
+
+    layouts = {}
+    for make in (lambda: _panels(1.0), lambda: _panels(1.0, top=5000.0),
+                 lambda: _panels(1.0, title="two\nlines")):
+        np.testing.assert_array_equal(_pixels(_png(make(), 60, layouts)), _pixels(_png(make(), 60)))
+    # Wider tick labels and a taller title each need a layout of their own.
+    assert len(layouts) == 3
+
+
+def test_figures_without_a_constrained_layout_are_not_memoized():
+    from nslib.sweeps import _png
+
+    layouts = {}
+    fig = CountingModel()(a=2)
+    _png(fig, 60, layouts)
+    assert layouts == {}
