@@ -7,10 +7,34 @@ Each function takes the loaded results and returns a figure (in the course's sty
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
 from nslib.plots import PALETTE, new_figure
+
+NOT_MEASURED = "*Not measured in the committed run (see the run's log: the section is missing or failed).*"
+
+
+def _guarded(func):
+    """A table or figure that says it was not measured, rather than failing the book build."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(results, *args, **kwargs):
+        try:
+            out = func(results, *args, **kwargs)
+        except (KeyError, ValueError, IndexError, TypeError, ZeroDivisionError):
+            out = None
+        if out is None or out == "":
+            if func.__name__.startswith("plot_"):
+                from IPython.display import Markdown
+
+                return Markdown(NOT_MEASURED)
+            return NOT_MEASURED
+        return out
+    return wrapper
+
 
 LIMIT_BAND = (1e8, 1e9)  # synaptic events per second per core, the usual estimate
 CUBA_COLOURS = {"numpy": PALETTE[5], "cython (cold cache)": PALETTE[6], "cython (warm cache)": PALETTE[1],
@@ -51,6 +75,7 @@ def machine_limit(results: dict) -> dict[int, float]:
     return {r["n_neurons"]: r["events_per_s"] for r in limit.get("rows", [])}
 
 
+@_guarded
 def cuba_table(results: dict) -> str:
     limit = machine_limit(results)
     rows = []
@@ -65,6 +90,7 @@ def cuba_table(results: dict) -> str:
                   "compiled program alone", "mean rate"], rows)
 
 
+@_guarded
 def cuba_distance(results: dict) -> str:
     """How far each target's best events per second is from the usual limit and from this machine's loop."""
     limit = machine_limit(results)
@@ -83,6 +109,7 @@ def cuba_distance(results: dict) -> str:
     return "\n".join(lines)
 
 
+@_guarded
 def plot_cuba_events(results: dict):
     """Synaptic events per second against N, for every target, beside the machine's limit."""
     fig, ax = new_figure(width=9.0, height=4.2)
@@ -107,6 +134,7 @@ def plot_cuba_events(results: dict):
     return fig
 
 
+@_guarded
 def plot_cuba_time(results: dict):
     """Wall time per biological second (loop) and of a whole run, against N."""
     fig, (ax_loop, ax_wall) = new_figure(2, width=4.6, height=3.8)
@@ -136,6 +164,7 @@ def sweep_rows(results: dict) -> list[dict]:
     return results["sections"]["sweeps"]["sweeps"]
 
 
+@_guarded
 def sweep_table(results: dict) -> str:
     rows = []
     for s in sweep_rows(results):
@@ -151,6 +180,7 @@ def sweep_table(results: dict) -> str:
                   "rendering", "CPU", "cached", "target", ""], rows)
 
 
+@_guarded
 def plot_sweeps(results: dict):
     """Median latency per sweep, split into its parts, with the p95 and the target."""
     sweeps = sweep_rows(results)
@@ -175,6 +205,7 @@ def plot_sweeps(results: dict):
 
 # -- the book, grading, dashboards ------------------------------------------------------------
 
+@_guarded
 def plot_book(results: dict):
     """The book's build times against their targets, and each chapter's execution time."""
     book = results["sections"]["book"]
@@ -201,6 +232,7 @@ def plot_book(results: dict):
     return fig
 
 
+@_guarded
 def grading_table(results: dict) -> str:
     section = results["sections"]["grading"]
     rows = [[f"`{r['assignment']}`", r["batch"], _fmt(r["wall_s"], 3, " s"),
@@ -212,6 +244,7 @@ def grading_table(results: dict) -> str:
                   "peak memory", f"≤ {section['target_s']:g} s"], rows)
 
 
+@_guarded
 def dashboards_table(results: dict) -> str:
     section = results["sections"].get("dashboards", {})
     if "skipped" in section:
@@ -223,6 +256,7 @@ def dashboards_table(results: dict) -> str:
                   f"≤ {section.get('target_s', 10):g} s"], rows)
 
 
+@_guarded
 def static_table(results: dict) -> str:
     book = results["sections"]["book"]
     rows = [[f"{s['page'][:2]} `{s['sweep']}`", s["n_frames"], _fmt(s["build_s"], 2, " s"),
@@ -231,6 +265,7 @@ def static_table(results: dict) -> str:
     return table(["sweep", "figures", "build time it adds", "HTML it adds", "per figure"], rows)
 
 
+@_guarded
 def page_table(results: dict) -> str:
     book = results["sections"]["book"]
     chapters = results["sections"].get("sweeps", {}).get("chapters", [])
@@ -247,6 +282,7 @@ def page_table(results: dict) -> str:
                   "execution in a live kernel (first frames only)", "HTML page"], rows)
 
 
+@_guarded
 def book_table(results: dict) -> str:
     book = results["sections"]["book"]
     edited = book.get("edited_chapter", "?")
@@ -268,6 +304,7 @@ def book_table(results: dict) -> str:
                   "target", ""], rows)
 
 
+@_guarded
 def summary(results: dict) -> str:
     """One row per target of issue 14."""
     s = results["sections"]
@@ -325,6 +362,7 @@ def summary(results: dict) -> str:
     return table(["target", "goal", "measured", ""], rows)
 
 
+@_guarded
 def loads(results: dict) -> str:
     """The load average around each section: the machine may be shared."""
     rows = []
@@ -338,11 +376,23 @@ def loads(results: dict) -> str:
 
 def missed(results: dict) -> list[str]:
     """For each missed target, the measured profile and what it says about why."""
+    try:
+        return _missed(results)
+    except (KeyError, ValueError, IndexError, TypeError, ZeroDivisionError) as err:
+        return [f"The committed results could not be read for this summary ({type(err).__name__})."]
+
+
+def _missed(results: dict) -> list[str]:
     notes = []
     s = results["sections"]
     cores = int(str(results.get("machine", "2")).split()[0]) if results.get("machine") else 2
     sw = s.get("sweeps", {})
     load = sw.get("meta", {}).get("load_before", [float("nan")])[0]
+    for chapter in sw.get("chapters", []):
+        if "error" in chapter:
+            error = re.sub(r"\x1b\[[0-9;]*m", "", chapter["error"]).strip().splitlines()[-1][:300]
+            notes.append(f"**{chapter['chapter']} could not run live**, so its sweeps are not measured: "
+                         f"`{error}`")
     for x in sw.get("sweeps", []):
         if x["meets_target"]:
             continue

@@ -354,7 +354,8 @@ def bench_sweeps(pattern: str) -> dict:
             try:
                 wall, cells = _execute(nb, path.parent, env)
             except Exception as err:  # a broken chapter must not stop the benchmark
-                chapters.append({"chapter": path.stem, "error": f"{type(err).__name__}: {err}"[:3000]})
+                _log(f"{path.name} failed: {type(err).__name__}")
+                chapters.append({"chapter": path.stem, "error": f"{type(err).__name__}: {err}"[-3000:]})
                 continue
             chapter_s = sum(s for s in cells[1:-1] if s)
             drive_s = cells[-1] or 0.0

@@ -102,9 +102,9 @@ def start() -> None:
     timer = _STATE["timer"]
     original = timer._frame
 
-    def frame(timed, model, params, alt, dpi):
+    def frame(timed, *args, **kwargs):
         before, gc_before = _BRIAN_RUNS[0], _GC_SECONDS[0]
-        tag = original(timed, model, params, alt, dpi)
+        tag = original(timed, *args, **kwargs)
         _STATE["brian_at_frame"].append((timed.name, _BRIAN_RUNS[0] - before))
         _STATE["gc_at_frame"].append(_GC_SECONDS[0] - gc_before)
         return tag

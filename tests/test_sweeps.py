@@ -353,3 +353,18 @@ def test_figures_without_a_constrained_layout_are_not_memoized():
     fig = CountingModel()(a=2)
     _png(fig, 60, layouts)
     assert layouts == {}
+
+
+def test_live_sweep_says_it_is_running_while_the_model_runs():
+    # Inherently slow models (training, ICA) rely on this indicator and on the cache.
+    boxes, seen = [], []
+
+    def model(a):
+        if boxes:
+            seen.append(boxes[0].children[1].value)
+        return CountingModel()(a=a)
+
+    boxes.append(sweep(model, {"a": [1, 2]}, mode="live"))
+    slider, status, _ = boxes[0].children
+    slider.value = 2
+    assert seen == ["<i>running the model…</i>"] and status.value == ""
