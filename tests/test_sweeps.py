@@ -13,6 +13,15 @@ from matplotlib.figure import Figure
 from nslib.sweeps import figure_to_html, grid_points, resolve_mode, sweep
 
 
+@pytest.fixture(autouse=True)
+def _unfreeze_heap():
+    """Live sweeps freeze the heap (gc.freeze); later tests must find it as they would alone."""
+    import gc
+
+    yield
+    gc.unfreeze()
+
+
 class CountingModel:
     """A model whose figure title records its parameters, counting calls."""
 
