@@ -20,7 +20,7 @@ help:
 	@echo "make check-exercise NB=path/to/notebook.ipynb   run a notebook's public tests"
 	@echo "make grade SUBMISSIONS=dir [OUT=dir]            grade a folder of submissions (sandboxed)"
 	@echo "make bench      run the benchmarks (about 30 min; ONLY=\"cuba sweeps\" for some) into bench/results.json"
-	@echo "make dashboards write chapters as .ipynb for Voila; make voila serves them"
+	@echo "make dashboards write each chapter's dashboard (its demos) to dashboards/; make voila serves them"
 
 # The pins are exact and the lock names the PyTorch CPU index. Where that
 # index is unreachable (an offline mirror), pip would retry it for every
@@ -100,11 +100,16 @@ ONLY ?=
 bench: $(STAMP)
 	$(PY) bench/run.py $(if $(ONLY),--only $(ONLY))
 
+# One dashboard per chapter, generated from its cells tagged `dashboard` (tools/dashboards.py),
+# plus a landing page; the folder is git-ignored. `make voila` serves them with live sliders.
+VOILA_PORT ?= 8866
 dashboards: $(STAMP)
-	mkdir -p dashboards && for f in chapters/*.md; do $(VENV)/bin/jupytext --quiet --to ipynb --output dashboards/$$(basename $${f%.md}).ipynb $$f; done
+	$(PY) tools/dashboards.py
 
 voila: dashboards
-	$(VENV)/bin/voila dashboards --no-browser
+	@echo "Dashboards: http://127.0.0.1:$(VOILA_PORT)/voila/render/index.ipynb  (Ctrl-C stops Voila)"
+	env -u NSLIB_SWEEP_MODE $(VENV)/bin/voila dashboards --no-browser --Voila.ip=127.0.0.1 \
+	  --port=$(VOILA_PORT) --Voila.port_retries=0
 
 clean:
 	rm -rf $(BUILD) dashboards exercises/release

@@ -76,7 +76,9 @@ def main(argv=None) -> int:
     parser.add_argument("--course", default="exercises", help="the exercises folder (default %(default)s)")
     parser.add_argument("--out", default=None, help="output folder (default <course>/autograded)")
     parser.add_argument("--jobs", type=int, default=None, help="submissions graded in parallel")
-    parser.add_argument("--assignment", action="append", default=None, help="only this assignment (repeatable)")
+    parser.add_argument(
+        "--assignment", action="append", default=None, help="only this assignment (repeatable)"
+    )
     parser.add_argument("--show-hidden", action="store_true",
                         help="include failing hidden asserts' messages in the feedback")
     _limit_args(parser, 30.0)
@@ -84,8 +86,15 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     from grader._runner import grade
     try:
-        report = grade(args.submissions, args.course, args.out, limits=_limits(args, max_tasks=args.max_tasks),
-                       jobs=args.jobs, assignments=args.assignment, show_hidden=args.show_hidden)
+        report = grade(
+            args.submissions,
+            args.course,
+            args.out,
+            limits=_limits(args, max_tasks=args.max_tasks),
+            jobs=args.jobs,
+            assignments=args.assignment,
+            show_hidden=args.show_hidden,
+        )
     except ValueError as err:
         print(f"course-grade: {err}", file=sys.stderr)
         return 2

@@ -88,7 +88,8 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict
 
 _CSS = """
 body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}
+table{border-collapse:collapse;width:100%}
+td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}
 .pass{color:#009E73;font-weight:bold}.fail{color:#D55E00;font-weight:bold}
 pre{white-space:pre-wrap;margin:0;font-size:.9em}
 """
@@ -103,8 +104,11 @@ def feedback_html(r) -> str:
         rows.append(f"<tr><td>{e(t['grade_id'])}</td><td>{verdict}</td>"
                     f"<td>{_fmt(t['points'])} / {_fmt(t['max_points'])}</td>"
                     f"<td><pre>{e(t.get('message', ''))}</pre></td></tr>")
-    cell_rows = [f"<tr><td>{e(c['label'])}</td><td>{e(c['status'])}</td><td><pre>{e(c['message'])}</pre></td></tr>"
-                 for c in r.cells if c["status"] != "ok"]
+    cell_rows = [
+        f"<tr><td>{e(c['label'])}</td><td>{e(c['status'])}</td><td><pre>{e(c['message'])}</pre></td></tr>"
+        for c in r.cells
+        if c["status"] != "ok"
+    ]
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Feedback: {e(r.assignment)} ({e(r.student_id)})</title><style>{_CSS}</style></head><body>",
@@ -114,11 +118,19 @@ def feedback_html(r) -> str:
     if r.message:
         parts.append(f"<p><pre>{e(r.message)}</pre></p>")
     if rows:
-        parts += ["<h2>Questions</h2><table><tr><th>Test</th><th>Result</th><th>Points</th><th>Details</th></tr>",
-                  *rows, "</table>"]
+        parts += [
+            "<h2>Questions</h2><table><tr><th>Test</th><th>Result</th><th>Points</th><th>Details</th></tr>",
+            *rows,
+            "</table>",
+        ]
     if cell_rows:
-        parts += ["<h2>Cells that did not run cleanly</h2>",
-                  "<p>Your notebook's cells were run from top to bottom; these raised an error or were stopped.</p>",
-                  "<table><tr><th>Cell</th><th>Status</th><th>Message</th></tr>", *cell_rows, "</table>"]
+        parts += [
+            "<h2>Cells that did not run cleanly</h2>",
+            "<p>Your notebook's cells were run from top to bottom; "
+            "these raised an error or were stopped.</p>",
+            "<table><tr><th>Cell</th><th>Status</th><th>Message</th></tr>",
+            *cell_rows,
+            "</table>",
+        ]
     parts.append("</body></html>\n")
     return "\n".join(parts)

@@ -183,7 +183,11 @@ def _result(sub, assignment: Assignment, status: str, message: str = "", raw: di
                       for t in assignment.tests)
     setup_errors = raw.get("setup_errors") or []
     if setup_errors:  # an authoring bug, not the student's fault: make it visible
-        message = (message + "\n" if message else "") + "read-only cells failed in the judge: " + "; ".join(setup_errors)
+        message = (
+            (message + "\n" if message else "")
+            + "read-only cells failed in the judge: "
+            + "; ".join(setup_errors)
+        )
     return StudentResult(
         student_id=sub.student_id, assignment=sub.assignment,
         score=float(sum(t["points"] for t in tests)), max_score=assignment.max_points,
@@ -254,7 +258,8 @@ def preflight(limits: Limits, secrets=()) -> dict:
     except WorkerFailure as err:
         raise RuntimeError(
             f"the grading sandbox does not start ({err}). Check that `bwrap --unshare-pid --unshare-net "
-            "--ro-bind / / true` works on this machine (user namespaces must be enabled when not root).") from None
+            "--ro-bind / / true` works on this machine (user namespaces must be enabled when not root)."
+        ) from None
     finally:
         client.kill()
     if not reply.get("ok"):
@@ -265,8 +270,17 @@ def preflight(limits: Limits, secrets=()) -> dict:
     return report
 
 
-def grade(submissions, course_dir=None, out_dir=None, *, limits: Limits | None = None, jobs: int | None = None,
-          assignments=None, show_hidden: bool = False, log=print) -> GradeReport:
+def grade(
+    submissions,
+    course_dir=None,
+    out_dir=None,
+    *,
+    limits: Limits | None = None,
+    jobs: int | None = None,
+    assignments=None,
+    show_hidden: bool = False,
+    log=print,
+) -> GradeReport:
     """Autograde a folder of submitted notebooks in the sandbox; write CSV and feedback.
 
     Parameters

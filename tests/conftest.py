@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -30,3 +34,39 @@ def venv_bin() -> Path:
 def no_sweep_env(monkeypatch):
     monkeypatch.delenv("NSLIB_SWEEP_MODE", raising=False)
     return os.environ
+
+
+@dataclass(frozen=True)
+class BookBuild:
+    """What one `make book`, run with the network off, printed and executed."""
+
+    returncode: int
+    log: str
+    offline: bool
+    executed: frozenset  # source paths (relative to the root) executed in this build
+
+
+def offline_command(script: str) -> list[str]:
+    """``sh -c script`` in a fresh network namespace whose only interface is loopback."""
+    assert shutil.which("unshare") and shutil.which("ip"), "needs util-linux unshare and iproute2"
+    # As root `unshare -n` is enough; otherwise map to root in a user namespace.
+    flags = ["-n"] if os.geteuid() == 0 else ["-r", "-n"]
+    return ["unshare", *flags, "sh", "-c", f"ip link set lo up && {script}"]
+
+
+@pytest.fixture(scope="session")
+def built_book() -> BookBuild:
+    """The book built once per session exactly as `make book` builds it, with the network off.
+
+    Building offline proves in the same run that no chapter fetches anything: a fresh
+    checkout executes every chapter here (tests/test_offline.py re-runs offline only the
+    chapters that came from the execution cache instead).
+    """
+    probe = f'"{sys.executable}" "{ROOT / "tests" / "offline_runner.py"}" --probe'
+    make = f'make -s -C "{ROOT}" book PYTHON="{sys.executable}"'
+    proc = subprocess.run(offline_command(f"{probe} && {make}"), cwd=ROOT, capture_output=True,
+                          text=True, timeout=2400)
+    log = proc.stdout + proc.stderr
+    executed = frozenset(Path(m).resolve().relative_to(ROOT).as_posix() for m in
+                         re.findall(r"^(\S+\.md): Executed notebook in", log, re.M))
+    return BookBuild(proc.returncode, log, "network is off" in log, executed)

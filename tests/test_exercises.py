@@ -44,7 +44,7 @@ def test_chapter_0_assignment_is_discovered_with_at_least_three_questions():
     found = {a.name: a for a in discover_assignments(EXERCISES)}
     assert "ch00_neurons" in found
     assert len(found["ch00_neurons"].tests) >= 3
-    assert found["ch00_neurons"].max_points == 10
+    assert found["ch00_neurons"].max_points == 14
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
@@ -216,7 +216,7 @@ def test_refused_student_ids_are_on_the_grade_sheet_with_zero_points(tmp_path):
     # The formula is written as text, so a spreadsheet shows the id rather than computing 2.
     assert set(rows) == {"bad id", "'=1+1"}
     for row in rows.values():
-        assert (row["score"], row["max_score"], row["status"]) == ("0", "10", "rejected")
+        assert (row["score"], row["max_score"], row["status"]) == ("0", "14", "rejected")
     with open(out / "ch00_neurons" / "grades.csv", newline="") as fh:
         per_question = {r["student_id"]: r for r in csv.DictReader(fh)}
     assert set(per_question) == {"bad id", "'=1+1"}
@@ -224,7 +224,7 @@ def test_refused_student_ids_are_on_the_grade_sheet_with_zero_points(tmp_path):
     assert {r["test_lif_rate"] for r in per_question.values()} == {"0"}
     details = json.loads((out / "results.json").read_text())["results"]
     assert {(r["student_id"], r["status"], r["score"], r["max_score"]) for r in details} == {
-        ("bad id", "rejected", 0.0, 10.0), ("=1+1", "rejected", 0.0, 10.0)}
+        ("bad id", "rejected", 0.0, 14.0), ("=1+1", "rejected", 0.0, 14.0)}
     assert all("not a plain name" in r["message"] for r in details)
     # A refused id is never used as a folder name.
     assert not (out / "feedback").exists()
@@ -374,14 +374,8 @@ def test_reference_solution_scores_full_marks(graded, name):
     assert row["score"] == row["max_score"], failures
 
 
-# Chapter 1's exercise cascades today (a wrong Gabor costs the tuning-curve question too);
-# its revision (issue 8) fixes it, and strict xfail then fails until this mark goes.
-_CASCADING = {"ch01_perceptron_to_v1"}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [pytest.param(a, marks=pytest.mark.xfail(strict=True, reason="cascade"))
-                                  if a in _CASCADING else a for a in ASSIGNMENTS])
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_one_early_mistake_costs_only_its_own_question(graded, one_mistake, name):
     # No cascades: leaving one answer blank loses exactly that question's points.
     rows, _ = graded
@@ -417,11 +411,15 @@ def test_release_version_contains_no_solution_or_hidden_test_line(course, name):
     source = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
     released = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
     # Everything a student receives: cell sources, outputs and metadata.
-    text = "\n".join(nbformat.writes(released).splitlines()) + "\n" + "\n".join(c.source for c in released.cells)
+    text = (
+        "\n".join(nbformat.writes(released).splitlines()) + "\n" + "\n".join(c.source for c in released.cells)
+    )
     secret_lines = []
     for cell in source.cells:
         for begin, end in ((BEGIN_SOLUTION, END_SOLUTION), (BEGIN_HIDDEN, END_HIDDEN)):
-            secret_lines += [line.strip() for line in _split_regions(cell.source, begin, end)[1] if line.strip()]
+            secret_lines += [
+                line.strip() for line in _split_regions(cell.source, begin, end)[1] if line.strip()
+            ]
     assert secret_lines, "the source has no solution or hidden-test regions"
     leaked = [line for line in secret_lines if line in text]
     assert leaked == []
@@ -445,7 +443,7 @@ def test_release_version_keeps_the_public_tests_and_read_only_cells(course, name
 def test_check_explains_each_question_to_a_student(course, capsys):
     name = "ch00_neurons"
     assert check_main([str(course / "source" / name / f"{name}.ipynb")]) == 0
-    assert "4 of 4 questions pass" in capsys.readouterr().out
+    assert "5 of 5 questions pass" in capsys.readouterr().out
     assert check_main([str(course / "release" / name / f"{name}.ipynb")]) == 1
     out = capsys.readouterr().out
     assert "FAIL  test_lif_rate" in out

@@ -214,21 +214,21 @@ def _sandbox_processes() -> list[str]:
 
 
 EXPECTED = {
-    "alice": 10,   # reference solution
-    "bob": 5,      # partial: Q1 + Q2 right, Q3 misses its ValueError, Q4 not done; deleted the setup cell
-    "carl": 0,     # the release notebook, untouched
-    "dora": 7,     # infinite loop at top level and inside simulate_lif
-    "evan": 5,     # exceptions, sys.exit/exit()/SystemExit in cells and inside functions
-    "fay": 7,      # os._exit, kill -9 of itself, kill -1, a segfault, os._exit inside simulate_lif
-    "gus": 4,      # memory bombs in cells and in lif_rate; a 72 MB answer from simulate_lif
-    "hal": 10,     # honest answers next to a fork bomb of CPU-spinning children
-    "ida": 0,      # wrong answers + monkeypatched AssertionError/numpy/builtins/test helper + tampered tests
-    "jon": 0,      # reads caller frames, gc and input history looking for expected values
-    "kim": 0,      # tries to read the source, gradebook, other submissions (success would give 2)
-    "leo": 2,      # vandal: deletes/writes everywhere, fills the disk, uses the network (success would give 5)
-    "max": 0,      # forges protocol replies and "passed" lines
-    "nia": 0,      # not a notebook at all
-    "quinn": 10,   # honest, in nbgrader's <student>/<assignment>/ layout
+    "alice": 14,  # reference solution
+    "bob": 5,  # partial: Q1 + Q2 right, Q3 misses its ValueError, Q4 not done; deleted the setup cell
+    "carl": 0,  # the release notebook, untouched
+    "dora": 7,  # infinite loop at top level and inside simulate_lif
+    "evan": 5,  # exceptions, sys.exit/exit()/SystemExit in cells and inside functions
+    "fay": 7,  # os._exit, kill -9 of itself, kill -1, a segfault, os._exit inside simulate_lif
+    "gus": 4,  # memory bombs in cells and in lif_rate; a 72 MB answer from simulate_lif
+    "hal": 10,  # honest answers next to a fork bomb of CPU-spinning children
+    "ida": 0,  # wrong answers + monkeypatched AssertionError/numpy/builtins/test helper + tampered tests
+    "jon": 0,  # reads caller frames, gc and input history looking for expected values
+    "kim": 0,  # tries to read the source, gradebook, other submissions (success would give 2)
+    "leo": 2,  # vandal: deletes/writes everywhere, fills the disk, uses the network (success would give 5)
+    "max": 0,  # forges protocol replies and "passed" lines
+    "nia": 0,  # not a notebook at all
+    "quinn": 14,  # honest, in nbgrader's <student>/<assignment>/ layout
 }
 
 
@@ -299,68 +299,122 @@ def _notebooks(course: Path, subs: Path, out: Path, source_nb, release_nb) -> di
 
     notebooks = {
         "alice": source_nb,
-        "bob": _build(release_nb, answers(mcculloch_pitts=honest["mcculloch_pitts"], lif_rate=honest["lif_rate"],
-                                          current_for_rate=CFR_NO_CHECK), drop={"setup"}),
+        "bob": _build(
+            release_nb,
+            answers(
+                mcculloch_pitts=honest["mcculloch_pitts"],
+                lif_rate=honest["lif_rate"],
+                current_for_rate=CFR_NO_CHECK,
+            ),
+            drop={"setup"},
+        ),
         "carl": release_nb,
-        "dora": _build(release_nb, answers(**{k: honest[k] for k in ("mcculloch_pitts", "lif_rate",
-                                                                    "current_for_rate")},
-                                           simulate_lif="def simulate_lif(I_nA, **kw):\n    while True:\n        pass"),
-                       extra=[("setup", "while True:\n    pass")]),
-        "evan": _build(release_nb, answers(
-            mcculloch_pitts=honest["mcculloch_pitts"], lif_rate=honest["lif_rate"],
-            current_for_rate="def current_for_rate(rate_Hz, **kw):\n    import sys\n    sys.exit(0)",
-            simulate_lif="def simulate_lif(I_nA, **kw):\n    raise KeyboardInterrupt"),
-            extra=[(None, "raise RuntimeError('boom')"), ("setup", "import sys\nsys.exit(3)"),
-                   ("mcculloch_pitts", "exit()"), ("lif_rate", "raise SystemExit"),
-                   ("lif_rate", "quit()")]),
-        "fay": _build(release_nb, answers(
-            **{k: honest[k] for k in ("mcculloch_pitts", "lif_rate", "current_for_rate")},
-            simulate_lif="def simulate_lif(I_nA, **kw):\n    import os\n    os._exit(1)"),
-            extra=[("setup", "import os\nos._exit(0)"), ("mcculloch_pitts", "import os\nos.kill(os.getpid(), 9)"),
-                   ("lif_rate", "import os\nos.kill(-1, 9)"),
-                   ("current_for_rate", "import ctypes\nctypes.string_at(0)")]),
-        "gus": _build(release_nb, answers(
-            mcculloch_pitts=honest["mcculloch_pitts"], current_for_rate=honest["current_for_rate"],
-            lif_rate="def lif_rate(I_nA, **kw):\n    return np.ones(10**11)",
-            simulate_lif="def simulate_lif(I_nA, **kw):\n    return ['x' * 900_000] * 80"),
-            extra=[("setup", "blob = bytearray(50 * 2**30)"),
-                   ("setup", "hog = []\nwhile True:\n    hog.append(np.empty(2**25))")]),
-        "hal": _build(release_nb, answers(**honest), extra=[("setup", FORK_BOMB)]),
+        "dora": _build(
+            release_nb,
+            answers(
+                **{k: honest[k] for k in ("mcculloch_pitts", "lif_rate", "current_for_rate")},
+                simulate_lif="def simulate_lif(I_nA, **kw):\n    while True:\n        pass",
+            ),
+            extra=[("setup", "while True:\n    pass")],
+        ),
+        "evan": _build(
+            release_nb,
+            answers(
+                mcculloch_pitts=honest["mcculloch_pitts"],
+                lif_rate=honest["lif_rate"],
+                current_for_rate="def current_for_rate(rate_Hz, **kw):\n    import sys\n    sys.exit(0)",
+                simulate_lif="def simulate_lif(I_nA, **kw):\n    raise KeyboardInterrupt",
+            ),
+            extra=[
+                (None, "raise RuntimeError('boom')"),
+                ("setup", "import sys\nsys.exit(3)"),
+                ("mcculloch_pitts", "exit()"),
+                ("lif_rate", "raise SystemExit"),
+                ("lif_rate", "quit()"),
+            ],
+        ),
+        "fay": _build(
+            release_nb,
+            answers(
+                **{k: honest[k] for k in ("mcculloch_pitts", "lif_rate", "current_for_rate")},
+                simulate_lif="def simulate_lif(I_nA, **kw):\n    import os\n    os._exit(1)",
+            ),
+            extra=[
+                ("setup", "import os\nos._exit(0)"),
+                ("mcculloch_pitts", "import os\nos.kill(os.getpid(), 9)"),
+                ("lif_rate", "import os\nos.kill(-1, 9)"),
+                ("current_for_rate", "import ctypes\nctypes.string_at(0)"),
+            ],
+        ),
+        "gus": _build(
+            release_nb,
+            answers(
+                mcculloch_pitts=honest["mcculloch_pitts"],
+                current_for_rate=honest["current_for_rate"],
+                lif_rate="def lif_rate(I_nA, **kw):\n    return np.ones(10**11)",
+                simulate_lif="def simulate_lif(I_nA, **kw):\n    return ['x' * 900_000] * 80",
+            ),
+            extra=[
+                ("setup", "blob = bytearray(50 * 2**30)"),
+                ("setup", "hog = []\nwhile True:\n    hog.append(np.empty(2**25))"),
+            ],
+        ),
+        # Brian2 cannot start within the 4 s cell limit beside a fork bomb: hal skips Q5.
+        "hal": _build(release_nb, answers(**{k: v for k, v in honest.items() if k != "brian2_lif"}),
+                      extra=[("setup", FORK_BOMB)]),
         "ida": _build(release_nb, WRONG_BUT_PATCHED, extra=[("setup", MONKEYPATCH)], tamper_tests=True),
         "jon": _build(release_nb, answers(), extra=[("current_for_rate", FRAME_SNOOP)]),
-        "kim": _build(release_nb, answers(mcculloch_pitts=(
-            paths + "import os\nLEAKS = []\n"
-            "for p in [SOURCE_NB, GRADEBOOK, COURSE, SUBMISSIONS, OTHER, OUT, '/root', '/work/main/exercises']:\n"
-            "    try:\n"
-            "        LEAKS.append(os.listdir(p) if os.path.isdir(p) else open(p, 'rb').read(64))\n"
-            "    except OSError:\n"
-            "        pass\n"
-            "def mcculloch_pitts(x, weights, threshold):\n"
-            "    if not LEAKS:\n"
-            "        return -1\n"
-            "    return int(np.dot(weights, x) >= threshold)\n"))),
-        "leo": _build(release_nb, answers(mcculloch_pitts=honest["mcculloch_pitts"]), extra=[("setup", (
-            paths + "import os, shutil, socket\n"
-            "for target in [COURSE, SUBMISSIONS, OUT, NSLIB_DIR, '/etc/ssl', '/root']:\n"
-            "    shutil.rmtree(target, ignore_errors=True)\n"
-            "for path in [GRADEBOOK, SOURCE_NB, OTHER, '/etc/passwd', NSLIB_DIR + '/evil.py', SITE_PTH,\n"
-            "             SUBMISSIONS + '/zed_ch00_neurons.ipynb', '/tmp/pwned-by-leo', '/root/pwned']:\n"
-            "    try:\n"
-            "        with open(path, 'w') as fh:\n"
-            "            fh.write('pwned')\n"
-            "    except OSError:\n"
-            "        pass\n"
-            "try:\n"
-            "    open('/tmp/fill', 'wb').write(b'0' * (100 * 2**20))\n"
-            "except OSError:\n"
-            "    pass\n"
-            "try:\n"
-            "    socket.create_connection(('151.101.0.223', 443), timeout=2)\n"
-            "    NET = True\n"
-            "except OSError:\n"
-            "    NET = False\n"
-            "if NET:\n"
-            "    " + honest["lif_rate"].replace("\n", "\n    ") + "\n"))]),
+        "kim": _build(
+            release_nb,
+            answers(
+                mcculloch_pitts=(
+                    paths + "import os\nLEAKS = []\n"
+                    "for p in [SOURCE_NB, GRADEBOOK, COURSE, SUBMISSIONS, OTHER, OUT, '/root',\n"
+                    "          '/work/main/exercises']:\n"
+                    "    try:\n"
+                    "        LEAKS.append(os.listdir(p) if os.path.isdir(p) else open(p, 'rb').read(64))\n"
+                    "    except OSError:\n"
+                    "        pass\n"
+                    "def mcculloch_pitts(x, weights, threshold):\n"
+                    "    if not LEAKS:\n"
+                    "        return -1\n"
+                    "    return int(np.dot(weights, x) >= threshold)\n"
+                )
+            ),
+        ),
+        "leo": _build(
+            release_nb,
+            answers(mcculloch_pitts=honest["mcculloch_pitts"]),
+            extra=[
+                (
+                    "setup",
+                    (
+                        paths + "import os, shutil, socket\n"
+                        "for target in [COURSE, SUBMISSIONS, OUT, NSLIB_DIR, '/etc/ssl', '/root']:\n"
+                        "    shutil.rmtree(target, ignore_errors=True)\n"
+                        "for path in [GRADEBOOK, SOURCE_NB, OTHER, '/etc/passwd', NSLIB_DIR + '/evil.py',\n"
+                        "             SITE_PTH, SUBMISSIONS + '/zed_ch00_neurons.ipynb',\n"
+                        "             '/tmp/pwned-by-leo', '/root/pwned']:\n"
+                        "    try:\n"
+                        "        with open(path, 'w') as fh:\n"
+                        "            fh.write('pwned')\n"
+                        "    except OSError:\n"
+                        "        pass\n"
+                        "try:\n"
+                        "    open('/tmp/fill', 'wb').write(b'0' * (100 * 2**20))\n"
+                        "except OSError:\n"
+                        "    pass\n"
+                        "try:\n"
+                        "    socket.create_connection(('151.101.0.223', 443), timeout=2)\n"
+                        "    NET = True\n"
+                        "except OSError:\n"
+                        "    NET = False\n"
+                        "if NET:\n"
+                        "    " + honest["lif_rate"].replace("\n", "\n    ") + "\n"
+                    ),
+                )
+            ],
+        ),
         "max": _build(release_nb, answers(), extra=[("setup", FORGER)]),
     }
     return notebooks
@@ -440,7 +494,7 @@ def test_reports_are_written(batch):
     assert len(rows) == 1 + len(EXPECTED)
     assert (out / NAME / "grades.csv").is_file()
     page = (out / "feedback" / "bob" / f"{NAME}.html").read_text()
-    assert "5 / 10" in page and "test_current_for_rate" in page
+    assert "5 / 14" in page and "test_current_for_rate" in page
 
 
 
@@ -531,14 +585,24 @@ def _expose_to(uid: int, tmp: Path) -> tuple[list[str], dict]:
     q = shlex.quote
     stage = [q(str(tmp / "stage" / str(i))) for i in range(len(hidden))]
     lines = ["set -e"]
-    for p, st in zip(hidden, stage):
+    for p, st in zip(hidden, stage, strict=True):
         lines.append(f"mkdir -p {st} && mount --bind {q(str(p))} {st}")
     for d in sorted(set(hidden.values())):
         lines.append(f"mount -t tmpfs -o mode=0755,size=1m tmpfs {q(str(d))}")
-    for p, st in zip(hidden, stage):
+    for p, st in zip(hidden, stage, strict=True):
         lines.append(f"mkdir -p {q(str(p))} && mount --bind -o ro {st} {q(str(p))}")
     lines.append('exec "$@"')
-    return ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", "\n".join(lines), "sh"], hidden
+    return [
+        "unshare",
+        "--mount",
+        "--propagation",
+        "private",
+        "--",
+        "sh",
+        "-c",
+        "\n".join(lines),
+        "sh",
+    ], hidden
 
 
 @pytest.fixture(scope="module")
@@ -574,11 +638,13 @@ def unprivileged_batch():
         if hidden:
             mounted = run(["true"], 60)
             if mounted.returncode != 0:
-                pytest.skip(f"{', '.join(map(str, hidden))} lie inside "
-                            f"{', '.join(sorted(map(str, set(hidden.values()))))}, which uid {uid} cannot enter, "
-                            f"and no private mount namespace could be made to show them to it "
-                            f"({mounted.stderr.strip()[:300]}); install Python and the project where any "
-                            "user can read them to test grading as an ordinary user")
+                pytest.skip(
+                    f"{', '.join(map(str, hidden))} lie inside "
+                    f"{', '.join(sorted(map(str, set(hidden.values()))))}, which uid {uid} cannot enter, "
+                    f"and no private mount namespace could be made to show them to it "
+                    f"({mounted.stderr.strip()[:300]}); install Python and the project where any "
+                    "user can read them to test grading as an ordinary user"
+                )
         userns = run(["unshare", "--user", "true"], 60)
         if userns.returncode != 0:
             pytest.skip(f"this kernel does not let an ordinary user (uid {uid}) create user namespaces "
@@ -651,7 +717,11 @@ def test_an_ordinary_user_grades_the_same_exact_scores(unprivileged_batch):
 def test_an_ordinary_user_puts_a_refused_student_id_on_the_grade_sheet(unprivileged_batch):
     rows = {r["student_id"]: r for r in unprivileged_batch["rows"]}
     assert set(rows) == set(UNPRIVILEGED) | {REFUSED}
-    assert (rows[REFUSED]["score"], rows[REFUSED]["max_score"], rows[REFUSED]["status"]) == ("0", "10", "rejected")
+    assert (rows[REFUSED]["score"], rows[REFUSED]["max_score"], rows[REFUSED]["status"]) == (
+        "0",
+        str(EXPECTED["alice"]),  # the reference scores full marks
+        "rejected",
+    )
 
 
 def test_an_ordinary_users_sandbox_is_unprivileged_and_leaves_nothing_behind(unprivileged_batch):

@@ -304,7 +304,7 @@ def test_mlp_solves_xor_for_several_seeds(seed):
 
 
 def test_two_hidden_units_can_get_stuck():
-    # The minimal network sometimes falls into a local minimum; the default (4 units) does not.
+    # The minimal network sometimes gets stuck on a plateau; the default (4 units) does not.
     acc = [train_mlp_xor(hidden_units=2, seed=s, grid_resolution=2).accuracy for s in range(6)]
     assert min(acc) < 1.0 and max(acc) == 1.0
 
@@ -465,3 +465,126 @@ def test_public_names_exist():
         assert hasattr(P, name)
     for name in plots.__all__:
         assert callable(getattr(plots, name))
+
+
+# --------------------------------------------------------------------------
+# Feedback alignment (Lillicrap et al. 2016) against backprop
+# --------------------------------------------------------------------------
+
+def test_hidden_layer_error_is_the_chain_rule_when_b_is_w2():
+    """δ_h = (e W₂) ⊙ (1 - h²) is ∂L/∂a₁ for L = Σ e·(W₂ tanh(a₁)): check by finite differences."""
+    from nslib.perceptron import hidden_layer_error
+
+    rng = np.random.default_rng(0)
+    a1, w2, e = rng.normal(size=(3, 5)), rng.normal(size=(4, 5)), rng.normal(size=(3, 4))
+
+    def loss(pre):
+        return float(np.sum(e * (np.tanh(pre) @ w2.T)))
+
+    numeric = np.zeros_like(a1)
+    for idx in np.ndindex(*a1.shape):
+        step = np.zeros_like(a1)
+        step[idx] = 1e-6
+        numeric[idx] = (loss(a1 + step) - loss(a1 - step)) / 2e-6
+    np.testing.assert_allclose(hidden_layer_error(e, np.tanh(a1), w2), numeric, atol=1e-6)
+
+
+def test_hidden_layer_error_checks_its_shapes():
+    from helpers import raises_param
+
+    from nslib.perceptron import hidden_layer_error
+
+    with raises_param("hidden"):
+        hidden_layer_error(np.ones((2, 3)), np.ones((3, 4)), np.ones((3, 4)))
+    with raises_param("backward_weights"):
+        hidden_layer_error(np.ones((2, 3)), np.ones((2, 4)), np.ones((4, 3)))
+    with raises_param("output_error"):
+        hidden_layer_error(np.ones(3), np.ones((1, 4)), np.ones((3, 4)))
+
+
+@pytest.fixture(scope="module")
+def xor_rules():
+    kw = dict(task="xor", hidden_units=8, epochs=500, learning_rate=0.5, batch_size=4, seed=0)
+    return {rule: P.train_two_layer(rule, **kw) for rule in P.LEARNING_RULES}
+
+
+def test_backprop_and_feedback_alignment_solve_xor(xor_rules):
+    for rule in ("backprop", "feedback_alignment"):
+        res = xor_rules[rule]
+        assert res.final_test_accuracy == 1.0, rule
+        assert res.loss_per_epoch[-1] < 0.1 < res.loss_per_epoch[0]
+    fa = xor_rules["feedback_alignment"]
+    assert fa.feedback is not None and fa.feedback.shape == fa.weights["W2"].shape
+    assert fa.alignment_deg[-1] < 90
+    assert xor_rules["backprop"].feedback is None
+
+
+def test_output_only_never_changes_the_hidden_layer(xor_rules):
+    # A one-epoch run draws the same initial weights: the hidden layer must still hold them at 500.
+    one = P.train_two_layer("output_only", task="xor", hidden_units=8, epochs=1, learning_rate=0.5,
+                            batch_size=4, seed=0)
+    res = xor_rules["output_only"]
+    np.testing.assert_array_equal(res.weights["W1"], one.weights["W1"])
+    np.testing.assert_array_equal(res.weights["b1"], one.weights["b1"])
+    assert not np.array_equal(res.weights["W2"], one.weights["W2"])
+    assert np.all(np.isnan(res.alignment_deg))
+
+
+def test_rules_start_from_the_same_weights():
+    # After one tiny step every rule's output layer has moved identically in its first update:
+    # with learning rate -> 0 all three stay at the common initial weights.
+    runs = [P.train_two_layer(rule, task="xor", hidden_units=3, epochs=1, learning_rate=1e-12,
+                              batch_size=4, seed=2) for rule in P.LEARNING_RULES]
+    for other in runs[1:]:
+        for name in ("W1", "W2"):
+            np.testing.assert_allclose(other.weights[name], runs[0].weights[name], atol=1e-10)
+
+
+def test_train_two_layer_is_deterministic_and_seeded():
+    a = P.train_two_layer("feedback_alignment", task="xor", hidden_units=4, epochs=20, batch_size=2)
+    b = P.train_two_layer("feedback_alignment", task="xor", hidden_units=4, epochs=20, batch_size=2)
+    c = P.train_two_layer("feedback_alignment", task="xor", hidden_units=4, epochs=20, batch_size=2,
+                          seed=1)
+    np.testing.assert_array_equal(a.weights["W1"], b.weights["W1"])
+    np.testing.assert_array_equal(a.loss_per_epoch, b.loss_per_epoch)
+    assert not np.array_equal(a.weights["W1"], c.weights["W1"])
+
+
+def test_digits_result_shapes():
+    res = P.train_two_layer("backprop", hidden_units=5, epochs=2, seed=0)
+    assert res.weights["W1"].shape == (5, 64) and res.weights["W2"].shape == (10, 5)
+    assert res.loss_per_epoch.shape == res.test_accuracy.shape == (2,)
+    assert 0.1 < res.final_test_accuracy <= 1.0
+    assert res.task == "digits" and res.hidden_units == 5
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"rule": "hebbian"}, "rule"), ({"task": "mnist"}, "task"), ({"hidden_units": 0}, "hidden_units"),
+    ({"epochs": 0}, "epochs"), ({"learning_rate": 0.0}, "learning_rate"),
+    ({"batch_size": 0}, "batch_size"), ({"seed": -1}, "seed"),
+])
+def test_train_two_layer_errors(kwargs, name):
+    from helpers import raises_param
+
+    with raises_param(name):
+        P.train_two_layer(**{"task": "xor", **kwargs})
+
+
+def test_learning_rule_and_activation_figures(xor_rules):
+    from helpers import raises_param
+
+    fig = plots.plot_learning_rules(list(xor_rules.values()))
+    assert_labelled_figure(fig)
+    assert fig.axes[1].get_ylabel().startswith("angle")
+    with raises_param("results"):
+        plots.plot_learning_rules([])
+    x = np.linspace(0, 4, 17)
+    y = 30 * np.maximum(x - 2, 0)
+    fits = [P.fit_activation(x, y, kind) for kind in ("relu", "softplus")]
+    fig = plots.plot_activation_fits(x, y, fits, reference=(x, y), title="test")
+    assert_labelled_figure(fig)
+    assert len(fig.axes[0].lines) == 4
+    with raises_param("fits"):
+        plots.plot_activation_fits(x, y, ["relu"])
+    with raises_param("rates"):
+        plots.plot_activation_fits(x, y[:-1], fits)

@@ -1,4 +1,4 @@
-"""Figures for chapter 0: a leaky integrate-and-fire neuron and its f-I curve."""
+"""Figures for chapter 0: a leaky integrate-and-fire neuron, its f-I curve, with and without noise."""
 
 from __future__ import annotations
 
@@ -6,10 +6,54 @@ from typing import Sequence
 
 import numpy as np
 
-from ..spiking import FICurve, LIFResult
+from ..spiking import FICurve, LIFResult, NoisyFICurve
 from . import PALETTE, new_figure
 
-__all__ = ["plot_fi_curves", "plot_membrane_trace"]
+__all__ = ["plot_fi_curves", "plot_membrane_trace", "plot_noisy_fi_curve", "plot_voltage_trace"]
+
+
+def plot_voltage_trace(t, v, *, v_threshold=None, title: str | None = None):
+    """Plot a membrane potential against time, as recorded by a Brian2 ``StateMonitor``.
+
+    Parameters
+    ----------
+    t : Quantity, shape (n,)
+        Sample times (s), e.g. ``monitor.t[:]``.
+    v : Quantity, shape (n,)
+        Membrane potential (volt), e.g. ``monitor.v[0]``.
+    v_threshold : Quantity, optional
+        Drawn as a dashed line when given.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from brian2 import ms, mV
+    >>> fig = plot_voltage_trace(np.arange(3) * ms, [-70, -60, -70] * mV, title="three samples")
+    >>> fig.axes[0].get_title()
+    'three samples'
+    """
+    from brian2 import ms, mV, second, volt
+    from brian2.units.fundamentalunits import Quantity
+
+    for name, value, unit in (("t", t, second), ("v", v, volt)):
+        if not isinstance(value, Quantity) or not value.has_same_dimensions(unit) or np.ndim(value) != 1:
+            raise ValueError(f"{name} must be a 1-D Brian2 quantity array in {unit}; got {value!r:.80}")
+    if len(t) != len(v) or len(t) == 0:
+        raise ValueError(f"v must have one sample per time in t ({len(t)}); got {len(v)}")
+    fig, ax = new_figure(width=6, height=3)
+    ax.plot(np.asarray(t / ms), np.asarray(v / mV), color=PALETTE[0], label="v(t)")
+    if v_threshold is not None:
+        ax.axhline(float(v_threshold / mV), color=PALETTE[5], ls="--", label="threshold")
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("membrane potential v (mV)")
+    ax.set_title(title or "membrane potential of a LIF neuron")
+    # Outside the axes: a saw-tooth between reset and threshold leaves no empty corner.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return fig
 
 
 def plot_membrane_trace(result: LIFResult, *, neuron: int = 0, v_threshold=None,
@@ -38,7 +82,7 @@ def plot_membrane_trace(result: LIFResult, *, neuron: int = 0, v_threshold=None,
     >>> plot_membrane_trace(res).axes[0].get_ylabel()
     'membrane potential v (mV)'
     """
-    from brian2 import amp, ms, mV, nA
+    from brian2 import amp, nA
 
     if not isinstance(result, LIFResult):
         raise ValueError(f"result must be a LIFResult from nslib.spiking.simulate_lif; "
@@ -47,17 +91,9 @@ def plot_membrane_trace(result: LIFResult, *, neuron: int = 0, v_threshold=None,
         raise ValueError("result must hold a recorded voltage; simulate with record_v=[...]")
     if not 0 <= neuron < len(result.v):
         raise ValueError(f"neuron must be in [0, {len(result.v) - 1}]; got {neuron}")
-    fig, ax = new_figure(width=6, height=3)
-    t_ms = np.asarray(result.t / ms)
-    ax.plot(t_ms, np.asarray(result.v[neuron] / mV), color=PALETTE[0], label="v(t)")
-    if v_threshold is not None:
-        ax.axhline(float(v_threshold / mV), color=PALETTE[5], ls="--", label="threshold")
-    ax.set_xlabel("time (ms)")
-    ax.set_ylabel("membrane potential v (mV)")
     current = float(np.asarray(result.input_current / amp)[0] * amp / nA)
-    ax.set_title(title or f"LIF neuron driven by {current:g} nA")
-    ax.legend(loc="lower right", frameon=False)
-    return fig
+    return plot_voltage_trace(result.t, result.v[neuron], v_threshold=v_threshold,
+                              title=title or f"LIF neuron driven by {current:g} nA")
 
 
 def plot_fi_curves(curves: Sequence, *, title: str | None = None, max_rate_hz: float | None = None):
@@ -107,5 +143,78 @@ def plot_fi_curves(curves: Sequence, *, title: str | None = None, max_rate_hz: f
     if max_rate_hz is not None:
         ax.set_ylim(0, max_rate_hz)
     ax.set_title(title or "f-I curve of a leaky integrate-and-fire neuron")
+    ax.legend(loc="upper left", frameon=False, fontsize="small")
+    return fig
+
+
+def plot_noisy_fi_curve(curve: NoisyFICurve, fits: Sequence = (), *, fit_range_na=None,
+                        max_rate_hz: float | None = None, title: str | None = None):
+    """Plot a noisy LIF f-I curve beside the noise-free one and fitted activation functions.
+
+    Parameters
+    ----------
+    curve : nslib.spiking.NoisyFICurve
+        From :meth:`nslib.spiking.CompiledNoisyFI.fi_curve`.
+    fits : sequence of nslib.perceptron.threshold_units.ActivationFit, optional
+        ReLU and/or softplus fitted to the curve (rates in Hz against currents
+        in nA), drawn dashed over the whole current range.
+    fit_range_na : (float, float), optional
+        The currents (nA) the fits were made on, shaded.
+    max_rate_hz : float, optional
+        Upper limit of the rate axis (Hz), to keep axes fixed in a sweep.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from brian2 import mV, nA, second
+    >>> from nslib.spiking import CompiledNoisyFI
+    >>> model = CompiledNoisyFI([1, 2, 3] * nA, n_trials=2, duration=0.2 * second, target="numpy")
+    >>> fig = plot_noisy_fi_curve(model.fi_curve(noise_sigma=2 * mV))
+    >>> fig.axes[0].get_xlabel()
+    'input current I (nA)'
+    """
+    from brian2 import Hz, mV, nA
+
+    from ..perceptron.threshold_units import ActivationFit
+
+    if not isinstance(curve, NoisyFICurve):
+        raise ValueError(f"curve must be a NoisyFICurve (from nslib.spiking.CompiledNoisyFI); "
+                         f"got {type(curve).__name__}")
+    fits = list(fits)
+    if not all(isinstance(f, ActivationFit) for f in fits):
+        raise ValueError("fits must hold only ActivationFit results (from fit_activation); "
+                         f"got {[type(f).__name__ for f in fits]}")
+    current = np.asarray(curve.currents / nA)
+    if fit_range_na is not None:
+        lo, hi = (float(x) for x in fit_range_na)
+        if not lo < hi:
+            raise ValueError(f"fit_range_na must be (low, high) with low < high; got {fit_range_na!r}")
+    sigma = float(curve.noise_sigma / mV)
+    fig, ax = new_figure(width=6, height=3.8)
+    if fit_range_na is not None:
+        ax.axvspan(lo, hi, color="0.92", zorder=0, label="fitted range")
+    ax.plot(current, np.asarray(curve.analytic_rates / Hz), color="0.45", lw=1.5,
+            label="LIF without noise (analytic)")
+    ax.errorbar(current, np.asarray(curve.rates / Hz), yerr=np.asarray(curve.rate_sem / Hz),
+                fmt="o", ms=4, color=PALETTE[0], mfc="none", capsize=0,
+                label=f"LIF, noise σ = {sigma:g} mV (Brian2, mean of {curve.n_trials})")
+    fine = np.linspace(current[0], current[-1], 400)
+    styles = {"relu": (PALETTE[5], "--"), "softplus": (PALETTE[2], "-.")}
+    for fit in fits:
+        color, ls = styles[fit.kind]
+        name = "ReLU" if fit.kind == "relu" else "softplus"
+        ax.plot(fine, fit(fine), color=color, ls=ls, lw=1.8,
+                label=f"best {name} (rms {fit.rms_error:.1f} Hz in the shaded range)"
+                if fit_range_na is not None else f"best {name} (rms {fit.rms_error:.1f} Hz)")
+    ax.axvline(float(curve.rheobase / nA), color="0.5", ls=":", label="rheobase")
+    ax.set_xlabel("input current I (nA)")
+    ax.set_ylabel("firing rate (Hz)")
+    ax.set_xlim(current[0], current[-1])
+    ax.set_ylim(0, max_rate_hz)
+    ax.set_title(title or f"f-I curve with membrane noise σ = {sigma:g} mV")
     ax.legend(loc="upper left", frameon=False, fontsize="small")
     return fig

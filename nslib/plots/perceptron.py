@@ -1,4 +1,4 @@
-"""Figures for Chapter 1: threshold units, the perceptron and a 2-layer network on XOR.
+"""Figures for Chapter 1: threshold units, the perceptron, two-layer networks and their learning rules.
 
 Classes are told apart by colour *and* marker shape (circle = class 0,
 triangle = class 1), so the figures also read in greyscale.
@@ -20,12 +20,16 @@ from ..perceptron import (
     mcculloch_pitts,
     xor_two_layer,
 )
+from ..perceptron.feedback_alignment import LearningRuleResult
+from ..perceptron.threshold_units import ActivationFit
 from . import DIVERGING_CMAP, PALETTE, new_figure
 from ._layout import figure_grid, grid_shape, hide
 
 __all__ = [
+    "plot_activation_fits",
     "plot_decision_boundary",
     "plot_errors_per_epoch",
+    "plot_learning_rules",
     "plot_logic_gates",
     "plot_mlp_loss",
     "plot_mlp_xor",
@@ -375,4 +379,120 @@ def plot_mlp_loss(result: MLPXORResult, *, title: str | None = None):
     ax.set_ylabel("cross-entropy loss (nats)")
     ax.legend(frameon=False)
     ax.set_title(title or "Backpropagation on XOR: training loss")
+    return fig
+
+
+_RULE_LABELS = {"backprop": "backpropagation", "feedback_alignment": "feedback alignment",
+                "output_only": "output layer only"}
+
+
+def plot_learning_rules(results: Sequence[LearningRuleResult], *, title: str | None = None):
+    """Held-out accuracy of networks trained with different learning rules, and their alignment.
+
+    Left, test accuracy after each epoch, one line per rule, with chance
+    level dashed. Right, the angle between the hidden-layer errors each rule
+    uses and backprop's (90 degrees: no better than a random direction).
+
+    Parameters
+    ----------
+    results : sequence of LearningRuleResult
+        From :func:`nslib.perceptron.train_two_layer`, one per rule, same task.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.perceptron import train_two_layer
+    >>> runs = [train_two_layer(rule, task="xor", hidden_units=4, epochs=20, batch_size=4)
+    ...         for rule in ("backprop", "feedback_alignment")]
+    >>> plot_learning_rules(runs).axes[1].get_ylabel().startswith("angle")
+    True
+    """
+    results = list(results) if isinstance(results, (list, tuple)) else results
+    if not isinstance(results, list) or not results or not all(
+            isinstance(r, LearningRuleResult) for r in results):
+        raise ValueError("results must be a non-empty list of LearningRuleResult "
+                         "(from nslib.perceptron.train_two_layer)")
+    fig, (ax_acc, ax_angle) = new_figure(2, 1, width=4.6, height=3.4)
+    n_classes = 10 if results[0].task == "digits" else 2
+    for k, res in enumerate(results):
+        epochs = np.arange(1, res.test_accuracy.size + 1)
+        colour, marker = PALETTE[k % len(PALETTE)], "os^D"[k % 4]
+        label = f"{_RULE_LABELS[res.rule]} ({res.final_test_accuracy:.1%})"
+        ax_acc.plot(epochs, 100 * res.test_accuracy, marker=marker, ms=3, color=colour,
+                    label=label)
+        if not np.all(np.isnan(res.alignment_deg)):
+            ax_angle.plot(np.arange(0, epochs.size + 1),
+                          np.concatenate([[res.initial_alignment_deg], res.alignment_deg]),
+                          marker=marker, ms=3, color=colour, label=_RULE_LABELS[res.rule])
+    ax_acc.axhline(100 / n_classes, color="grey", ls="--", lw=1, label="chance")
+    ax_acc.set_ylim(0, 100)
+    ax_acc.set_xlabel("epoch")
+    ax_acc.set_ylabel("held-out accuracy (%)")
+    ax_acc.set_title(f"{results[0].hidden_units} hidden units")
+    ax_acc.legend(fontsize=8, loc="lower right")
+    ax_angle.axhline(90, color="grey", ls="--", lw=1, label="90° (no alignment)")
+    ax_angle.set_ylim(-5, 120)
+    ax_angle.set_xlabel("epoch")
+    ax_angle.set_ylabel("angle to backprop's hidden errors (°)")
+    ax_angle.set_title("Does the feedback point the right way?")
+    ax_angle.legend(fontsize=8)
+    fig.suptitle(title or f"Learning rules on {'handwritten digits' if n_classes == 10 else 'XOR'}")
+    return fig
+
+
+def plot_activation_fits(currents, rates, fits: Sequence[ActivationFit], *, reference: Any = None,
+                         title: str | None = None):
+    """A measured f-I curve with the activation functions fitted to it.
+
+    Parameters
+    ----------
+    currents, rates : array_like
+        The measured curve: input currents (nA) and firing rates (Hz), 1-D.
+    fits : sequence of ActivationFit
+        From :func:`nslib.perceptron.fit_activation` on that curve.
+    reference : tuple of array_like, optional
+        ``(currents_nA, rates_hz)`` of another curve to draw in grey, e.g.
+        the noise-free f-I curve.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.perceptron import fit_activation
+    >>> x = np.linspace(0, 4, 17); y = 30 * np.maximum(x - 2, 0)
+    >>> fig = plot_activation_fits(x, y, [fit_activation(x, y, "relu")])
+    >>> fig.axes[0].get_xlabel()
+    'input current (nA)'
+    """
+    x = check_finite_array("currents", currents, ndim=1)
+    y = check_finite_array("rates", rates, ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"rates must have the shape of currents {x.shape}; got {y.shape}")
+    fits = list(fits) if isinstance(fits, (list, tuple)) else fits
+    if not isinstance(fits, list) or not fits or not all(isinstance(f, ActivationFit)
+                                                         for f in fits):
+        raise ValueError("fits must be a non-empty list of ActivationFit "
+                         "(from nslib.perceptron.fit_activation)")
+    fig, ax = new_figure(width=5.5, height=3.6)
+    if reference is not None:
+        ref_x = check_finite_array("reference[0]", reference[0], ndim=1)
+        ref_y = check_finite_array("reference[1]", reference[1], ndim=1)
+        ax.plot(ref_x, ref_y, "-", color="grey", lw=1.5, label="LIF without noise")
+    ax.plot(x, y, "o", color=PALETTE[7], ms=4, mfc="none", label="LIF with noise")
+    fine = np.linspace(x.min(), x.max(), 200)
+    for k, fit in enumerate(fits):
+        ax.plot(fine, fit(fine), ls="--" if fit.kind == "relu" else "-",
+                color=PALETTE[k % len(PALETTE)],
+                label=f"{fit.kind} fit (rms error {fit.rms_error:.1f} Hz)")
+    ax.set_xlabel("input current (nA)")
+    ax.set_ylabel("firing rate (Hz)")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(title or "A spiking neuron's f-I curve and two activation functions")
     return fig

@@ -1,4 +1,4 @@
-"""Figures for the V1 models of Chapter 1: Gabors, tuning, phase invariance, ICA filters, spikes.
+"""Figures for the visual models of Chapter 1: LGN, Gabors, tuning, normalisation, ICA, spikes.
 
 Receptive fields and filters use the diverging colormap centred at 0
 (excitatory/ON = red, inhibitory/OFF = blue); gratings are drawn in grey as
@@ -12,7 +12,9 @@ from typing import Sequence
 import numpy as np
 
 from .._validation import check_finite_array, check_int
+from ..vision.lgn import LGNResponse, SpotSizeTuning
 from ..vision.natural_images import GaborFits
+from ..vision.normalization import CrossOrientation
 from ..vision.receptive_fields import (
     DEFAULT_WAVELENGTH,
     OrientationTuning,
@@ -20,16 +22,20 @@ from ..vision.receptive_fields import (
     grating,
     orientation_difference,
 )
-from ..vision.spiking_v1 import SpikingTuning
+from ..vision.spiking_v1 import ContrastInvariance, PopulationTuning, SpikingTuning
 from . import DIVERGING_CMAP, PALETTE, new_figure
 from ._layout import figure_grid, no_ticks
 
 __all__ = [
+    "plot_center_surround",
+    "plot_contrast_invariance",
     "plot_gabors_and_gratings",
     "plot_grating_responses",
     "plot_learned_filters",
+    "plot_normalization",
     "plot_orientation_tuning",
     "plot_phase_modulation",
+    "plot_population_tuning",
     "plot_spiking_tuning",
 ]
 
@@ -405,6 +411,8 @@ def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = N
         raise ValueError("result must be a SpikingTuning "
                          "(from nslib.vision.spiking_orientation_tuning)")
     n_cells, n_oris = result.spike_counts.shape
+    first = (np.ones(result.spike_cells.shape, dtype=bool) if result.spike_trials is None
+             else result.spike_trials == 0)      # with several trials, the raster shows one
     if cell_index is not None and orientation_index is not None:
         raise ValueError(f"cell_index must be None when orientation_index is given (the raster "
                          f"shows one cell or one orientation); got cell_index={cell_index!r}")
@@ -415,7 +423,7 @@ def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = N
             orientation_index = int(np.argmin(gap))
         orientation_index = check_int("orientation_index", orientation_index, low=0,
                                       high=n_oris - 1)
-        shown = result.spike_orientation_indices == orientation_index
+        shown = (result.spike_orientation_indices == orientation_index) & first
         rows, n_rows = result.spike_cells[shown], n_cells
         labels = [_deg(t) for t in result.preferred_orientations]
         ax_raster.set_ylabel("cell (preferred orientation)")
@@ -423,7 +431,7 @@ def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = N
         ax_raster.set_title("Population, grating at " + _deg(stimulus))
     else:
         cell_index = check_int("cell_index", cell_index, low=0, high=n_cells - 1)
-        shown = result.spike_cells == cell_index
+        shown = (result.spike_cells == cell_index) & first
         rows, n_rows = result.spike_orientation_indices[shown], n_oris
         labels = [_deg(t) for t in result.orientations]
         ax_raster.set_ylabel("stimulus orientation")
@@ -442,7 +450,8 @@ def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = N
 
     for c in range(n_cells):
         colour = PALETTE[c % len(PALETTE)]
-        deg, counts = _closed_curve(result.orientations, result.spike_counts[c].astype(float))
+        deg, counts = _closed_curve(result.orientations,
+                                    result.spike_counts[c] / float(result.n_trials))
         ax_tuning.plot(deg, counts, "o-", color=colour, ms=3,
                        label=_deg(result.preferred_orientations[c]))
         ax_tuning.axvline(np.degrees(result.preferred_orientations[c]) % 180, color=colour,
@@ -459,4 +468,261 @@ def plot_spiking_tuning(result: SpikingTuning, orientation_index: int | None = N
     ax_tuning.legend(title="cell", fontsize=7, title_fontsize=8)
     fig.suptitle(f"Spiking simple cells (LIF, Brian2), {float(result.duration / ms):.0f} ms "
                  "drifting gratings")
+    return fig
+
+
+def _image_panel(ax, image, title, *, cmap=DIVERGING_CMAP, symmetric=True, label=None, fig=None):
+    image = np.asarray(image, dtype=float)
+    peak = float(np.abs(image).max()) or 1.0
+    kwargs = dict(vmin=-peak, vmax=peak) if symmetric else {}
+    im = ax.imshow(image, cmap=cmap, interpolation="nearest", **kwargs)
+    no_ticks([ax])
+    ax.set_title(title)
+    ax.set_xlabel(f"x ({image.shape[1]} pixels)")
+    ax.set_ylabel(f"y ({image.shape[0]} pixels)")
+    if fig is not None and label is not None:
+        fig.colorbar(im, ax=ax, shrink=0.75, label=label)
+    return im
+
+
+def plot_center_surround(kernel, spot: SpotSizeTuning, image, lgn: LGNResponse):
+    """Centre-surround receptive fields: the field, its area summation, and an image through it.
+
+    Parameters
+    ----------
+    kernel : array_like
+        A receptive field, e.g. :func:`nslib.vision.center_surround`.
+    spot : SpotSizeTuning
+        Its responses to discs of growing diameter (:func:`nslib.vision.spot_size_tuning`).
+    image : array_like
+        A 2-D image (luminance).
+    lgn : LGNResponse
+        ``image`` filtered by a sheet of such cells (:func:`nslib.vision.lgn_response`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.vision import center_surround, lgn_response, spot_size_tuning
+    >>> img = np.zeros((30, 30)); img[:, 15:] = 1.0
+    >>> fig = plot_center_surround(center_surround(), spot_size_tuning(), img, lgn_response(img))
+    >>> fig.axes[1].get_xlabel()
+    'disc diameter (pixels)'
+    """
+    kernel = check_finite_array("kernel", kernel, ndim=2)
+    image = check_finite_array("image", image, ndim=2)
+    if not isinstance(spot, SpotSizeTuning):
+        raise ValueError("spot must be a SpotSizeTuning (from nslib.vision.spot_size_tuning)")
+    if not isinstance(lgn, LGNResponse):
+        raise ValueError("lgn must be an LGNResponse (from nslib.vision.lgn_response)")
+    fig, axes = new_figure(4, 1, width=3.2, height=3.3)
+    _image_panel(axes[0], kernel, "ON-centre receptive field", fig=fig, label="weight")
+    ax = axes[1]
+    ax.plot(spot.diameters, spot.responses, "-", color=PALETTE[0])
+    ax.axvline(spot.preferred_diameter, color=PALETTE[1], ls="--", lw=1,
+               label=f"best disc: {spot.preferred_diameter:g} px")
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_xlabel("disc diameter (pixels)")
+    ax.set_ylabel("response (a.u.)")
+    ax.set_title("Area summation")
+    ax.legend(fontsize=8)
+    _image_panel(axes[2], image, "Image (luminance)", cmap="gray", symmetric=False)
+    _image_panel(axes[3], lgn.on - lgn.off, "ON minus OFF cells", fig=fig,
+                 label="response (a.u.)")
+    fig.suptitle("Retina and LGN: centre-surround cells report local contrast")
+    return fig
+
+
+def plot_normalization(result: CrossOrientation):
+    """A normalised V1 cell: contrast response with and without an orthogonal mask, and its tuning.
+
+    Parameters
+    ----------
+    result : CrossOrientation
+        From :func:`nslib.vision.cross_orientation_suppression`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.vision import cross_orientation_suppression
+    >>> fig = plot_normalization(cross_orientation_suppression())
+    >>> fig.axes[0].get_xscale()
+    'log'
+    """
+    if not isinstance(result, CrossOrientation):
+        raise ValueError("result must be a CrossOrientation "
+                         "(from nslib.vision.cross_orientation_suppression)")
+    fig, (ax_c, ax_t) = new_figure(2, 1, width=4.6, height=3.5)
+    top = float(result.normalized.max())
+    energy_scale = top / float(result.energy.max())
+    for k, mask in enumerate(result.mask_contrasts):
+        ax_c.plot(100 * result.test_contrasts, result.normalized[k], "-o", ms=3,
+                  color=PALETTE[k % len(PALETTE)], label=f"normalised, mask {mask:g}")
+    # The mask barely changes the drive, so one line stands for every mask.
+    ax_c.plot(100 * result.test_contrasts, energy_scale * result.energy.max(axis=0), ":",
+              color=PALETTE[7], lw=1.5, label="energy model, any mask")
+    ax_c.axvline(100 * result.c50, color="grey", ls="--", lw=1, label=f"c50 = {result.c50:.2f}")
+    ax_c.set_xscale("log")
+    ax_c.set_ylim(0, 1.1 * top)
+    ax_c.set_xlabel("contrast of the preferred grating (%)")
+    ax_c.set_ylabel("response (a.u.)")
+    ax_c.set_title("Saturation and cross-orientation suppression")
+    ax_c.legend(fontsize=7)
+    for k, c in enumerate(result.tuning_contrasts):
+        colour = PALETTE[k % len(PALETTE)]
+        deg, r = _closed_curve(result.orientations, result.tuning[k])
+        ax_t.plot(deg, r, "-o", ms=3, color=colour, label=f"contrast {c:g}")
+        peak = r.max()
+        if peak > 0:
+            ax_t.plot(deg, r / peak * top, ":", color=colour, lw=1)
+    ax_t.set_xlim(0, 180)
+    ax_t.set_xticks(range(0, 181, 45))
+    ax_t.set_xlabel("grating orientation (degrees)")
+    ax_t.set_ylabel("response (a.u.)")
+    ax_t.set_title("Tuning: the height changes, not the shape\n(dotted: scaled to one height)")
+    ax_t.legend(fontsize=8)
+    fig.suptitle(f"Divisive normalisation (σ = {result.semisaturation:g}, "
+                 f"n = {result.exponent:g}) of a cell preferring 0°")
+    return fig
+
+
+def _offset_curve(offsets: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort by offset (degrees, -90..90) and close the curve at both ends."""
+    deg = np.degrees(offsets)
+    order = np.argsort(deg)
+    deg, values = deg[order], np.asarray(values, dtype=float)[order]
+    if np.isclose(deg[-1], 90.0):
+        deg, values = np.concatenate([[-90.0], deg]), np.concatenate([[values[-1]], values])
+    return deg, values
+
+
+def plot_population_tuning(*tunings: PopulationTuning, title: str | None = None):
+    """Average spike-count tuning curves (cells aligned on their preference), raw and scaled.
+
+    Parameters
+    ----------
+    *tunings : PopulationTuning
+        From :func:`nslib.vision.population_tuning`, e.g. one contrast and full contrast.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> from nslib.vision import population_tuning, spiking_orientation_tuning
+    >>> res = spiking_orientation_tuning([0.0], orientations=np.arange(8) * np.pi / 8,
+    ...                                  duration=400 * ms, target="numpy")
+    >>> fig = plot_population_tuning(population_tuning(res))
+    >>> fig.axes[1].get_ylabel()
+    'spikes / peak'
+    """
+    if not tunings or not all(isinstance(t, PopulationTuning) for t in tunings):
+        raise ValueError("tunings must be one or more PopulationTuning "
+                         "(from nslib.vision.population_tuning)")
+    fig, (ax_raw, ax_norm) = new_figure(2, 1, width=4.3, height=3.4)
+    for k, t in enumerate(tunings):
+        colour, marker = PALETTE[k % len(PALETTE)], "os^D"[k % 4]
+        noise = "" if t.noise_sigma is None else f", σ = {float(t.noise_sigma * 1e3):g} mV"
+        width = "no spikes" if np.isnan(t.half_width) else \
+            f"half-width {np.degrees(t.half_width):.1f}°"
+        deg, counts = _offset_curve(t.orientation_offsets, t.mean_counts)
+        ax_raw.plot(deg, counts, "-", marker=marker, ms=3, color=colour,
+                    label=f"contrast {t.contrast:g}{noise}")
+        peak = counts.max()
+        ax_norm.plot(deg, counts / peak if peak > 0 else counts, "-", marker=marker, ms=3,
+                     color=colour, label=f"contrast {t.contrast:g}: {width}")
+    for ax in (ax_raw, ax_norm):
+        ax.set_xlim(-90, 90)
+        ax.set_xticks(range(-90, 91, 45))
+        ax.set_xlabel("orientation − preferred (degrees)")
+        ax.legend(fontsize=8)
+    ax_norm.axhline(0.5, color="grey", ls=":", lw=1)
+    ax_raw.set_ylabel("spikes per drift cycle")
+    ax_raw.set_title("Spike counts")
+    ax_norm.set_ylabel("spikes / peak")
+    ax_norm.set_ylim(-0.05, 1.1)
+    ax_norm.set_title("Scaled to one height")
+    fig.suptitle(title or "Spiking simple cells: tuning at two contrasts")
+    return fig
+
+
+def plot_contrast_invariance(result: ContrastInvariance, noise_panels: Sequence[float] | None = None):
+    """Tuning width against contrast at several noise levels: the iceberg effect and its cure.
+
+    One panel per noise level in ``noise_panels`` shows the tuning curves at
+    every contrast scaled to one height; the last panel shows their
+    half-widths against contrast for every noise level, with the half-width
+    of the input current's tuning dashed.
+
+    Parameters
+    ----------
+    result : ContrastInvariance
+        From :func:`nslib.vision.contrast_invariance`.
+    noise_panels : sequence of float, optional
+        Noise levels (mV) to show as tuning-curve panels, each one of
+        ``result.noise_sigmas``; default: the lowest and the highest.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.vision.spiking_v1 import ContrastInvariance
+    >>> off = np.linspace(-np.pi / 2, np.pi / 2, 8, endpoint=False)
+    >>> curves = np.exp(np.cos(2 * off) / 0.3)[None, None] * np.ones((1, 2, 1))
+    >>> res = ContrastInvariance(np.array([0.5, 1.0]), np.array([0.002]), off, curves,
+    ...                          np.full((1, 2), 0.3), np.full((1, 2), 0.9), curves[:, :, 4],
+    ...                          0.3, 1)
+    >>> plot_contrast_invariance(res).axes[-1].get_xlabel()
+    'contrast'
+    """
+    if not isinstance(result, ContrastInvariance):
+        raise ValueError("result must be a ContrastInvariance "
+                         "(from nslib.vision.contrast_invariance)")
+    noise_mv = np.asarray(result.noise_sigmas, dtype=float) * 1e3
+    if noise_panels is None:
+        noise_panels = [noise_mv[0], noise_mv[-1]] if len(noise_mv) > 1 else [noise_mv[0]]
+    rows = []
+    for value in noise_panels:
+        match = np.nonzero(np.isclose(noise_mv, float(value)))[0]
+        if match.size == 0:
+            raise ValueError(f"noise_panels must be levels of result.noise_sigmas "
+                             f"({noise_mv.tolist()} mV); got {value!r}")
+        rows.append(int(match[0]))
+    fig, axes = new_figure(len(rows) + 1, 1, width=3.6, height=3.4)
+    axes = np.atleast_1d(axes)
+    for ax, i in zip(axes[:len(rows)], rows, strict=True):
+        for j, c in enumerate(result.contrasts):
+            deg, counts = _offset_curve(result.orientation_offsets, result.tuning_curves[i, j])
+            peak = counts.max()
+            ax.plot(deg, counts / peak if peak > 0 else counts, "-", color=PALETTE[j % 8],
+                    label=f"{c:g}")
+        ax.axhline(0.5, color="grey", ls=":", lw=1)
+        ax.set_xlim(-90, 90)
+        ax.set_xticks(range(-90, 91, 45))
+        ax.set_ylim(-0.05, 1.1)
+        ax.set_xlabel("orientation − preferred (°)")
+        ax.set_ylabel("spikes / peak")
+        ax.set_title(f"noise σ = {noise_mv[i]:g} mV")
+        ax.legend(title="contrast", fontsize=7, title_fontsize=7)
+    ax = axes[-1]
+    for i, sigma in enumerate(noise_mv):
+        ax.plot(result.contrasts, np.degrees(result.half_widths[i]), "-o", ms=3,
+                color=PALETTE[i % 8], label=f"σ = {sigma:g} mV")
+    ax.axhline(np.degrees(result.input_half_width), color="grey", ls="--", lw=1,
+               label="input current")
+    ax.set_xlabel("contrast")
+    ax.set_ylabel("half-width at half-height (°)")
+    ax.set_title("Tuning width")
+    ax.legend(fontsize=7)
+    fig.suptitle(f"Contrast and tuning width of spiking simple cells ({result.n_trials} trials)")
     return fig

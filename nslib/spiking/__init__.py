@@ -44,10 +44,10 @@ from ._brian import (
     seed_int,
 )
 from ._quantities import check_quantity, check_quantity_array
+from .compiled_lif import CompiledLIF, CompiledNoisyFI, NoisyFICurve
 from .lif import (
     LIF_DEFAULTS,
     LIF_EQUATIONS,
-    CompiledLIF,
     FICurve,
     LIFResult,
     build_lif_group,
@@ -62,10 +62,12 @@ __all__ = [
     "BuildContext",
     "CompiledLIF",
     "CompiledNetwork",
+    "CompiledNoisyFI",
     "FICurve",
     "LIF_DEFAULTS",
     "LIF_EQUATIONS",
     "LIFResult",
+    "NoisyFICurve",
     "NumpyFallbackWarning",
     "Runtime",
     "brian_state",

@@ -227,9 +227,9 @@ def train_digits_cnn(n_filters: int = 8, kernel_size: int = 5, epochs: int = 20,
 
     Examples
     --------
-    >>> result = train_digits_cnn(n_filters=8, seed=0)  # doctest: +SKIP
-    >>> result.test_accuracy > 0.95, result.first_layer_filters.shape  # doctest: +SKIP
-    (True, (8, 5, 5))
+    >>> result = train_digits_cnn(n_filters=4, epochs=3, seed=0)   # a short run
+    >>> bool(result.test_accuracy > 0.9), result.first_layer_filters.shape
+    (True, (4, 5, 5))
     """
     n_filters = check_int("n_filters", n_filters, low=1, high=64)
     kernel_size = check_int("kernel_size", kernel_size, low=1, high=7)

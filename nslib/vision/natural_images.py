@@ -32,6 +32,7 @@ __all__ = [
     "fit_gabor",
     "fit_gabors",
     "learn_v1_filters",
+    "natural_image",
     "natural_image_patches",
 ]
 
@@ -58,6 +59,33 @@ def _load_image(name: str) -> np.ndarray:
     img = (img - img.mean()) / img.std()
     img.setflags(write=False)
     return img
+
+
+def natural_image(name: str = "camera") -> np.ndarray:
+    """One of the course's natural photographs, as luminance with zero mean and unit variance.
+
+    The photograph is converted to grey levels, block-averaged 2x2 (which
+    removes JPEG artefacts) and standardized, exactly as for
+    :func:`natural_image_patches`.
+
+    Parameters
+    ----------
+    name : str, optional
+        One of :data:`NATURAL_IMAGES`.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new 2-D float array (rows, columns).
+
+    Examples
+    --------
+    >>> img = natural_image("camera")
+    >>> img.shape, bool(abs(img.mean()) < 1e-9), round(float(img.std()), 6)
+    ((256, 256), True, 1.0)
+    """
+    check_choice("name", name, NATURAL_IMAGES)
+    return _load_image(name).copy()
 
 
 def natural_image_patches(n: int = 30000, size: int = 12, seed=0,

@@ -45,6 +45,7 @@ __all__ = [
     "orientation_selectivity_index",
     "orientation_tuning",
     "simple_cell_response",
+    "tuning_half_width",
 ]
 
 #: Default carrier wavelength of filters and gratings, in pixels.
@@ -480,6 +481,67 @@ def orientation_selectivity_index(tuning_curve, orientations=None) -> float:
     osi = np.abs(np.sum(r * np.exp(2j * theta))) / r.sum()
     # Round-off can push a flat curve to 1e-17 or a delta to 1 + 1e-16.
     return float(np.clip(np.round(osi, 12), 0.0, 1.0))
+
+
+def tuning_half_width(tuning_curve, orientations=None) -> float:
+    """Half-width at half-height of an orientation tuning curve, in radians.
+
+    The height is measured from the curve's minimum (a baseline is not part
+    of the tuning): starting at the peak, the curve is followed to each side
+    (periodically, with period π) until it falls to ``min + (max - min)/2``;
+    the crossing is interpolated linearly between samples and the two sides
+    are averaged. A curve that never falls that far on one side within π/2 of
+    the peak counts π/2 for that side.
+
+    Parameters
+    ----------
+    tuning_curve : array_like
+        Responses at ``orientations`` (1-D, at least 3 values, not all equal).
+    orientations : array_like, optional
+        Stimulus orientations in radians, equally spaced over one period π
+        (same length). Default: ``k π / n``.
+
+    Returns
+    -------
+    float
+        Half-width in radians, in ``(0, π/2]``.
+
+    Examples
+    --------
+    >>> theta = np.arange(36) * np.pi / 36
+    >>> curve = np.exp(np.cos(2 * theta) / 0.2)
+    >>> round(float(np.degrees(tuning_half_width(curve, theta))), 1)  # exact: 15.3
+    15.3
+    """
+    r = check_finite_array("tuning_curve", tuning_curve, ndim=1, min_size=3)
+    if np.ptp(r) == 0:
+        raise ValueError("tuning_curve must not be flat (it has no width)")
+    n = r.size
+    if orientations is None:
+        theta = np.arange(n) * np.pi / n
+    else:
+        theta = check_finite_array("orientations", orientations, ndim=1)
+        if theta.size != n:
+            raise ValueError(f"orientations must have the same length as tuning_curve ({n}); "
+                             f"got {theta.size}")
+    order = np.argsort(np.mod(theta, np.pi))
+    r, theta = r[order], np.mod(theta, np.pi)[order]
+    step = np.pi / n
+    if not np.allclose(np.diff(theta), step, atol=1e-6 * np.pi) or theta[0] > step * (1 + 1e-6):
+        raise ValueError("orientations must be equally spaced over one period (π), "
+                         f"n = {n} values {step:.4g} rad apart")
+    half = r.min() + 0.5 * (r.max() - r.min())
+    peak = int(np.argmax(r))
+    sides = []
+    for direction in (1, -1):
+        width = np.pi / 2
+        for k in range(1, n // 2 + 1):
+            now, before = r[(peak + direction * k) % n], r[(peak + direction * (k - 1)) % n]
+            if now <= half:
+                width = step * (k - 1 + (before - half) / (before - now))
+                break
+        sides.append(min(width, np.pi / 2))
+    return float(np.mean(sides))
 
 
 def orientation_difference(a, b) -> np.ndarray | float:

@@ -1,0 +1,196 @@
+"""book/_ext/nslib_book.py on a small fixture book (Sphinx + myst-nb + the book theme, no
+execution): the {eval} role, the chapter banner, the chapter map and its staleness, the citation
+list's roles and the inline scripts Sphinx 7.4 would add twice."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nslib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CONF = f"""\
+import sys
+sys.path.insert(0, {str(ROOT / "book" / "_ext")!r})
+extensions = ["myst_nb", "sphinx_thebe", "nslib_book"]
+nb_execution_mode = "off"
+myst_enable_extensions = ["colon_fence"]
+exclude_patterns = ["_build"]
+html_theme = "sphinx_book_theme"
+html_theme_options = {{
+    "repository_url": "https://github.com/example-org/example-course",
+    "repository_branch": "trunk",
+    "launch_buttons": {{"binderhub_url": "https://binder.example.org"}},
+}}
+thebe_config = {{}}
+suppress_warnings = ["mystnb.unknown_mime_type"]
+"""
+
+INDEX = """\
+# Fixture book
+
+Built with nslib {eval}`__import__("nslib").__version__`, also {eval}`nslib.__version__`;
+a submodule's attribute: {eval}`nslib.sweeps.MODES[0]`.
+
+:::{chapter-map}
+- number: 0
+  title: Zero
+  summary: The first chapter.
+  figure: ENOUGH words
+- number: 1
+  title: One, not written yet
+  summary: The second chapter.
+:::
+
+```{toctree}
+:glob:
+chapters/*
+exercises/release/*/*
+refs
+```
+"""
+
+CHAPTER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# {number}. Chapter {number}
+
+![A figure of chapter {number} with enough words to describe it.](fig.png)
+
+```{{code-cell}} ipython3
+:tags: [{tags}]
+print("demo")
+```
+"""
+
+REFS = """\
+References
+==========
+
+As shown before [CIT2002]_ and [CIT2003]_.
+
+.. [CIT2002] A first citation.
+.. [CIT2003] A second citation.
+"""
+
+
+def _png(path: Path) -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1, 1))
+    fig.subplots().plot([0, 1], [0, 1])
+    fig.savefig(path)
+
+
+def _build(src: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src),
+                           str(src / "_build" / "html"), "-d", str(src / "_build" / "doctrees")],
+                          capture_output=True, text=True, timeout=600)
+
+
+def _chapter(src: Path, number: int, tags: str) -> None:
+    (src / "chapters" / f"{number:02d}_topic.md").write_text(CHAPTER.format(number=number, tags=tags))
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    src = tmp_path_factory.mktemp("fixture_book")
+    (src / "conf.py").write_text(CONF)
+    (src / "index.md").write_text(INDEX)
+    (src / "refs.rst").write_text(REFS)
+    (src / "chapters").mkdir()
+    _png(src / "chapters" / "fig.png")
+    _chapter(src, 0, "dashboard")
+    exercise = src / "exercises" / "release" / "ch00_topic"
+    exercise.mkdir(parents=True)
+    (exercise / "ch00_topic.md").write_text("# Chapter 0 exercises\n\nWork.\n")
+    first = _build(src)
+    return src, first
+
+
+def _html(src: Path, page: str) -> str:
+    return (src / "_build" / "html" / page).read_text(encoding="utf-8")
+
+
+def test_fixture_book_builds_without_warnings(book):
+    src, first = book
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.strip() == "", first.stderr
+
+
+def test_eval_role_renders_its_value_at_build_time(book):
+    src, _ = book
+    text = _html(src, "index.html")
+    assert text.count(f'<span class="nslib-eval">{nslib.__version__}</span>') == 2
+    assert '<span class="nslib-eval">live</span>' in text
+    assert "{eval}" not in text
+
+
+def test_a_failing_eval_is_a_build_warning(tmp_path):
+    (tmp_path / "conf.py").write_text(CONF)
+    (tmp_path / "index.md").write_text("# Page\n\n{eval}`no_such_name + 1`\n")
+    result = _build(tmp_path)
+    assert "{eval}`no_such_name + 1` failed while building the book: NameError" in result.stderr
+
+
+def test_chapter_banner_links_version_dashboard_and_exercise(book):
+    src, _ = book
+    text = _html(src, "chapters/00_topic.html")
+    banner = re.search(r'<div class="nslib-chapter-banner[^"]*">(.*?)</div>', text, re.S).group(1)
+    words = " ".join(re.sub(r"<[^>]+>", "", banner).split())
+    assert words == (f"Models from nslib {nslib.__version__} · Dashboard: the interactive demos, "
+                     "live, in Voila on Binder · Exercises: Chapter 0 exercises")
+    assert ('href="https://binder.example.org/v2/gh/example-org/example-course/trunk'
+            '?urlpath=voila/render/dashboards/00_topic.ipynb"') in banner
+    assert 'href="../exercises/release/ch00_topic/ch00_topic.html"' in banner
+
+
+def test_chapter_map_links_existing_chapters_with_their_figure_and_lists_planned_ones(book):
+    src, _ = book
+    text = _html(src, "index.html")
+    cards = re.findall(r'<div class="nslib-chapter-card([^"]*)">(.*?)</div>', text, re.S)
+    assert len(cards) == 2
+    (classes0, card0), (classes1, card1) = cards
+    assert "planned" not in classes0 and 'href="chapters/00_topic.html"' in card0
+    assert 'alt="A figure of chapter 0 with enough words to describe it."' in card0
+    assert re.search(r'src="_images/fig\.png"', card0)
+    assert "planned" in classes1 and "1. One, not written yet (planned)" in re.sub(r"<[^>]+>", "", card1)
+
+
+def test_citation_list_has_list_items(book):
+    src, _ = book
+    text = _html(src, "refs.html")
+    assert '<div role="list" class="citation-list">' in text
+    assert len(re.findall(r'<div class="citation" id="[^"]+" role="listitem">', text)) == 2
+    assert "doc-biblioentry" not in text
+
+
+def test_inline_scripts_are_on_the_page_once(book):
+    src, _ = book
+    assert _html(src, "index.html").count("const THEBE_JS_URL") == 1
+
+
+def test_a_new_chapter_appears_in_the_map_without_editing_it(book):
+    src, _ = book
+    _chapter(src, 1, "other")  # no dashboard: the banner has no dashboard link
+    again = _build(src)
+    assert again.returncode == 0 and again.stderr.strip() == "", again.stderr
+    cards = re.findall(r'<div class="nslib-chapter-card([^"]*)">(.*?)</div>', _html(src, "index.html"), re.S)
+    assert [("planned" in c, 'href="chapters/01_topic.html"' in b) for c, b in cards][1] == (False, True)
+    banner = _html(src, "chapters/01_topic.html")
+    assert "voila/render" not in banner and "Models from" in banner
