@@ -393,12 +393,13 @@ def _book_build(src: Path, env: dict, log: Path) -> dict:
         fh.write(text + "\n")
     out = {"total_s": child["wall_s"], "returncode": child["returncode"],
            "released": "grader release" in child["stdout"]}
-    executing = re.search(r"^executed in ([0-9.]+) s$", child["stdout"], re.M)
+    executing = re.search(r"^executed \d+ page\(s\) in ([0-9.]+) s$", child["stdout"], re.M)
     out["execute_s"] = float(executing.group(1)) if executing else 0.0
     out["warnings"] = [line for line in text.splitlines() if ": WARNING:" in line][:20]
     times = src / "_build" / ".execution-times.json"
-    executed = re.findall(r"^(\S+): executed in ([0-9.]+) s$", child["stdout"], re.M)
-    out["executed"] = {page: float(seconds) for page, seconds in executed}
+    executed = re.findall(r"^(\S+\.md): Executed notebook in ([0-9.]+) seconds$", child["stdout"], re.M)
+    out["executed"] = {Path(page).resolve().relative_to(src.resolve()).as_posix(): float(seconds)
+                       for page, seconds in executed}
     out["all_times"] = json.loads(times.read_text()) if times.exists() else {}
     if child["returncode"] != 0:
         out["error"] = text[-3000:]

@@ -277,8 +277,9 @@ def prepare(root: Path = ROOT, *, jobs: int | None = None, execute: bool = True,
                               data={"execution_seconds": seconds}),
                 check_validity=False, overwrite=True)
             times[rel] = executed_now[rel] = seconds
-            log(f"{rel}: executed in {seconds:.1f} s")
-    log(f"executed in {time.perf_counter() - start:.1f} s")
+            # The words myst-nb uses, so that a log reader (tests/conftest.py) finds both.
+            log(f"{page}: Executed notebook in {seconds:.2f} seconds")
+    log(f"executed {len(executed_now)} page(s) in {time.perf_counter() - start:.1f} s")
     times_file.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n")
     return executed_now
 
