@@ -19,7 +19,7 @@ help:
 	@echo "make exercises  generate the student versions of the exercises"
 	@echo "make check-exercise NB=path/to/notebook.ipynb   run a notebook's public tests"
 	@echo "make grade SUBMISSIONS=dir [OUT=dir]            grade a folder of submissions (sandboxed)"
-	@echo "make bench      run the benchmarks and write bench/results.json"
+	@echo "make bench      run the benchmarks (about 30 min; ONLY=\"cuba sweeps\" for some) into bench/results.json"
 	@echo "make dashboards write each chapter's dashboard (its demos) to dashboards/; make voila serves them"
 
 # The pins are exact and the lock names the PyTorch CPU index. Where that
@@ -56,9 +56,22 @@ system-deps:
 
 exercises: $(STAMP)
 	$(PY) -m grader release
+	@touch $(RELEASED)
 
-book: $(STAMP) exercises
-	$(PY) tools/book_cache.py
+# The book shows the student versions; releasing takes nbgrader 20-50 s, so the book
+# releases again only when an assignment or the grader changed (the stamp lives in
+# exercises/release/, so deleting that folder releases again too).
+RELEASED := exercises/release/.released
+$(RELEASED): $(STAMP) $(shell find exercises/source -type f 2>/dev/null) exercises/nbgrader_config.py $(wildcard grader/*.py)
+	$(PY) -m grader release
+	@touch $@
+
+# tools/book_cache.py re-runs exactly the pages whose code or imported nslib modules
+# changed, several at a time (BOOK_JOBS, default one per core); Sphinx then finds
+# every page in the execution cache.
+BOOK_JOBS ?=
+book: $(STAMP) $(RELEASED)
+	$(PY) tools/book_cache.py --execute $(if $(BOOK_JOBS),--jobs $(BOOK_JOBS))
 	$(BOOK_ENV) $(VENV)/bin/jupyter-book build . --toc book/_toc.yml --config _config.yml -W -n --keep-going
 	@echo "The book is at $(abspath $(BUILD))/html/index.html"
 
@@ -81,8 +94,11 @@ grade: $(STAMP) system-deps
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=dir [OUT=dir]" && exit 2)
 	$(VENV)/bin/course-grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)")
 
+# About 30 minutes on 2 cores; `make bench ONLY="cuba sweeps"` runs some sections and keeps
+# the others' committed results. Run it on a quiet machine: the load average is recorded.
+ONLY ?=
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(ONLY),--only $(ONLY))
 
 # One dashboard per chapter, generated from its cells tagged `dashboard` (tools/dashboards.py),
 # plus a landing page; the folder is git-ignored. `make voila` serves them with live sliders.
