@@ -146,3 +146,41 @@ def test_editing_one_module_reruns_only_the_page_that_imports_it(mini_book):
     assert out.count("Using cached notebook") == 2, out[-3000:]
     for name in "ab":
         assert f"page {name}" in (mini_book / "_build" / "html" / f"{name}.html").read_text()
+
+
+def test_a_page_evaluates_its_eval_roles_in_its_own_kernel(tmp_path):
+    """{eval} expressions see the variables of the code cells above them, at that point."""
+    import nbformat
+
+    book_cache = _tool()
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("rate = 12.5"),
+        nbformat.v4.new_markdown_cell('Rate {eval}`f"{rate:.1f}"` Hz, doubled {eval}`rate * 2`.'),
+        nbformat.v4.new_code_cell("rate = 3"),
+        nbformat.v4.new_markdown_cell('Now {eval}`f"{rate:.1f}"`, a list {eval}`[rate]`.'),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                "language": "python"}})
+    page = tmp_path / "page.md"
+    _, executed, _, error, values = book_cache._execute(
+        str(page), nbformat.writes(notebook), 60, False, None)
+    assert error is None
+    assert values == [['f"{rate:.1f}"', "12.5"], ["rate * 2", "25.0"],
+                      ['f"{rate:.1f}"', "3.0"], ["[rate]", "[3]"]]
+    # jupyterlab-myst's format, so the executed notebook renders in JupyterLab too.
+    stored = nbformat.reads(executed, as_version=4).cells[1].metadata["user_expressions"]
+    assert stored[0]["expression"] == 'f"{rate:.1f}"'
+    assert stored[0]["result"]["data"]["text/plain"] == "'12.5'"
+
+
+def test_a_failing_eval_fails_the_page_and_names_the_expression(tmp_path):
+    import nbformat
+
+    book_cache = _tool()
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Missing: {eval}`no_such_name + 1`."),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                "language": "python"}})
+    _, executed, _, error, _ = book_cache._execute(
+        str(tmp_path / "page.md"), nbformat.writes(notebook), 60, False, None)
+    assert executed is None
+    assert "{eval}`no_such_name + 1`" in error and "NameError" in error

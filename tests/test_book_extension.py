@@ -194,3 +194,67 @@ def test_a_new_chapter_appears_in_the_map_without_editing_it(book):
     assert [("planned" in c, 'href="chapters/01_topic.html"' in b) for c, b in cards][1] == (False, True)
     banner = _html(src, "chapters/01_topic.html")
     assert "voila/render" not in banner and "Models from" in banner
+
+
+KERNEL_PAGE = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A chapter
+
+```{code-cell} ipython3
+rate = 12.5
+```
+
+The rate is {eval}`f"{rate:.1f}"` Hz, and again {eval}`f"{rate:.1f}"` Hz; then {eval}`rate * 2`.
+"""
+
+
+def _kernel_book(tmp_path: Path, values, source: str = KERNEL_PAGE) -> Path:
+    import hashlib
+    import json
+
+    (tmp_path / "conf.py").write_text(CONF)
+    (tmp_path / "index.md").write_text("# Book\n\n```{toctree}\nchapter\n```\n")
+    page = tmp_path / "chapter.md"
+    page.write_text(KERNEL_PAGE)
+    kept = tmp_path / "_build" / ".evals" / "chapter.json"
+    kept.parent.mkdir(parents=True)
+    kept.write_text(json.dumps({"source_sha256": hashlib.sha256(page.read_bytes()).hexdigest(),
+                                "values": values}))
+    page.write_text(source)
+    return tmp_path
+
+
+def test_eval_in_an_executed_page_shows_the_kernel_values_in_order(tmp_path):
+    # Values the chapter's kernel computed (tools/book_cache.py): not re-evaluated here, where
+    # `rate` does not exist; the second occurrence of an expression takes the second value.
+    src = _kernel_book(tmp_path, [['f"{rate:.1f}"', "12.5"], ['f"{rate:.1f}"', "13.0"],
+                                  ["rate * 2", "25.0"]])
+    result = _build(src)
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    text = _html(src, "chapter.html")
+    shown = re.findall(r'<span class="nslib-eval">([^<]*)</span>', text)
+    assert shown == ["12.5", "13.0", "25.0"]
+
+
+def test_eval_values_older_than_the_page_are_a_build_warning(tmp_path):
+    src = _kernel_book(tmp_path, [['f"{rate:.1f}"', "12.5"]] * 2 + [["rate * 2", "25.0"]],
+                       source=KERNEL_PAGE.replace("again", "once more"))
+    result = _build(src)
+    assert "are older than chapter.md: run `make book`" in result.stderr, result.stderr
+
+
+def test_an_eval_the_kernel_did_not_compute_is_a_build_warning(tmp_path):
+    src = _kernel_book(tmp_path, [['f"{rate:.1f}"', "12.5"]])
+    result = _build(src)
+    assert "`rate * 2` failed while building the book" in result.stderr
+    assert "do not include it" in result.stderr

@@ -18,6 +18,14 @@ changes, so this script handles what it cannot see, and makes the runs faster:
    that Sphinx finds a match. Sphinx then executes nothing. A page that fails
    here is left to Sphinx, which reports the error as usual.
 
+3. **Numbers in the prose** (``{eval}`expression```). While a page executes, each Markdown
+   cell's ``{eval}`` expressions are evaluated in the page's kernel right after the code cells
+   above it ran, as jupyterlab-myst does when a reader runs the notebook (the results are also
+   kept in the cell's ``user_expressions`` metadata, jupyterlab-myst's format). The values are
+   written to ``_build/.evals/<page>.json``; the book's ``{eval}`` role (``book/_ext``) shows
+   them, so a number in the text is the number the chapter's code computed. A page whose
+   expressions changed runs again; a page whose prose alone changed keeps its values.
+
 The seconds each page took are written to ``_build/.execution-times.json``.
 If ``NSLIB_BOOK_SWEEP_TIMINGS`` names a folder, each page's kernel times its
 sweeps into ``<folder>/<page>.jsonl`` (``nslib.sweeps.TIMINGS_VARIABLE``), for
@@ -33,6 +41,7 @@ import fnmatch
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -179,13 +188,82 @@ def inputs_key(root: Path, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
+
+# -- numbers in the prose: {eval} ----------------------------------------------------------------
+
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
+EVALS_DIR = "_build/.evals"
+
+
+def eval_expressions(notebook) -> list[str]:
+    """The ``{eval}`` expressions of the notebook's Markdown cells, in order."""
+    return [match.group(1) for cell in notebook.cells if cell.cell_type == "markdown"
+            for match in EVAL_ROLE.finditer(cell.source)]
+
+
+def evals_file(root: Path, page: Path) -> Path:
+    """Where the values of ``page``'s ``{eval}`` expressions are kept (read by book/_ext)."""
+    return root / EVALS_DIR / page.relative_to(root).with_suffix(".json")
+
+
+def source_digest(page: Path) -> str:
+    return hashlib.sha256(page.read_bytes()).hexdigest()
+
+
+def shown_value(result: dict) -> str:
+    """An expression's value as jupyterlab-myst shows it: a str without its quotes, else repr."""
+    text = result.get("data", {}).get("text/plain", "")
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, str) else text
+
+
+def _eval_client_class():
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    class EvalNotebookClient(NotebookClient):
+        """Executes code cells as usual and evaluates each Markdown cell's ``{eval}`` roles."""
+
+        async def async_execute_cell(self, cell, cell_index, execution_count=None,
+                                     store_history=True):
+            if cell.cell_type != "markdown":
+                return await super().async_execute_cell(cell, cell_index, execution_count,
+                                                        store_history)
+            expressions = [m.group(1) for m in EVAL_ROLE.finditer(cell.source)]
+            if not expressions:
+                return cell
+            keys = {f"e{i}": expression for i, expression in enumerate(expressions)}
+            msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions=keys)
+            reply = await self.async_wait_for_reply(msg_id, cell)
+            results = reply["content"].get("user_expressions", {}) if reply else {}
+            stored = []
+            for key, expression in keys.items():
+                result = results.get(key, {"status": "error", "ename": "NoReply", "evalue": ""})
+                if result.get("status") != "ok":
+                    raise CellExecutionError(
+                        f"{{eval}}`{expression}` in Markdown cell {cell_index} failed: "
+                        f"{result.get('ename')}: {result.get('evalue')}",
+                        result.get("ename", ""), result.get("evalue", ""))
+                stored.append({"expression": expression, "result": result})
+            cell.metadata["user_expressions"] = stored
+            return cell
+
+    return EvalNotebookClient
+
+
 # -- executing ------------------------------------------------------------------------------------
 
 def _execute(page: str, notebook_json: str, timeout: int, allow_errors: bool,
-             timings: str | None) -> tuple[str, str | None, float, str | None]:
-    """Execute one page's notebook in a fresh kernel (in a worker process)."""
+             timings: str | None) -> tuple[str, str | None, float, str | None, list | None]:
+    """Execute one page's notebook in a fresh kernel (in a worker process).
+
+    Returns the page, the executed notebook (None on error), the seconds, the error, and the
+    page's ``{eval}`` values as ``[expression, shown value]`` pairs in order.
+    """
     import nbformat
-    from jupyter_cache.executors.utils import single_nb_execution
 
     os.environ["NSLIB_SWEEP_MODE"] = "static"
     # Pages run side by side, one per core: a page's own BLAS or OpenMP threads
@@ -196,16 +274,59 @@ def _execute(page: str, notebook_json: str, timeout: int, allow_errors: bool,
     if timings:
         os.environ["NSLIB_SWEEP_TIMINGS"] = timings
     notebook = nbformat.reads(notebook_json, as_version=4)
-    result = single_nb_execution(notebook, cwd=str(Path(page).parent), timeout=timeout,
-                                 allow_errors=allow_errors, meta_override=True)
-    if result.err is not None:
-        return page, None, result.time, f"{type(result.err).__name__}: {result.exc_string}"[-3000:]
-    return page, nbformat.writes(notebook), result.time, None
+    execution = notebook.metadata.get("execution", {})
+    timeout = execution.get("timeout", timeout)
+    allow_errors = execution.get("allow_errors", allow_errors)
+    client = _eval_client_class()(notebook, timeout=timeout, allow_errors=allow_errors,
+                                  resources={"metadata": {"path": str(Path(page).parent)}})
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except Exception as exc:  # noqa: BLE001 -- reported, and left to Sphinx to report again
+        seconds = time.perf_counter() - start
+        return page, None, seconds, f"{type(exc).__name__}: {exc}"[-3000:], None
+    seconds = time.perf_counter() - start
+    values = [[item["expression"], shown_value(item["result"])]
+              for cell in notebook.cells if cell.cell_type == "markdown"
+              for item in cell.metadata.get("user_expressions", [])]
+    return page, nbformat.writes(notebook), seconds, None, values
+
+
+def _evals_valid(root: Path, page: Path, hashkey: str, inputs: str, expressions: list[str]) -> bool:
+    """Whether the kept ``{eval}`` values of ``page`` still hold; if only its prose changed,
+    record the new source so the book accepts them."""
+    path = evals_file(root, page)
+    if not expressions:
+        path.unlink(missing_ok=True)
+        return True
+    try:
+        kept = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return False
+    if (kept.get("hashkey"), kept.get("inputs_key")) != (hashkey, inputs) \
+            or [e for e, _ in kept.get("values", [])] != expressions:
+        return False
+    digest = source_digest(page)
+    if kept.get("source_sha256") != digest:
+        kept["source_sha256"] = digest
+        path.write_text(json.dumps(kept, indent=1) + "\n")
+    return True
+
+
+def _update_json(path: Path, entries: dict) -> None:
+    """Merge ``entries`` into a JSON object file (several runs may write it, one page each)."""
+    old = json.loads(path.read_text()) if path.exists() else {}
+    old.update(entries)
+    path.write_text(json.dumps(old, indent=1, sort_keys=True) + "\n")
 
 
 def prepare(root: Path = ROOT, *, jobs: int | None = None, execute: bool = True,
+            pages: list[Path] | None = None, force: bool = False,
             log=print) -> dict[str, float]:
-    """Drop stale cached outputs, then execute every page that needs it. Returns seconds per page."""
+    """Drop stale cached outputs, then execute every page that needs it. Returns seconds per page.
+
+    ``pages`` limits both to some pages (paths); ``force`` executes them even when cached.
+    """
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
@@ -220,19 +341,24 @@ def prepare(root: Path = ROOT, *, jobs: int | None = None, execute: bool = True,
     # The stamp of the previous version of this script, which dropped everything.
     (build / ".nslib-hash").unlink(missing_ok=True)
 
+    chosen = None if pages is None else {Path(p).resolve() for p in pages}
     records = cache.list_cache_records()
-    todo, keys = [], {}
+    todo, keys, hashkeys = [], {}, {}
     for page in executed_pages(root, config):
+        if chosen is not None and page.resolve() not in chosen:
+            continue
         rel = page.relative_to(root).as_posix()
         notebook = read_notebook(page, config)
         keys[rel] = inputs_key(root, page_inputs(root, page, notebook))
         _, hashkey = cache.create_hashed_notebook(notebook)
+        hashkeys[rel] = hashkey
         stale_inputs = old_keys.get(rel) != keys[rel]
+        stale_evals = not _evals_valid(root, page, hashkey, keys[rel], eval_expressions(notebook))
         for record in records:
             # Older versions of the page, and this one if what it reads changed.
             if record.uri == str(page) and (record.hashkey != hashkey or stale_inputs):
                 cache.remove_cache(record.pk)
-        if stale_inputs:
+        if stale_inputs or stale_evals or force:
             for record in cache.list_cache_records():
                 if record.hashkey == hashkey:
                     cache.remove_cache(record.pk)
@@ -242,11 +368,15 @@ def prepare(root: Path = ROOT, *, jobs: int | None = None, execute: bool = True,
             todo.append((page, notebook))
             if stale_inputs and rel in old_keys:
                 log(f"{rel}: what it imports or reads changed; it will run again")
-    keys_file.write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n")
+            elif stale_evals and not force:
+                log(f"{rel}: its {{eval}} expressions changed; it will run again")
+    _update_json(keys_file, keys)
     for page, _ in todo:
         # Sphinx keeps parsed pages: make it read these again, with their new outputs
         # (or, if one is not executed here, execute it itself and report any error).
         os.utime(page)
+        # Values from an earlier run must not be shown beside new outputs.
+        evals_file(root, page).unlink(missing_ok=True)
     if not todo or not execute:
         return {}
 
@@ -260,27 +390,35 @@ def prepare(root: Path = ROOT, *, jobs: int | None = None, execute: bool = True,
     jobs = jobs or os.cpu_count() or 1
     log(f"executing {len(todo)} page(s), {min(jobs, len(todo))} at a time: "
         + ", ".join(p.relative_to(root).as_posix() for p, _ in todo))
-    times, executed_now = dict(old_times), {}
+    executed_now = {}
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
         futures = [pool.submit(_execute, str(page), nbformat.writes(notebook), timeout, allow_errors,
                                str(Path(timings_dir) / f"{page.stem}.jsonl") if timings_dir else None)
                    for page, notebook in todo]
         for future in as_completed(futures):
-            page, executed, seconds, error = future.result()
+            page, executed, seconds, error, values = future.result()
             rel = Path(page).relative_to(root).as_posix()
             if error is not None:
                 log(f"{rel}: failed after {seconds:.1f} s; the build will run it and report why")
+                log(f"{rel}: {error}")
                 continue
             cache.cache_notebook_bundle(
                 CacheBundleIn(nbformat.reads(executed, as_version=4), page,
                               data={"execution_seconds": seconds}),
                 check_validity=False, overwrite=True)
-            times[rel] = executed_now[rel] = seconds
+            if values:
+                target = evals_file(root, Path(page))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(json.dumps(
+                    {"page": rel, "hashkey": hashkeys[rel], "inputs_key": keys[rel],
+                     "source_sha256": source_digest(Path(page)), "values": values},
+                    indent=1) + "\n")
+            executed_now[rel] = seconds
             # The words myst-nb uses, so that a log reader (tests/conftest.py) finds both.
             log(f"{page}: Executed notebook in {seconds:.2f} seconds")
     log(f"executed {len(executed_now)} page(s) in {time.perf_counter() - start:.1f} s")
-    times_file.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n")
+    _update_json(times_file, executed_now)
     return executed_now
 
 
@@ -291,10 +429,25 @@ def main(argv=None) -> int:
                              "without it, only stale outputs are dropped and Sphinx executes")
     parser.add_argument("--jobs", type=int, default=None,
                         help="pages executed at a time (default: one per CPU core)")
+    parser.add_argument("--page", action="append", type=Path, default=None, metavar="PATH",
+                        help="only this page (repeatable), e.g. chapters/04_sync_redundancy.md; "
+                             "its {eval} values are written to _build/.evals/")
+    parser.add_argument("--force", action="store_true",
+                        help="execute the chosen pages even when their cached outputs are valid")
     args = parser.parse_args(argv)
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be a positive integer")
-    prepare(ROOT, jobs=args.jobs, execute=args.execute)
+    pages = None
+    if args.page:
+        pages = [(p if p.is_absolute() else Path.cwd() / p).resolve() for p in args.page]
+        missing = [str(p) for p in pages if not p.exists()]
+        if missing:
+            parser.error(f"--page: no such file: {', '.join(missing)}")
+    executed = prepare(ROOT, jobs=args.jobs, execute=args.execute, pages=pages, force=args.force)
+    if pages and args.execute and len(executed) < len(pages):
+        cached = [p for p in pages if p.relative_to(ROOT).as_posix() not in executed]
+        print("not executed (cached and still valid, or failed above): "
+              + ", ".join(p.relative_to(ROOT).as_posix() for p in cached))
     return 0
 
 

@@ -2,12 +2,14 @@
 
 What it adds:
 
-* **The nslib version** in every page's footer, and the inline role ``{eval}`expression```,
-  evaluated while the book builds (in this process: the book's own sources are trusted).
-  jupyterlab-myst evaluates the same role in the reader's kernel, so one source renders in both
-  places, where ``{{ }}`` substitutions render only in the book. Names in the expression that are
-  importable modules are imported (submodules on first use). In a chapter, write
-  ``{eval}`__import__("nslib").__version__```: it needs no import cell above it in JupyterLab.
+* **The nslib version** in every page's footer, and the inline role ``{eval}`expression```.
+  In an executed chapter the expression is evaluated in the chapter's own kernel, right after
+  the code cells above it ran (``tools/book_cache.py`` keeps the values in ``_build/.evals/``),
+  so a number in the prose is the number the code computed. jupyterlab-myst evaluates the same
+  role in the reader's kernel as the reader runs the notebook, so one source renders in both
+  places, where ``{{ }}`` substitutions render only in the book. On a page that is not executed
+  (the landing page) the expression is evaluated while the book builds, in this process (the
+  book's own sources are trusted); names in it that are importable modules are imported.
 * **A banner under every chapter's title** (every page under ``chapters/``, with no edit to the
   chapter): the nslib version, the chapter's Voila dashboard on Binder (when the chapter tags
   cells ``dashboard``; see ``tools/dashboards.py``) and its exercise.
@@ -30,6 +32,7 @@ import builtins
 import html
 import importlib
 import importlib.util
+import json
 import re
 import sys
 import types
@@ -88,16 +91,65 @@ def evaluate(expression: str):
     return eval(compile(tree, "<eval>", "eval"), namespace)  # noqa: S307 -- the book's own source
 
 
+EVALS_DIR = Path("_build") / ".evals"
+
+
+def _kernel_values(document) -> list[list[str]] | None:
+    """The page's ``{eval}`` values computed in its own kernel by ``tools/book_cache.py``.
+
+    None when the page has none (a page that is not executed, such as the landing page): its
+    expressions are then evaluated here. A page that was executed but whose values are missing
+    or older than its source is an error, so that prose never shows stale numbers.
+    """
+    env = getattr(document.settings, "env", None)
+    if env is None:
+        return None
+    kept = Path(env.srcdir) / EVALS_DIR / f"{env.docname}.json"
+    if not kept.exists():
+        return None
+    cached = getattr(document, "_nslib_eval_values", None)
+    if cached is None:
+        import hashlib
+
+        record = json.loads(kept.read_text(encoding="utf-8"))
+        source = Path(env.doc2path(env.docname))
+        if record.get("source_sha256") != hashlib.sha256(source.read_bytes()).hexdigest():
+            raise ValueError(f"the values in {kept} are older than {source.name}: run "
+                             "`make book` (or tools/book_cache.py --execute --page ...) again")
+        cached = document._nslib_eval_values = record["values"]
+        document._nslib_eval_seen = {}
+    return cached
+
+
+def _value_from_kernel(document, values: list[list[str]], expression: str) -> str:
+    """The n-th value of ``expression`` on this page (the same expression may appear twice)."""
+    seen = document._nslib_eval_seen
+    occurrence = seen.get(expression, 0)
+    seen[expression] = occurrence + 1
+    matches = [shown for kept, shown in values if kept == expression]
+    if occurrence >= len(matches):
+        raise ValueError("the page's executed values do not include it: run `make book` "
+                         "(or tools/book_cache.py --execute --page ...) again")
+    return matches[occurrence]
+
+
 def eval_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{eval}`expression```: in an executed chapter, the value the chapter's kernel computed
+    at that point of the page (``tools/book_cache.py``); on other pages, evaluated here."""
+    document = inliner.document
     try:
-        value = evaluate(text)
+        values = _kernel_values(document)
+        if values is not None:
+            shown = _value_from_kernel(document, values, text)
+        else:
+            value = evaluate(text)
+            # As jupyterlab-myst shows it: a string without its quotes, anything else as its repr.
+            shown = value if isinstance(value, str) else repr(value)
     except Exception as exc:  # any error of the expression is the author's to see
         message = inliner.reporter.warning(
             f"{{eval}}`{text}` failed while building the book: {type(exc).__name__}: {exc}",
             line=lineno)
         return [inliner.problematic(rawtext, rawtext, message)], [message]
-    # As jupyterlab-myst shows it: a string without its quotes, anything else as its repr.
-    shown = value if isinstance(value, str) else repr(value)
     return [nodes.inline(rawtext, shown, classes=["nslib-eval"])], []
 
 
