@@ -170,6 +170,12 @@ def test_a_page_evaluates_its_eval_roles_in_its_own_kernel(tmp_path):
     stored = nbformat.reads(executed, as_version=4).cells[1].metadata["user_expressions"]
     assert stored[0]["expression"] == 'f"{rate:.1f}"'
     assert stored[0]["result"]["data"]["text/plain"] == "'12.5'"
+    # The book finds the executed page in the cache by the hash of its source's code cells.
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(tmp_path / "cache"))
+    assert (cache.create_hashed_notebook(nbformat.reads(executed, as_version=4))[1]
+            == cache.create_hashed_notebook(notebook)[1])
 
 
 def test_a_failing_eval_fails_the_page_and_names_the_expression(tmp_path):

@@ -277,7 +277,10 @@ def _execute(page: str, notebook_json: str, timeout: int, allow_errors: bool,
     execution = notebook.metadata.get("execution", {})
     timeout = execution.get("timeout", timeout)
     allow_errors = execution.get("allow_errors", allow_errors)
+    # No timing metadata: the cache hashes code cells with their metadata, and the book
+    # finds the executed page by the hash of its source.
     client = _eval_client_class()(notebook, timeout=timeout, allow_errors=allow_errors,
+                                  record_timing=False,
                                   resources={"metadata": {"path": str(Path(page).parent)}})
     start = time.perf_counter()
     try:
