@@ -175,6 +175,60 @@ def test_pages_show_the_nslib_version(pages):
     assert f'<span class="nslib-eval">{version}</span>' in intro
 
 
+def _prose_numbers_tool():
+    spec = importlib.util.spec_from_file_location("tools_prose_numbers", ROOT / "tools" / "prose_numbers.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _chapter_sources() -> list[Path]:
+    return sorted((ROOT / "chapters").glob("[0-9][0-9]_*.md"))
+
+
+def test_every_eval_in_a_chapter_shows_what_its_kernel_computed(pages):
+    """The chapters' {eval} numbers are the values their executed code computed, in order."""
+    for source in _chapter_sources():
+        kept = ROOT / "_build" / ".evals" / "chapters" / f"{source.stem}.json"
+        expected = sum(1 for _ in re.finditer(r"\{eval\}`", source.read_text(encoding="utf-8")))
+        if not expected:
+            continue
+        values = [shown for _, shown in json.loads(kept.read_text())["values"]]
+        text = (HTML / "chapters" / f"{source.stem}.html").read_text(encoding="utf-8")
+        shown = [html.unescape(v) for v in re.findall(r'<span class="nslib-eval">([^<]*)</span>', text)]
+        assert len(values) == expected, source.name
+        assert shown == values, source.name
+
+
+def test_no_chapter_types_a_number_its_code_printed(pages):
+    """A decimal in the prose that equals a printed result must be written with {eval}."""
+    tool = _prose_numbers_tool()
+    found = []
+    for source in _chapter_sources():
+        found += [str(s) for s in tool.suspects(source, tool.executed_notebook(source))]
+    assert found == [], "\n".join(found)
+
+
+def test_the_hand_typed_number_check_can_fail(tmp_path):
+    """The check above flags a copied result and accepts {eval}, parameters and other numbers."""
+    import nbformat
+
+    tool = _prose_numbers_tool()
+    page = tmp_path / "page.md"
+    page.write_text(
+        "---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n"
+        "  name: python3\n  display_name: Python 3\n---\n\n"
+        "```{code-cell} ipython3\nsigma = 0.25\nprint(0.7342, 12.5, sigma)\n```\n\n"
+        "Accuracy is 0.73 (typed), or {eval}`f\"{acc:.2f}\"`; sigma is 0.25; the rate 3.14.\n")
+    source = tool.book_cache.read_notebook(page, tool.book_cache.book_config(ROOT))
+    executed = nbformat.from_dict(source)
+    executed.cells[0].outputs = [nbformat.v4.new_output("stream", text="0.7342 12.5 0.25\n")]
+    found = tool.suspects(page, executed)
+    assert [s.number for s in found] == ["0.73"]
+    assert "0.7342" in str(found[0])
+
+
 def _config() -> dict:
     return yaml.safe_load((ROOT / "_config.yml").read_text())
 
