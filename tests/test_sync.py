@@ -7,15 +7,15 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from brian2 import ms, mV, nA, nS, second
 from figure_checks import assert_labelled_figure
 from helpers import raises_param
 
 from nslib import sync
 from nslib.plots import sync as plots
+from nslib.sync import decision as decision_module
+from nslib.sync import learners as learners_module
 from nslib.sync.learners import ou_step_coefficients
-
-brian2 = pytest.importorskip("brian2")
-from brian2 import ms, mV, nA, nS, second  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # Graphs and Laplacians
@@ -49,8 +49,9 @@ def test_known_spectra_of_complete_ring_and_star_graphs():
     assert np.all(np.diag(wide) == 4)
 
 
-def test_random_graph_is_seeded():
+def test_random_graph_is_seeded_and_connected():
     a = sync.graph_laplacian("random", 15, p=0.2, seed=1)
+    assert sync.laplacian_spectrum(a).algebraic_connectivity > 0
     np.testing.assert_array_equal(a, sync.graph_laplacian("random", 15, p=0.2, seed=1))
     assert not np.array_equal(a, sync.graph_laplacian("random", 15, p=0.2, seed=2))
 
@@ -182,16 +183,75 @@ def test_learner_validation():
         sync.simulate_redundant_learners(4, 1.0, 1.0, seed=-1)
 
 
+def test_quartic_theory_matches_the_stationary_densities():
+    from scipy.integrate import quad
+
+    def second_moment(a):
+        weight = lambda x: np.exp(-a * x ** 4)  # noqa: E731
+        return (quad(lambda x: x ** 2 * weight(x), -np.inf, np.inf)[0]
+                / quad(weight, -np.inf, np.inf)[0])
+
+    th = sync.quartic_learners_theory(10, 1.3)
+    assert th.mse_unit_uncoupled == pytest.approx(second_moment(1 / (2 * 1.3 ** 2)), rel=1e-9)
+    assert th.mse_centre_uncoupled == pytest.approx(th.mse_unit_uncoupled / 10, rel=1e-12)
+    assert th.mse_centre_synchronised == pytest.approx(second_moment(10 / (2 * 1.3 ** 2)), rel=1e-9)
+
+
+def test_quartic_simulation_reaches_both_limits():
+    """Uncoupled, a unit and the centre match the lone unit's density; coupled very strongly,
+    the centre matches the synchronised density. Tolerances: 3 standard errors plus 1 % for the
+    splitting's O(dt) bias."""
+    th = sync.quartic_learners_theory(4, 1.0)
+    loose = sync.simulate_quartic_learners(4, 0.0, 1.0, n_runs=100, t_max=60, seed=1)
+    assert abs(loose.mse_mean_unit - th.mse_unit_uncoupled) < (
+        3 * loose.mse_mean_unit_se + 0.01 * th.mse_unit_uncoupled)
+    assert abs(loose.mse_centre - th.mse_centre_uncoupled) < (
+        3 * loose.mse_centre_se + 0.01 * th.mse_centre_uncoupled)
+    tight = sync.simulate_quartic_learners(4, 300.0, 1.0, n_runs=100, t_max=60, seed=2)
+    assert abs(tight.mse_centre - th.mse_centre_synchronised) < (
+        3 * tight.mse_centre_se + 0.01 * th.mse_centre_synchronised)
+    assert tight.mse_mean_unit == pytest.approx(tight.mse_centre, rel=0.02)   # the units are one
+    again = sync.simulate_quartic_learners(4, 300.0, 1.0, n_runs=100, t_max=60, seed=2)
+    np.testing.assert_array_equal(again.mse_centre_runs, tight.mse_centre_runs)
+
+
+def test_quartic_validation():
+    with raises_param("n_units"):
+        sync.quartic_learners_theory(1, 1.0)
+    with raises_param("noise"):
+        sync.quartic_learners_theory(4, 0.0)
+    with raises_param("coupling"):
+        sync.simulate_quartic_learners(4, -1.0, 1.0)
+    with raises_param("n_runs"):
+        sync.simulate_quartic_learners(4, 1.0, 1.0, n_runs=1)
+    with raises_param("dt"):
+        sync.simulate_quartic_learners(4, 1.0, 1.0, dt=0.5)
+    with raises_param("t_max"):
+        sync.simulate_quartic_learners(4, 1.0, 1.0, t_max=5.0, burn_in=10.0)
+    with raises_param("kind"):
+        sync.simulate_quartic_learners(4, 1.0, 1.0, kind="grid")
+
+
 # ---------------------------------------------------------------------------
 # Kuramoto
 # ---------------------------------------------------------------------------
 
 def test_critical_coupling_and_the_lorentzian_closed_form():
+    """The Lorentzian's r = sqrt(1 - 2 gamma/K) solves Kuramoto's self-consistency equation."""
+    from scipy.integrate import quad
+
     assert sync.critical_coupling(0.7) == pytest.approx(1.4)
+    # K_c = 2/(pi g(0)) with the Gaussian's g(0) = 1/sqrt(2 pi).
     assert sync.critical_coupling(1.0, "gaussian") == pytest.approx(2 / (np.pi / np.sqrt(2 * np.pi)))
+    gamma = 0.7
+    g = lambda w: gamma / (np.pi * (w ** 2 + gamma ** 2))  # noqa: E731
     ks = np.array([0.0, 1.0, 1.4, 2.0, 5.0])
-    np.testing.assert_allclose(sync.kuramoto_theory(ks, 0.7),
-                               np.sqrt(np.clip(1 - 1.4 / np.where(ks > 0, ks, 1), 0, None)) * (ks > 1.4))
+    r = sync.kuramoto_theory(ks, gamma)
+    np.testing.assert_array_equal(r[:3], 0.0)                 # no partly locked state below K_c
+    for k, rk in zip(ks[3:], r[3:], strict=True):
+        integral, _ = quad(lambda th, kr=k * rk: np.cos(th) ** 2 * g(kr * np.sin(th)),
+                           -np.pi / 2, np.pi / 2)
+        assert 0 < rk < 1 and k * integral == pytest.approx(1.0, abs=1e-9)
 
 
 def test_gaussian_theory_solves_the_self_consistency_equation():
@@ -245,11 +305,25 @@ def test_kuramoto_validation():
 # Decisions
 # ---------------------------------------------------------------------------
 
-def test_ddm_theory_formulas():
-    th = sync.ddm_theory(0.4, 0.8, 1.5)
-    k = 0.4 * 1.5 / 0.64
-    assert th.error_rate == pytest.approx(1 / (1 + np.exp(2 * k)))
-    assert th.decision_time == pytest.approx(1.5 / 0.4 * np.tanh(k))
+def test_ddm_theory_matches_the_first_passage_problem_solved_numerically():
+    """Error rate from the scale function, mean time from (c^2/2) T'' + A T' = -1 by finite
+    differences: two derivations independent of Bogacz et al.'s closed forms."""
+    from scipy.linalg import solve_banded
+
+    a, c, z = 0.4, 0.8, 1.5
+    th = sync.ddm_theory(a, c, z)
+    # P(hit -z first from 0) = (e^{-2A*0/c^2} - e^{-2Az/c^2}) / (e^{2Az/c^2} - e^{-2Az/c^2}).
+    s = lambda x: np.exp(-2 * a * x / c ** 2)  # noqa: E731
+    assert th.error_rate == pytest.approx((s(0) - s(z)) / (s(-z) - s(z)), rel=1e-12)
+    x = np.linspace(-z, z, 2001)
+    h = x[1] - x[0]
+    inner = x.size - 2
+    bands = np.empty((3, inner))          # upper, main and lower diagonals of the operator
+    bands[0] = c ** 2 / (2 * h ** 2) + a / (2 * h)
+    bands[1] = -c ** 2 / h ** 2
+    bands[2] = c ** 2 / (2 * h ** 2) - a / (2 * h)
+    T = solve_banded((1, 1), bands, -np.ones(inner))
+    assert th.decision_time == pytest.approx(T[inner // 2], rel=1e-5)
 
 
 def test_single_integrator_matches_the_ddm_theory():
@@ -277,6 +351,78 @@ def test_strongly_coupled_integrators_follow_the_pooled_ddm():
     # Everyone decides at about the same time (median spread measured: 6 ms), and the same way.
     assert np.nanmedian(np.ptp(res.decision_times, axis=1)) < 0.02
     assert np.mean(np.all(res.choices == res.choices[:, :1], axis=1)) > 0.99
+
+
+def _rotated_spectrum(seed):
+    """laplacian_spectrum with its eigenvectors turned inside every repeated eigenvalue's space.
+
+    That is what another LAPACK (another BLAS, another CPU) may return: an equally valid basis.
+    """
+    original = sync.laplacian_spectrum
+
+    def spectrum(L):
+        spec = original(L)
+        U = spec.eigenvectors.copy()
+        rng = np.random.default_rng(seed)
+        for value in np.unique(np.round(spec.eigenvalues[1:], 9)):
+            idx = 1 + np.flatnonzero(np.isclose(spec.eigenvalues[1:], value))
+            if idx.size > 1:
+                q, _ = np.linalg.qr(rng.standard_normal((idx.size, idx.size)))
+                U[:, idx] = U[:, idx] @ q
+        return sync.LaplacianSpectrum(spec.eigenvalues, U, spec.algebraic_connectivity)
+
+    return spectrum
+
+
+def test_decisions_do_not_depend_on_the_eigenvector_basis(monkeypatch):
+    """The complete graph has one eigenvalue n, n - 1 times: any basis of its space must give the
+    same noise per unit, hence the same decisions."""
+    kw = dict(n_trials=300, t_max=4.0, seed=7)
+    first = sync.coupled_ddm(5, 3.0, **kw)
+    monkeypatch.setattr(decision_module, "laplacian_spectrum", _rotated_spectrum(1))
+    turned = sync.coupled_ddm(5, 3.0, **kw)
+    np.testing.assert_array_equal(turned.choices, first.choices)
+    np.testing.assert_array_equal(turned.decision_times, first.decision_times)
+
+
+def test_learners_do_not_depend_on_the_eigenvector_basis(monkeypatch):
+    first = sync.simulate_redundant_learners(10, 1.0, 1.0, kind="star", dim=2, t_max=20, seed=3)
+    monkeypatch.setattr(learners_module, "laplacian_spectrum", _rotated_spectrum(2))
+    turned = sync.simulate_redundant_learners(10, 1.0, 1.0, kind="star", dim=2, t_max=20, seed=3)
+    np.testing.assert_allclose(turned.x, first.x, atol=1e-12)
+    quartic = [sync.simulate_quartic_learners(6, 2.0, 1.0, n_runs=4, t_max=5, burn_in=1, seed=3)]
+    monkeypatch.undo()
+    quartic.append(sync.simulate_quartic_learners(6, 2.0, 1.0, n_runs=4, t_max=5, burn_in=1, seed=3))
+    np.testing.assert_allclose(quartic[0].x_final, quartic[1].x_final, atol=1e-12)
+
+
+def test_a_trials_noise_does_not_depend_on_which_trials_have_finished(monkeypatch):
+    """Against a brute-force run that simulates every trial for every step with the whole noise
+    drawn at once, and with noise blocks of another size: the same decisions, bit for bit."""
+    n, trials, dt, t_max, kappa = 3, 60, 0.002, 3.0, 2.0
+    res = sync.coupled_ddm(n, kappa, n_trials=trials, dt=dt, t_max=t_max, seed=5)
+    monkeypatch.setattr(decision_module, "_BLOCK_NUMBERS", 7 * trials * n)
+    np.testing.assert_array_equal(
+        sync.coupled_ddm(n, kappa, n_trials=trials, dt=dt, t_max=t_max, seed=5).decision_times,
+        res.decision_times)
+    # Brute force: every trial, every step, then the first crossing of each unit.
+    spec = sync.laplacian_spectrum(sync.graph_laplacian("all", n))
+    U, rates = spec.eigenvectors, kappa * spec.eigenvalues
+    decay, scale = ou_step_coefficients(rates, dt)
+    gain = np.where(rates > 0, -np.expm1(-rates * dt) / np.where(rates > 0, rates, 1), dt)
+    P, S = (U * decay) @ U.T, (U * scale) @ U.T
+    b = (U * gain) @ (U.T @ np.full(n, 0.5))
+    steps = int(round(t_max / dt))
+    noise = np.random.default_rng(5).standard_normal((steps, trials, n))
+    barrier = 1.0 - 0.5826 * np.sqrt(dt)
+    x = np.zeros((trials, n))
+    first = np.full((trials, n), np.nan)
+    for k in range(steps):
+        x = x @ P + b + noise[k] @ S
+        new = np.isnan(first) & (np.abs(x) >= barrier)
+        first[new] = (k + 1) * dt
+    np.testing.assert_allclose(res.decision_times, first)
+    assert np.isnan(first).sum() == np.isnan(res.decision_times).sum()
 
 
 def test_ddm_validation():
@@ -429,6 +575,7 @@ def test_every_chapter_4_figure_is_titled_and_labelled():
     gap = sync.gap_junction_population(1 * nS, n=4, duration=30 * ms, chi_from=5 * ms,
                                        target="numpy")
     ddm = [sync.coupled_ddm(3, k, n_trials=40, t_max=3) for k in (0.0, 5.0)]
+    quartic = [sync.simulate_quartic_learners(4, k, 1.0, n_runs=4, t_max=12) for k in (0.0, 5.0)]
     figures = [
         plots.plot_noisy_population(pop),
         plots.plot_kuramoto([0.5, 2.0], [r.r_stationary for r in runs], [0, 1, 2], [0, 0, 0.7],
@@ -444,6 +591,8 @@ def test_every_chapter_4_figure_is_titled_and_labelled():
                                 name="ring"),
         plots.plot_decisions(ddm, ddm),
         plots.plot_decision_times(ddm[1], max_time=3.0),
+        plots.plot_quartic_centre(quartic, sync.quartic_learners_theory(4, 1.0),
+                                  quadratic=sync.redundant_learners_theory(4, 0.0, 1.0)),
     ]
     for fig in figures:
         assert_labelled_figure(fig)

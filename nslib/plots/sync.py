@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
+from matplotlib.ticker import ScalarFormatter
 
 from . import PALETTE, SEQUENTIAL_CMAP, new_figure
 
 __all__ = ["plot_decision_times", "plot_decisions", "plot_error_vs_coupling", "plot_gap_junction_run",
            "plot_graph_errors", "plot_kuramoto", "plot_kuramoto_frame", "plot_learners_frame",
-           "plot_noisy_population", "plot_synchrony_vs_coupling"]
+           "plot_noisy_population", "plot_quartic_centre", "plot_synchrony_vs_coupling"]
 
 
 def _raster(ax, units, times, *, color=PALETTE[0], size=2.0):
@@ -334,6 +335,16 @@ def plot_error_vs_coupling(couplings: Sequence[float], simulations: Sequence, th
     return fig
 
 
+def _padded_ylim(ax, values, pad: float = 0.08):
+    # Limits that leave every value, theory lines included, clear of the frame.
+    values = np.asarray([v for v in values if np.isfinite(v)], dtype=float)
+    if values.size == 0:
+        return
+    lo, hi = float(values.min()), float(values.max())
+    span = max(hi - lo, 1e-3 * max(abs(hi), 1.0))
+    ax.set_ylim(lo - pad * span, hi + pad * span)
+
+
 def _coupling_axis(ax, ks, label="coupling κ (1/time)"):
     # Logarithmic above 0.01, linear below, so that kappa = 0 fits on the axis.
     ax.set_xscale("symlog", linthresh=0.01, linscale=0.4)
@@ -484,6 +495,57 @@ def plot_graph_errors(laplacian, theory, *, simulation=None, name: str = "",
     return fig
 
 
+def plot_quartic_centre(runs: Sequence, theory, *, quadratic=None, title: str | None = None):
+    """Error of a unit and of the centre of mass against the coupling, on the quartic loss.
+
+    Parameters
+    ----------
+    runs : sequence of nslib.sync.QuarticLearners
+        Runs with increasing coupling (same units and noise).
+    theory : nslib.sync.QuarticTheory
+        The uncoupled and synchronised limits, drawn as horizontal lines.
+    quadratic : nslib.sync.LearnersTheory, optional
+        A quadratic loss's theory with the same units and noise: its centre's
+        error, flat in the coupling, is drawn for comparison.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.sync import quartic_learners_theory, simulate_quartic_learners
+    >>> runs = [simulate_quartic_learners(4, k, 1.0, n_runs=5, t_max=15) for k in (0.0, 10.0)]
+    >>> plot_quartic_centre(runs, quartic_learners_theory(4, 1.0)).axes[0].get_yscale()
+    'log'
+    """
+    fig, ax = new_figure(width=5.8, height=3.6)
+    ks = np.asarray([r.coupling for r in runs], dtype=float)
+    unit = np.asarray([r.mse_mean_unit for r in runs])
+    centre = np.asarray([r.mse_centre for r in runs])
+    ax.errorbar(ks, unit, yerr=[2 * r.mse_mean_unit_se for r in runs], fmt="o-",
+                color=PALETTE[0], ms=4, label="a unit, simulation (± 2 SE)", clip_on=False)
+    ax.errorbar(ks, centre, yerr=[2 * r.mse_centre_se for r in runs], fmt="s-",
+                color=PALETTE[1], ms=4, label="centre of mass, simulation (± 2 SE)",
+                clip_on=False)
+    ax.axhline(theory.mse_centre_uncoupled, color=PALETTE[1], ls=":", lw=1.2,
+               label="centre, uncoupled (theory)")
+    ax.axhline(theory.mse_centre_synchronised, color=PALETTE[5], ls="--", lw=1.2,
+               label="all units as one (theory)")
+    if quadratic is not None:
+        ax.axhline(quadratic.mse_centre, color=PALETTE[7], ls="-.", lw=1,
+                   label="centre on the quadratic loss (theory)")
+    _coupling_axis(ax, ks)
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(ScalarFormatter())
+    ax.yaxis.set_minor_formatter(ScalarFormatter())
+    ax.set(ylabel="stationary E[x²]",
+           title=title or "quartic loss f = x⁴/4: coupling moves the centre")
+    ax.legend(frameon=False, fontsize=7, loc="upper right")
+    return fig
+
+
 # ---------------------------------------------------------------------------
 # 6. Decisions
 # ---------------------------------------------------------------------------
@@ -516,34 +578,43 @@ def plot_decisions(by_coupling: Sequence, by_size: Sequence = (), *, title: str 
     ks = [r.coupling for r in by_coupling]
     first = by_coupling[0]
     ax = axes[0, 0]
-    ax.plot(ks, [r.accuracy for r in by_coupling], "o-", color=PALETTE[0], label="each unit")
-    ax.axhline(1 - first.single.error_rate, color=PALETTE[7], ls=":", label="one alone (theory)")
-    ax.axhline(1 - first.pooled.error_rate, color=PALETTE[1], ls="--",
-               label=f"pooled {first.n_units} (theory)")
+    accuracy = [r.accuracy for r in by_coupling]
+    alone, pooled = 1 - first.single.error_rate, 1 - first.pooled.error_rate
+    ax.plot(ks, accuracy, "o-", color=PALETTE[0], label="each unit", clip_on=False)
+    ax.axhline(alone, color=PALETTE[7], ls=":", label="one alone (theory)")
+    ax.axhline(pooled, color=PALETTE[1], ls="--", label=f"pooled {first.n_units} (theory)")
     _coupling_axis(ax, ks, "coupling κ (1/s)")
+    _padded_ylim(ax, [*accuracy, alone, pooled])
     ax.set(ylabel="accuracy (fraction correct)",
            title=f"accuracy: {first.n_units} coupled integrators")
-    ax.legend(frameon=False, fontsize=7)
+    ax.legend(frameon=False, fontsize=7, loc="center right")
     ax = axes[1, 0]
-    ax.plot(ks, [r.mean_decision_time for r in by_coupling], "o-", color=PALETTE[0])
+    times = [r.mean_decision_time for r in by_coupling]
+    ax.plot(ks, times, "o-", color=PALETTE[0], clip_on=False)
     ax.axhline(first.single.decision_time, color=PALETTE[7], ls=":")
     ax.axhline(first.pooled.decision_time, color=PALETTE[1], ls="--")
     _coupling_axis(ax, ks, "coupling κ (1/s)")
+    _padded_ylim(ax, [*times, first.single.decision_time, first.pooled.decision_time])
     ax.set(ylabel="mean decision time (s)", title="speed")
     if by_size:
         ns = [r.n_units for r in by_size]
         ax = axes[0, 1]
-        ax.plot(ns, [r.accuracy for r in by_size], "o-", color=PALETTE[0], label="simulation")
-        ax.plot(ns, [1 - r.pooled.error_rate for r in by_size], "--", color=PALETTE[1],
-                label="pooled DDM (theory)")
+        accuracy = [r.accuracy for r in by_size]
+        pooled = [1 - r.pooled.error_rate for r in by_size]
+        ax.plot(ns, accuracy, "o-", color=PALETTE[0], label="simulation", clip_on=False)
+        ax.plot(ns, pooled, "--", color=PALETTE[1], label="pooled DDM (theory)")
         ax.set_xscale("log", base=2)
+        _padded_ylim(ax, accuracy + pooled)
         ax.set(xlabel="units N", ylabel="accuracy (fraction correct)",
                title=f"accuracy: κ = {by_size[0].coupling:g}/s, growing group")
-        ax.legend(frameon=False, fontsize=7)
+        ax.legend(frameon=False, fontsize=7, loc="lower right")
         ax = axes[1, 1]
-        ax.plot(ns, [r.mean_decision_time for r in by_size], "o-", color=PALETTE[0])
-        ax.plot(ns, [r.pooled.decision_time for r in by_size], "--", color=PALETTE[1])
+        times = [r.mean_decision_time for r in by_size]
+        pooled = [r.pooled.decision_time for r in by_size]
+        ax.plot(ns, times, "o-", color=PALETTE[0], clip_on=False)
+        ax.plot(ns, pooled, "--", color=PALETTE[1])
         ax.set_xscale("log", base=2)
+        _padded_ylim(ax, times + pooled)
         ax.set(xlabel="units N", ylabel="mean decision time (s)", title="speed")
     if title:
         fig.suptitle(title)

@@ -7,7 +7,8 @@
   Golomb's synchrony measure;
 * :mod:`.graphs` -- coupling graphs and the spectrum of their Laplacian;
 * :mod:`.learners` -- redundant noisy gradient learners coupled through a graph
-  (Bouvrie & Slotine 2011): exact simulation and stationary theory;
+  (Bouvrie & Slotine 2011): exact simulation and stationary theory, and a
+  quartic loss where coupling changes the centre of mass's error;
 * :mod:`.decision` -- coupled drift-diffusion integrators.
 
 Importing this package imports neither Brian2 nor scipy: the functions that
@@ -28,9 +29,13 @@ from .graphs import GRAPH_KINDS, LaplacianSpectrum, graph_laplacian, laplacian_s
 from .kuramoto import KuramotoResult, critical_coupling, kuramoto, kuramoto_theory, natural_frequencies
 from .learners import (
                             LearnersTheory,
+                            QuarticLearners,
+                            QuarticTheory,
                             RedundantLearners,
                             coupling_for_error,
+                            quartic_learners_theory,
                             redundant_learners_theory,
+                            simulate_quartic_learners,
                             simulate_redundant_learners,
 )
 from .noise import NoisyPopulation, isi_cv, noisy_lif_population, population_variability
@@ -48,6 +53,8 @@ __all__ = [
     "LaplacianSpectrum",
     "LearnersTheory",
     "NoisyPopulation",
+    "QuarticLearners",
+    "QuarticTheory",
     "RedundantLearners",
     "coupled_ddm",
     "coupling_for_error",
@@ -62,7 +69,9 @@ __all__ = [
     "natural_frequencies",
     "noisy_lif_population",
     "population_variability",
+    "quartic_learners_theory",
     "redundant_learners_theory",
+    "simulate_quartic_learners",
     "simulate_redundant_learners",
     "synchrony_chi",
 ]

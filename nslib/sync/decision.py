@@ -26,6 +26,9 @@ from .learners import ou_step_coefficients
 
 __all__ = ["CoupledDDM", "DDMTheory", "coupled_ddm", "ddm_theory"]
 
+#: Normal draws per noise block (8 MB): blocks have a fixed shape, see :func:`coupled_ddm`.
+_BLOCK_NUMBERS = 1 << 20
+
 
 @dataclass(frozen=True)
 class DDMTheory:
@@ -192,37 +195,53 @@ def coupled_ddm(n_units: int, coupling: float, *, drift: float = 0.5, noise: flo
         mu, U = spec.eigenvalues, spec.eigenvectors
     rates = kappa * mu
     decay, scale = ou_step_coefficients(rates, dt)
-    mode_drift = U.T @ np.full(n, a)                     # only the uniform mode has drift
     # Exact drift over one step: b (1 - e^{-a dt}) / a, or b dt when a = 0.
     safe = np.where(rates * dt < 1e-8, 1.0, rates)
     gain = np.where(rates * dt < 1e-8, dt, -np.expm1(-rates * dt) / safe)
-    step_drift = mode_drift * gain
-    step_noise = c * scale
+    # The exact step, mode by mode, written back in the units' coordinates:
+    # x <- P x + b + S eps with P = U diag(decay) U^T, S = c U diag(scale) U^T and
+    # eps standard normal per unit. P, S and b depend only on L, not on which
+    # eigenvectors LAPACK returns for a repeated eigenvalue (the complete graph
+    # has one eigenvalue n, n - 1 times), so the noise of unit i is unit i's
+    # on every machine.
+    propagator = (U * decay) @ U.T
+    noise_mix = c * (U * scale) @ U.T
+    step_drift = (U * gain) @ (U.T @ np.full(n, a))
 
     # Crossings are only checked every dt, which misses excursions between
     # checks; lowering the checked threshold by 0.5826 c sqrt(dt) corrects
     # for that to leading order (Broadie, Glasserman & Kou 1997).
     barrier = z - 0.5826 * c * np.sqrt(dt) if correct_discreteness else z
-    y = np.zeros((trials, n))
+    n_steps = int(round(t_max / dt))
+    # The noise comes in blocks of a fixed shape (steps, every trial, units), drawn
+    # whether or not a trial is still running: the noise of trial k at step s is
+    # the same number whichever trials have finished, so a rounding difference
+    # that changes one crossing (another BLAS, another CPU) changes one decision,
+    # not the noise of every later trial.
+    block = max(1, min(n_steps, _BLOCK_NUMBERS // (trials * n)))
+    x = np.zeros((trials, n))
     choices = np.zeros((trials, n), dtype=int)
     times = np.full((trials, n), np.nan)
     active = np.arange(trials)           # trials in which some unit has not decided yet
-    n_steps = int(round(t_max / dt))
-    for step in range(1, n_steps + 1):
-        y = decay * y + step_drift + step_noise * rng.standard_normal((active.size, n))
-        x = y @ U.T
-        open_ = choices[active] == 0
-        crossed = (np.abs(x) >= barrier) & open_
-        if crossed.any():
-            rows, cols = np.nonzero(crossed)
-            choices[active[rows], cols] = np.sign(x[rows, cols]).astype(int)
-            times[active[rows], cols] = step * dt
-            done = ~np.any(choices[active] == 0, axis=1)
-            if done.any():
-                # Drop finished trials: later steps only simulate the open ones.
-                active, y = active[~done], y[~done]
-                if active.size == 0:
-                    break
+    step = 0
+    while step < n_steps and active.size:
+        noise_block = rng.standard_normal((block, trials, n))
+        for draws in noise_block[:n_steps - step]:
+            step += 1
+            x = x @ propagator + step_drift + draws[active] @ noise_mix
+            open_ = choices[active] == 0
+            crossed = (np.abs(x) >= barrier) & open_
+            if crossed.any():
+                rows, cols = np.nonzero(crossed)
+                choices[active[rows], cols] = np.sign(x[rows, cols]).astype(int)
+                times[active[rows], cols] = step * dt
+                done = ~np.any(choices[active] == 0, axis=1)
+                if done.any():
+                    # Drop finished trials: later steps only simulate the open ones
+                    # (their noise is drawn all the same).
+                    active, x = active[~done], x[~done]
+                    if active.size == 0:
+                        break
 
     decided = choices != 0
     accuracy = float(np.mean(choices[decided] > 0)) if decided.any() else float("nan")

@@ -85,14 +85,25 @@ def graph_laplacian(kind: str, n: int, *, neighbours: int = 1, p: float = 0.3, s
         for _ in range(tries):
             upper = np.triu(rng.random((n, n)) < p, k=1)
             adjacency = (upper | upper.T).astype(float)
-            laplacian = np.diag(adjacency.sum(axis=1)) - adjacency
-            # Connected exactly when the second-smallest eigenvalue is positive.
-            if np.linalg.eigvalsh(laplacian)[1] > 1e-9:
-                return laplacian
+            # Redraw until connected (a combinatorial test, so that no rounding
+            # decides which draw is kept).
+            if _is_connected(adjacency):
+                return np.diag(adjacency.sum(axis=1)) - adjacency
         raise ValueError(f"p must be large enough for a connected graph: no connected graph "
                          f"on {n} units found in {tries} draws with p = {p}")
     np.fill_diagonal(adjacency, 0.0)
     return np.diag(adjacency.sum(axis=1)) - adjacency
+
+
+def _is_connected(adjacency: np.ndarray) -> bool:
+    # Breadth-first search from unit 0 over the links.
+    reached = np.zeros(adjacency.shape[0], dtype=bool)
+    reached[0] = True
+    frontier = reached.copy()
+    while frontier.any():
+        frontier = (adjacency[frontier].sum(axis=0) > 0) & ~reached
+        reached |= frontier
+    return bool(reached.all())
 
 
 def check_laplacian(name: str, laplacian, *, n: int | None = None) -> np.ndarray:
