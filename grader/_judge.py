@@ -139,11 +139,17 @@ class WorkerClient:
         ``time.monotonic()`` value after which nothing more is run.
     """
 
-    def __init__(self, start, limits: dict, cells, deadline: float):
+    def __init__(self, start, limits: dict, cells, deadline: float, *, guards=(),
+                 cell_guards=None):
         self._start_fn = start
         self.limits = limits
         self.cells = cells
         self.deadline = deadline
+        # Library functions some question switches off (grader._guard): prepared in each new
+        # worker before any student code; each cell and call names the ones off while it runs.
+        self.guards = list(guards)
+        self.cell_guards = list(cell_guards) if cell_guards is not None else [[] for _ in cells]
+        self.call_guard: list = []
         self.proc = None
         self.starts = 0
         self.next_id = 0
@@ -204,6 +210,12 @@ class WorkerClient:
             self.kill()  # never leave a half-started worker behind
             raise
         self.sandbox_report = hello.get("sandbox")
+        if self.guards:
+            reply = self._request({"op": "guard_install", "names": self.guards},
+                                  min(self.limits["startup_timeout_s"], self._remaining()))
+            if not reply.get("ok"):
+                self.kill()
+                raise WorkerFailure(f"the grader could not prepare its guard: {reply.get('error')}")
 
     def ensure(self) -> None:
         """Have a live worker that has run every completed cell."""
@@ -211,7 +223,8 @@ class WorkerClient:
             self._launch()
             for index in list(self.completed):
                 try:
-                    self._request({"op": "exec", "code": self.cells[index][1]},
+                    self._request({"op": "exec", "code": self.cells[index][1],
+                                   "guard": self.cell_guards[index]},
                                   self.limits["cell_timeout_s"])
                 except WorkerFailure:
                     # A cell that ran fine the first time crashed on replay
@@ -312,7 +325,8 @@ class WorkerClient:
                                 "message": "not run: the notebook's time limit was used up"})
                 continue
             try:
-                reply = self.request({"op": "exec", "code": code}, self.limits["cell_timeout_s"])
+                reply = self.request({"op": "exec", "code": code, "guard": self.cell_guards[index]},
+                                     self.limits["cell_timeout_s"])
             except WorkerTimeout:
                 self.excluded.add(index)
                 records.append({"label": label, "status": "timeout", "load_sensitive": True,
@@ -345,8 +359,8 @@ class WorkerClient:
         return self.request({"op": "get", "name": name}, self.limits["cell_timeout_s"])
 
     def call(self, name: str, args, kwargs) -> dict:
-        return self.request({"op": "call", "name": name, "args": args, "kwargs": kwargs},
-                            self.limits["cell_timeout_s"])
+        return self.request({"op": "call", "name": name, "args": args, "kwargs": kwargs,
+                             "guard": self.call_guard}, self.limits["cell_timeout_s"])
 
 
 class StudentFunction:
@@ -472,7 +486,8 @@ def run_job(job: dict, start) -> dict:
     """
     limits = job["limits"]
     deadline = time.monotonic() + limits["notebook_timeout_s"]
-    client = WorkerClient(start, limits, [tuple(c) for c in job["cells"]], deadline)
+    client = WorkerClient(start, limits, [tuple(c) for c in job["cells"]], deadline,
+                          guards=job.get("guards", ()), cell_guards=job.get("cell_guards"))
     result = {"tests": [], "cells": [], "load_sensitive": False, "sandbox": None, "setup_errors": []}
     try:
         result["cells"] = client.run_cells()
@@ -507,6 +522,8 @@ def _run_test(test: dict, ns: StudentNamespace, client: WorkerClient, limits: di
         return record
     part = None
     sink = io.StringIO()
+    # The question's library functions stay off while its tests call the student's code.
+    client.call_guard = list(test.get("guard", ()))
     try:
         with _alarm(remaining), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             for part, code in test["segments"]:
@@ -561,11 +578,15 @@ def main(argv=None) -> int:
     limits = Limits(**job["limits"])
     job["limits"] = limits.to_dict()
     uid_base = job.get("uid_base")
+    overlays = None
+    if job["sandbox"] and job.get("guards"):
+        from grader._guard import checked_sources
+        overlays = checked_sources(job["guards"])
 
     def start(n: int):
         return worker_process(limits, sandbox=job["sandbox"],
                               uid=None if uid_base is None else uid_base + n,
-                              secrets=job.get("secrets", ()), cwd=job.get("cwd"))
+                              secrets=job.get("secrets", ()), cwd=job.get("cwd"), overlays=overlays)
 
     result = run_job(job, start)
     tmp = argv[1] + ".tmp"

@@ -25,7 +25,10 @@ __all__ = [
     "Submission",
     "TestCell",
     "collect_submissions",
+    "assignment_from_notebook",
     "discover_assignments",
+    "guard_names",
+    "guarded_student_cells",
     "load_assignment",
     "read_notebook",
     "student_cells",
@@ -65,6 +68,7 @@ class TestCell:
     grade_id: str
     points: float
     segments: tuple
+    guard: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,9 @@ class Assignment:
     order : tuple of str
         grade_id of every nbgrader cell in notebook order (for re-inserting
         read-only cells a student deleted).
+    guards : tuple of (str, tuple of str)
+        ``(grade_id, names)`` of each answer cell whose question switches off library
+        functions (metadata ``grader.guard``; see :mod:`grader._guard`).
     """
 
     name: str
@@ -91,6 +98,12 @@ class Assignment:
     tests: tuple
     setup: tuple
     order: tuple
+    guards: tuple = ()
+
+    @property
+    def guarded_names(self) -> tuple:
+        """Every library function some question of the assignment switches off."""
+        return tuple(sorted({name for _, names in self.guards for name in names}))
 
     @property
     def max_points(self) -> float:
@@ -110,6 +123,44 @@ class Submission:
 def _meta(cell) -> dict:
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return meta if isinstance(meta, dict) else {}
+
+
+def guard_names(cell) -> tuple:
+    """The library functions an answer cell's question switches off (metadata ``grader.guard``)."""
+    meta = cell.get("metadata", {}).get("grader", {})
+    names = meta.get("guard", []) if isinstance(meta, dict) else []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return ()
+    return tuple(names)
+
+
+def assignment_from_notebook(nb, path: Path, name: str) -> Assignment:
+    """The tests, read-only cells, order and guards of an (already read) exercise notebook.
+
+    A test cell takes the guard of the answer cell(s) between it and the previous test cell.
+    """
+    tests, setup, order, guards = [], [], [], []
+    pending: list[str] = []
+    for cell in nb.cells:
+        meta = _meta(cell)
+        gid = meta.get("grade_id") if isinstance(meta.get("grade_id"), str) else None
+        if gid:
+            order.append(gid)
+        kind = cell_kind(cell)
+        if kind == "answer" and gid:
+            names = guard_names(cell)
+            if names:
+                guards.append((gid, names))
+                pending.extend(n for n in names if n not in pending)
+        elif kind == "test" and gid:
+            points = meta.get("points", 0)
+            numeric = isinstance(points, (int, float)) and not isinstance(points, bool)
+            points = float(points) if numeric else 0.0
+            tests.append(TestCell(gid, points, _segments(cell.source), tuple(pending)))
+            pending = []
+        elif kind == "readonly" and gid and cell.cell_type == "code":
+            setup.append((gid, cell.source))
+    return Assignment(name, path, tuple(tests), tuple(setup), tuple(order), tuple(guards))
 
 
 def cell_kind(cell) -> str:
@@ -211,18 +262,7 @@ def load_assignment(path: Path, name: str | None = None) -> Assignment:
     if problems:
         raise ValueError(f"assignment {name!r} ({path}) breaks the authoring convention:\n  - "
                          + "\n  - ".join(problems))
-    nb = read_notebook(path)
-    tests, setup, order = [], [], []
-    for cell in nb.cells:
-        meta = _meta(cell)
-        if "grade_id" in meta:
-            order.append(meta["grade_id"])
-        kind = cell_kind(cell)
-        if kind == "test":
-            tests.append(TestCell(meta["grade_id"], float(meta["points"]), _segments(cell.source)))
-        elif kind == "readonly" and cell.cell_type == "code":
-            setup.append((meta["grade_id"], cell.source))
-    return Assignment(name, path, tuple(tests), tuple(setup), tuple(order))
+    return assignment_from_notebook(read_notebook(path), path, name)
 
 
 def validate_source(path: Path) -> list[str]:
@@ -277,6 +317,10 @@ def validate_source(path: Path) -> list[str]:
             points = meta.get("points")
             if not isinstance(points, (int, float)) or isinstance(points, bool) or points <= 0:
                 problems.append(f"{where}: test cell needs points > 0, got {points!r}")
+        names = cell.get("metadata", {}).get("grader", {}).get("guard") \
+            if isinstance(cell.get("metadata", {}).get("grader"), dict) else None
+        if names is not None:
+            problems.extend(f"{where}: {p}" for p in _guard_problems(names, kind))
         if kind in ("answer", "test", "readonly") and cell.cell_type == "code":
             try:
                 ast.parse(src)
@@ -284,6 +328,22 @@ def validate_source(path: Path) -> list[str]:
                 problems.append(f"{where}: code does not parse ({err.msg}, line {err.lineno})")
     if n_tests == 0:
         problems.append("no autograded test cells (grade: true, points > 0)")
+    return problems
+
+
+def _guard_problems(names, kind: str) -> list[str]:
+    if kind != "answer":
+        return ["grader.guard metadata belongs on an answer cell"]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return ["grader.guard must be a list of dotted names such as 'nslib.rl.rescorla_wagner'"]
+    from grader._guard import resolve
+
+    problems = []
+    for name in names:
+        try:
+            resolve(name)
+        except ValueError as err:
+            problems.append(str(err))
     return problems
 
 
@@ -401,11 +461,23 @@ def student_cells(nb, assignment: Assignment) -> list[tuple[str, str]]:
     cells are replaced by the source's version. Read-only cells the student
     deleted are put back before the first cell that followed them in the source.
     """
+    return [(label, code) for label, code, _ in guarded_student_cells(nb, assignment)]
+
+
+def guarded_student_cells(nb, assignment: Assignment) -> list[tuple[str, str, tuple]]:
+    """:func:`student_cells`, each with the library functions switched off while it runs.
+
+    The guards come from the source (``assignment``), never from the submission: an answer
+    cell takes its question's guard, and a cell the student added takes the guard of the
+    answer cell above it (up to the next test cell); read-only cells run unguarded.
+    """
     setup = dict(assignment.setup)
+    guards = dict(assignment.guards)
     tests = {t.grade_id for t in assignment.tests}
     position = {gid: i for i, gid in enumerate(assignment.order)}
-    cells: list[tuple[str, str, int | None]] = []
+    cells: list[tuple[str, str, int | None, tuple]] = []
     present = set()
+    region: tuple = ()
     for index, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":
             continue
@@ -415,17 +487,22 @@ def student_cells(nb, assignment: Assignment) -> list[tuple[str, str]]:
         if not isinstance(source, str):
             source = "".join(source) if isinstance(source, list) else ""
         if gid in tests:
+            region = ()
             continue
         label = f"cell {index}" + (f" ({gid})" if gid else "")
         if gid in setup:
             present.add(gid)
-            cells.append((label, setup[gid], position[gid]))
+            cells.append((label, setup[gid], position[gid], ()))
         else:
-            cells.append((label, source, position.get(gid)))
+            if gid in guards:
+                region = guards[gid]
+            elif gid in position:
+                region = ()
+            cells.append((label, source, position.get(gid), region))
     for gid, code in assignment.setup:
         if gid in present:
             continue
         pos = position[gid]
         at = next((i for i, c in enumerate(cells) if c[2] is not None and c[2] > pos), len(cells))
-        cells.insert(at, (f"read-only cell {gid} (restored)", code, pos))
-    return [(label, code) for label, code, _ in cells]
+        cells.insert(at, (f"read-only cell {gid} (restored)", code, pos, ()))
+    return [(label, code, guard) for label, code, _, guard in cells]

@@ -15,13 +15,11 @@ from pathlib import Path
 
 from grader._notebooks import (
     Assignment,
-    TestCell,
-    _segments,
-    cell_kind,
+    assignment_from_notebook,
     collect_submissions,
     discover_assignments,
+    guarded_student_cells,
     read_notebook,
-    student_cells,
 )
 from grader._sandbox import UID_BASE, Limits, require_bwrap, worker_process
 
@@ -163,10 +161,14 @@ def release(course_dir=None, assignments=None, *, log=print) -> list[Path]:
 
 
 def _job(assignment: Assignment, cells, limits: Limits, show_hidden: bool) -> dict:
+    """The judge's job: ``cells`` are ``(label, code, guard)`` (:func:`guarded_student_cells`)."""
     return {
-        "cells": [list(c) for c in cells],
+        "cells": [[label, code] for label, code, _ in cells],
+        "cell_guards": [list(guard) for _, _, guard in cells],
+        "guards": list(assignment.guarded_names),
         "setup": [list(s) for s in assignment.setup],
-        "tests": [{"grade_id": t.grade_id, "points": t.points, "segments": [list(s) for s in t.segments]}
+        "tests": [{"grade_id": t.grade_id, "points": t.points, "segments": [list(s) for s in t.segments],
+                   "guard": list(t.guard)}
                   for t in assignment.tests],
         "limits": limits.to_dict(),
         "show_hidden": show_hidden,
@@ -203,7 +205,7 @@ def _grade_one(sub, assignment: Assignment, limits: Limits, *, uid_base: int, se
         nb = read_notebook(sub.path)
     except ValueError as err:
         return _result(sub, assignment, "unreadable", str(err))
-    job = _job(assignment, student_cells(nb, assignment), limits, show_hidden)
+    job = _job(assignment, guarded_student_cells(nb, assignment), limits, show_hidden)
     job.update(sandbox=True, uid_base=uid_base, secrets=[str(s) for s in secrets])
     stem = f"{sub.assignment}--{sub.student_id}--{'2' if regraded else '1'}"
     job_path, result_path = workdir / f"{stem}.job.json", workdir / f"{stem}.result.json"
@@ -432,23 +434,12 @@ def check(notebook, *, limits: Limits | None = None) -> CheckReport:
     from grader._judge import run_job
     path = Path(notebook)
     nb = read_notebook(path)
-    tests, setup, order = [], [], []
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        gid = meta.get("grade_id") if isinstance(meta, dict) else None
-        if gid:
-            order.append(gid)
-        kind = cell_kind(cell)
-        if kind == "test" and gid:
-            tests.append(TestCell(gid, float(meta.get("points", 0) or 0), _segments(cell.source)))
-        elif kind == "readonly" and gid and cell.cell_type == "code":
-            setup.append((gid, cell.source))
-    if not tests:
+    assignment = assignment_from_notebook(nb, path, path.stem)
+    if not assignment.tests:
         raise ValueError(f"notebook has no test cells (cells with nbgrader grade: true): {path}; "
                          "is it a course exercise notebook?")
-    assignment = Assignment(path.stem, path, tuple(tests), tuple(setup), tuple(order))
     limits = limits or Limits()
-    job = _job(assignment, student_cells(nb, assignment), limits, show_hidden=True)
+    job = _job(assignment, guarded_student_cells(nb, assignment), limits, show_hidden=True)
     cwd = str(path.resolve().parent)
     raw = run_job(job, lambda n: worker_process(limits, sandbox=False, cwd=cwd))
     return CheckReport(path, tuple(raw["tests"]), tuple(raw["cells"]))

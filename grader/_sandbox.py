@@ -208,7 +208,7 @@ def _worker_env(limits: Limits, home: str) -> dict:
 
 
 def worker_process(limits: Limits, *, sandbox: bool, uid: int | None = None, cwd: str | None = None,
-                   secrets=()) -> subprocess.Popen:
+                   secrets=(), overlays=None) -> subprocess.Popen:
     """Start a worker with pipes on stdin/stdout; stderr is discarded.
 
     Parameters
@@ -223,6 +223,10 @@ def worker_process(limits: Limits, *, sandbox: bool, uid: int | None = None, cwd
         Working directory when not sandboxed (the notebook's folder).
     secrets : iterable of path
         Folders that must not be visible inside the sandbox.
+    overlays : dict of str to str, optional
+        Sandboxed only: files shown read-only with other contents (path -> text): the library
+        modules with guarded functions, checked (:func:`grader._guard.checked_sources`), so
+        that even reading the module's file gives the checked code.
     """
     fds = []
     if sandbox:
@@ -243,6 +247,12 @@ def worker_process(limits: Limits, *, sandbox: bool, uid: int | None = None, cwd
             fd = os.open(path, os.O_RDONLY)
             fds.append(fd)
             argv += ["--perms", "0644", "--file", str(fd), f"{worker_env['MPLCONFIGDIR']}/{path.name}"]
+        for path, text in (overlays or {}).items():
+            fd = os.memfd_create("grader-overlay")
+            os.write(fd, text.encode("utf-8"))
+            os.lseek(fd, 0, os.SEEK_SET)
+            fds.append(fd)
+            argv += ["--perms", "0644", "--ro-bind-data", str(fd), path]
         argv += [sys.executable, "-m", "grader._worker"]
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         cwd = "/"

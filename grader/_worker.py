@@ -118,13 +118,29 @@ class _Worker:
 
     def handle(self, req: dict) -> dict:
         op = req.get("op")
-        if op == "exec":
-            return self.exec_cell(req.get("code", ""))
+        if op == "guard_install":
+            return self.install_guard(req.get("names", []))
         if op == "get":
             return self.get(req.get("name", ""))
-        if op == "call":
+        if op not in ("exec", "call"):
+            return {"kind": "error", "error": f"unknown op {op!r}"}
+        from grader import _guard
+        _guard.active(req.get("guard") or ())
+        try:
+            if op == "exec":
+                return self.exec_cell(req.get("code", ""))
             return self.call(req.get("name", ""), req.get("args", []), req.get("kwargs", {}))
-        return {"kind": "error", "error": f"unknown op {op!r}"}
+        finally:
+            _guard.active(())
+
+    def install_guard(self, names) -> dict:
+        """Prepare grader._guard (sent by the judge before any student code runs)."""
+        from grader import _guard
+        try:
+            _guard.install(names)
+        except BaseException as err:  # noqa: BLE001 - reported to the judge
+            return {"ok": False, "error": _format_error(err)}
+        return {"ok": True}
 
     def exec_cell(self, code: str) -> dict:
         result = self.shell.run_cell(code, store_history=False)
