@@ -1,24 +1,23 @@
 """The claims chapters/00_neurons.md makes in prose, in its printed output, its alt text and its answers.
 
 Each test repeats the chapter's own calls (same arguments, same seeds) or the hand calculation the
-chapter asks readers to do, and checks the sentence quoted in its docstring, with tolerances that could
-fail (measured values in the comments). Claims asserted elsewhere as well: the f-I curve's rheobase, the
-2 Hz gap and its shrinking with dt (test_spiking), the noisy f-I model's basics (test_neurons).
+chapter asks readers to do, computed by nslib, and checks the sentence quoted in its docstring, with
+tolerances that could fail (measured values in the comments). Numbers the prose quotes from one run come
+from the executed chapter ({eval}); where the chapter states an effect generally, the test checks it for
+three seeds. Claims asserted elsewhere as well: the f-I curve's rheobase, the simulation's gap and its
+shrinking with dt (test_spiking), the noisy f-I model's basics and the drawn analytic line
+(test_neurons).
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
+from brian2 import Hz, Mohm, ms, mV, nA, nF, second
 
-brian2 = pytest.importorskip("brian2")
-from brian2 import Hz, Mohm, ms, mV, nA, nF, second  # noqa: E402
-
-from nslib import spiking  # noqa: E402
-from nslib.perceptron import mcculloch_pitts  # noqa: E402
-from nslib.perceptron.threshold_units import fit_activation  # noqa: E402
+from nslib import spiking
+from nslib.perceptron import mcculloch_pitts
+from nslib.perceptron.threshold_units import fit_activation
 
 #: The chapter's equations cell, verbatim.
 CHAPTER_EQUATIONS = """
@@ -65,8 +64,8 @@ def test_parameter_table_and_the_numbers_derived_from_it():
     d = spiking.LIF_DEFAULTS
     assert d["v_rest"] == (-70.0, "mV") and d["v_threshold"] == (-50.0, "mV")
     assert d["R_m"] == (10.0, "Mohm") and d["tau_m"] == (10.0, "ms") and d["refractory"] == (2.0, "ms")
-    assert float((10 * ms) / (10 * Mohm) / nF) == pytest.approx(1.0)
-    assert float((1 * nA) * (1 * Mohm) / mV) == pytest.approx(1.0)
+    # C_m = tau_m / R_m of nslib's neuron is the table's 1 nF.
+    assert float((d["tau_m"][0] * ms) / (d["R_m"][0] * Mohm) / nF) == pytest.approx(1.0)
     curve = spiking.fi_curve([1, 3] * nA, target="numpy")
     assert float(curve.rheobase / nA) == pytest.approx(2.0)
     # The reset defaults to rest: the analytic rate with v_reset=-70 mV given is the default one.
@@ -97,18 +96,24 @@ def _chapter_trace(current=3 * nA, equations=CHAPTER_EQUATIONS, duration=100 * m
         return np.asarray(spikes.t[:] / ms)
 
 
+def _period_ms(current_na):
+    """Interspike interval (ms) of nslib's analytic rate: t_ref + T(I)."""
+    return 1e3 / _hz(spiking.lif_rate_analytic([current_na] * nA))[0]
+
+
 def test_trace_spike_times_by_hand_and_by_brian2():
     """"7 spikes in 100 ms, at [10.9, 23.8, ...] ms"; by hand the first at 10 ms x ln 3 = 11.0 ms and then
-    every 13.0 ms; "Brian2 reports 10.9 ms and 12.9 ms"."""
+    every 13.0 ms, 7 of them in 100 ms; Brian2 reports 10.9 ms and 12.9 ms (the prose's {eval} values),
+    the hand values rounded down to the 0.1 ms step."""
     times = _chapter_trace()
-    assert len(times) == 7
+    period = _period_ms(3.0)                      # t_ref + T from nslib's formula: 12.986 ms
+    first = period - 2.0                          # from rest (= reset), the first spike waits T only
+    assert first == pytest.approx(11.0, abs=0.05) and period == pytest.approx(13.0, abs=0.05)
+    assert len(times) == int((100 - first) // period) + 1 == 7
     np.testing.assert_allclose(times, [10.9, 23.8, 36.7, 49.6, 62.5, 75.4, 88.3], atol=1e-6)
-    assert 10 * math.log(3) == pytest.approx(11.0, abs=0.05)            # 10.986 ms
-    assert 2 + 10 * math.log(3) == pytest.approx(13.0, abs=0.05)        # 12.986 ms
-    np.testing.assert_allclose(np.diff(times), 12.9, atol=1e-6)
     # The first time and every interval are the hand values rounded down to the 0.1 ms step.
-    assert 0 <= 10 * math.log(3) - times[0] < 0.1
-    assert np.all((12.986 - np.diff(times) >= 0) & (12.986 - np.diff(times) < 0.1))
+    assert 0 <= first - times[0] < 0.1
+    assert np.all((period - np.diff(times) >= 0) & (period - np.diff(times) < 0.1))
 
 
 def test_simulate_lif_runs_exactly_the_chapters_lines():
@@ -135,8 +140,10 @@ def test_noise_sigma_is_the_sd_of_the_free_membrane_around_its_mean():
                                duration=4 * second, record_v=[0], seed=0, target="numpy")
     v = np.asarray(res.v[0] / mV)[2000:]          # after 200 ms (20 tau_m) the start is forgotten
     assert res.spike_counts[0] == 0
-    assert v.mean() == pytest.approx(-52.0, abs=0.5)   # measured -51.9
-    assert v.std() == pytest.approx(4.0, rel=0.1)      # measured 4.0
+    # 3.8 s of a process with a 10 ms correlation time: standard errors about 0.3 mV for the mean
+    # (sigma sqrt(2 tau_m / T)) and 0.15 mV for the SD; tolerances of at least 3 of them.
+    assert v.mean() == pytest.approx(-52.0, abs=1.0)   # measured -51.9
+    assert v.std() == pytest.approx(4.0, rel=0.15)     # measured 4.0
 
 
 def test_exact_integration_cannot_take_noise():
@@ -154,14 +161,35 @@ def test_exact_integration_cannot_take_noise():
 
 def test_the_hand_calculations_of_the_f_i_curve():
     """At 3 nA T = 11.0 ms and r = 77 Hz; at 6 nA T = 4.1 ms and r = 165 Hz; the ceiling 500 Hz is
-    approached but never reached; at 2.01 nA T = 53 ms and the neuron "already fires at 18 Hz"."""
-    assert 10 * math.log(60 / 40) == pytest.approx(4.1, abs=0.05)       # 4.055 ms
+    approached but never reached; at 2.01 nA T = 53 ms and the neuron "still fires at 18 Hz"."""
     rates = _hz(spiking.lif_rate_analytic([3, 6, 2.01, 1e3, 1e5] * nA))
     assert rates[0] == pytest.approx(77.0, abs=0.05)                     # 77.005 Hz
-    assert rates[1] == pytest.approx(165.0, abs=0.5)                     # 165.3 Hz
-    assert 10 * math.log(20.1 / 0.1) == pytest.approx(53.0, abs=0.1)     # 53.03 ms
+    assert _period_ms(6.0) - 2 == pytest.approx(4.1, abs=0.05)           # T = 4.055 ms
+    assert rates[1] == pytest.approx(165.0, abs=0.5)                     # 165.16 Hz
+    assert _period_ms(2.01) - 2 == pytest.approx(53.0, abs=0.1)          # T = 53.03 ms
     assert rates[2] == pytest.approx(18.0, abs=0.2)                      # 18.17 Hz
     assert 490 < rates[3] < rates[4] < 500.0                             # 495.0, 499.95 Hz
+
+
+def test_the_rate_is_continuous_at_the_rheobase():
+    """"r(I) is continuous at the rheobase ... T grows without bound and r falls to 0 as I approaches
+    I_rh, but only logarithmically"; "T ≈ tau_m ln((v_threshold - v_reset) / (R_m (I - I_rh)))", "the
+    rate falls like one over the logarithm of the distance"; the cell's distances of 1e-2 to 1e-9 nA."""
+    distances = np.array([1e-2, 1e-4, 1e-6, 1e-9, 1e-12])               # nA above the 2 nA rheobase
+    rates = _hz(spiking.lif_rate_analytic((2 + distances) * nA))
+    assert _hz(spiking.lif_rate_analytic([2.0] * nA))[0] == 0.0
+    assert np.all(np.diff(rates) < 0) and np.all(rates > 0)             # 18.2, 9.7, 6.7, 4.6, 3.3 Hz
+    assert rates[3] < 5.0                                                # continuous: towards 0 ...
+    # ... like 1/ln: the rate times tau_m ln(20 mV / (10 Mohm x distance)) tends to 1 from below.
+    log_law = rates * 10e-3 * np.log(20.0 / (10.0 * distances))
+    assert np.all(np.diff(log_law) > 0) and 0.98 < log_law[-1] < 1.0
+    # The same in Brian2: on a grid that is fine near the rheobase nothing jumps. 1 pA above it the
+    # simulated neuron fires at 13 Hz, a third of its rate 0.25 nA above (the 42 Hz that looks like a jump).
+    fine = spiking.fi_curve([2.0, 2.001, 2.01, 2.25] * nA, duration=1 * second, target="numpy")
+    simulated, analytic = _hz(fine.rates), _hz(fine.analytic_rates)
+    assert simulated[0] == 0 and np.all(np.diff(simulated) > 0)
+    np.testing.assert_allclose(simulated, analytic, atol=1.0)            # 0, 13, 18, 42 Hz
+    assert simulated[1] < simulated[3] / 3
 
 
 def test_noise_free_curve_is_concave_everywhere_above_the_rheobase():
@@ -185,11 +213,15 @@ def chapter_curve():
     return spiking.fi_curve(np.linspace(0, 6, 25) * nA, tau_m=10 * ms, duration=1 * second, seed=0)
 
 
-def test_simulated_curve_within_2_hz_concave_to_165_hz(chapter_curve):
-    """"Simulation and formula agree within 2 Hz"; alt text: "zero firing up to the 2 nA rheobase, then a
-    steep, concave rise to about 165 Hz at 6 nA"."""
+def test_simulated_curve_close_to_the_formula_concave_to_165_hz(chapter_curve):
+    """"Simulation and formula agree within [the printed gap] ... each interspike interval is rounded to
+    the step"; alt text: "zero firing up to the 2 nA rheobase, then a steep, concave rise to about 165 Hz
+    at 6 nA"."""
     rates = _hz(chapter_curve.rates)
-    assert np.max(np.abs(rates - _hz(chapter_curve.analytic_rates))) <= 2.0   # measured 1.85 Hz
+    gap = np.abs(rates - _hz(chapter_curve.analytic_rates))
+    # Rounding an interval 1/r down by less than dt = 0.1 ms raises the rate by less than r^2 dt.
+    assert np.all(gap <= _hz(chapter_curve.analytic_rates) ** 2 * 1e-4 + 1.0)   # 1 Hz: counts in 1 s
+    assert 0 < gap.max() <= 2.0                                          # measured 1.85 Hz
     currents = np.asarray(chapter_curve.currents / nA)
     assert np.all(rates[currents <= 2.0] == 0)
     assert rates[-1] == pytest.approx(165, abs=3)                        # measured 166 Hz
@@ -218,83 +250,104 @@ def test_tau_m_moves_the_rates_not_the_rheobase_or_the_ceiling():
 
 def test_noisy_neuron_below_rheobase_fires_now_and_then():
     """"Without noise this neuron would never fire. With noise a fluctuation reaches threshold now and then"
-    (1.8 nA, 4 mV, 300 ms, seed 1; printed: 8 spikes)."""
-    kw = dict(duration=300 * ms, record_v=[0], seed=1, target="numpy")
-    noisy = spiking.simulate_lif([1.8] * nA, noise_sigma=4 * mV, **kw)
-    quiet = spiking.simulate_lif([1.8] * nA, **kw)
-    assert quiet.spike_counts[0] == 0
-    assert 3 <= noisy.spike_counts[0] <= 20                                # measured 8
+    (1.8 nA, 4 mV, 300 ms): checked on three neurons with independent noise, in one run."""
+    kw = dict(duration=300 * ms, seed=1, target="numpy")
+    noisy = spiking.simulate_lif([1.8, 1.8, 1.8] * nA, noise_sigma=4 * mV, **kw)
+    quiet = spiking.simulate_lif([1.8, 1.8, 1.8] * nA, **kw)
+    assert np.all(quiet.spike_counts == 0)
+    # About 7 spikes expected (the noisy f-I curve gives ~25 Hz at 1.8 nA); "now and then": neither
+    # silent nor regular (a regular neuron at 3 nA fires 23 times in 300 ms).
+    assert np.all((noisy.spike_counts >= 1) & (noisy.spike_counts <= 20))
 
 
 NOISE_LEVELS_MV = (0, 1, 2, 4, 6, 8)
+SEEDS = (0, 1, 2)
 
 
 @pytest.fixture(scope="module")
 def noisy_curves():
-    """The chapter's demo: 41 currents, 20 neurons each, 1 s, seed 0; fits between 0 and 4 nA."""
+    """The chapter's demo model: 41 currents, 20 neurons each, 1 s; fits between 0 and 4 nA. Seed 0 (the
+    chapter's run) at every noise level, seeds 1 and 2 at the levels the general claims need; without
+    noise the curve does not depend on the seed. Keyed by (seed, sigma in mV)."""
     model = spiking.CompiledNoisyFI(np.linspace(0, 10, 41) * nA, n_trials=20, duration=1 * second,
                                     seed=0)
     out = {}
-    for sigma in NOISE_LEVELS_MV:
-        curve = model.fi_curve(noise_sigma=sigma * mV)
-        i_na, rates = np.asarray(curve.currents / nA), _hz(curve.rates)
-        near = i_na <= 4.0
-        fits = {k: fit_activation(i_na[near], rates[near], k) for k in ("relu", "softplus")}
-        out[sigma] = (i_na, rates, _hz(curve.analytic_rates), fits)
+    for seed in SEEDS:
+        for sigma in NOISE_LEVELS_MV if seed == 0 else (2, 4, 6, 8):
+            curve = model.fi_curve(noise_sigma=sigma * mV, seed=seed)
+            i_na, rates = np.asarray(curve.currents / nA), _hz(curve.rates)
+            near = i_na <= 4.0
+            fits = {k: fit_activation(i_na[near], rates[near], k) for k in ("relu", "softplus")}
+            out[seed, sigma] = (i_na, rates, _hz(curve.rate_sem), fits)
+    for seed in SEEDS[1:]:
+        out[seed, 0] = out[0, 0]
     return out
 
 
-def test_noise_lifts_the_rate_below_rheobase(noisy_curves):
-    """Answer: "at 1.5 nA, 0 Hz without noise, about 17 Hz with 4 mV and 36 Hz with 8 mV"."""
-    at = {s: c[1][np.argmin(abs(c[0] - 1.5))] for s, c in noisy_curves.items()}
+def _rate_at(curve, current_na):
+    i_na, rates = curve[0], curve[1]
+    return rates[np.isclose(i_na, current_na)][0]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_noise_lifts_the_rate_below_rheobase(noisy_curves, seed):
+    """Answer: "Below the rheobase the rate rises from zero" (at 1.5 nA: 0 Hz without noise, and more the
+    more noise: measured 2.7/17/28/36 Hz for 2/4/6/8 mV with seed 0, within 3 Hz for seeds 1, 2)."""
+    at = {s: _rate_at(noisy_curves[seed, s], 1.5) for s in (0, 2, 4, 6, 8)}
     assert at[0] == 0
-    assert at[4] == pytest.approx(17, abs=4)                              # measured 17.3 Hz
-    assert at[8] == pytest.approx(36, abs=5)                              # measured 36.1 Hz
-    assert at[0] <= at[1] <= at[2] < at[4] < at[6] < at[8]
+    assert at[0] < at[2] < at[4] < at[6] < at[8]
+    sem = noisy_curves[seed, 4][2][np.isclose(noisy_curves[seed, 4][0], 1.5)][0]
+    assert at[4] > 3 * sem                                               # clearly above zero
 
 
-def test_noise_turns_the_step_into_a_finite_slope(noisy_curves):
-    """Answer: "the steepest slope, 168 Hz per nA between two points of the noise-free curve ..., falls to
-    about 44 Hz/nA with 4 mV"."""
-    steepest = {s: np.max(np.diff(c[1]) / 0.25) for s, c in noisy_curves.items()}
-    assert steepest[0] == pytest.approx(168, abs=10)                      # measured 168
-    assert steepest[4] == pytest.approx(44, abs=8)                        # measured 44.2
-    assert steepest[8] < steepest[4] < steepest[2] < steepest[0]
+@pytest.mark.parametrize("seed", SEEDS)
+def test_noise_turns_the_steep_onset_into_a_gentle_one(noisy_curves, seed):
+    """Answer: "between two neighbouring currents of the grid the noise-free curve climbs by up to 168 Hz
+    per nA (its slope at the rheobase itself is infinite), the curve with 4 mV by at most [~44] Hz/nA"."""
+    steepest = {s: np.max(np.diff(noisy_curves[seed, s][1]) / 0.25) for s in (0, 2, 4, 8)}
+    # Noise-free: 0 Hz at 2 nA, then 1/(2 ms + 10 ms ln(22.5/2.5)) = 42 Hz at 2.25 nA, rounded to counts.
+    assert steepest[0] == pytest.approx(42.0 / 0.25)
+    assert steepest[8] < steepest[4] < steepest[2] < steepest[0]      # 40-43 < 44-47 < 61-64 < 168
+    assert steepest[4] < 0.4 * steepest[0]
 
 
-def test_softplus_beats_relu_near_rheobase_once_noise_is_large(noisy_curves):
-    """Answer: "With little noise the best softplus is a ReLU (its bend shrinks to nothing); from 4 mV on
-    the softplus fits the curve near the rheobase better than the ReLU, and at 8 mV with less than half
-    the ReLU's error"."""
-    for sigma in (0, 1, 2):
-        relu, soft = noisy_curves[sigma][3]["relu"], noisy_curves[sigma][3]["softplus"]
-        assert soft.width < 0.05                                          # measured <= 0.02 nA
-        assert soft.rms_error == pytest.approx(relu.rms_error, rel=0.02)
-    for sigma in (4, 6, 8):
-        relu, soft = noisy_curves[sigma][3]["relu"], noisy_curves[sigma][3]["softplus"]
-        assert soft.rms_error < relu.rms_error                            # 1.42/1.54, 1.11/1.60, 0.96/2.22
-    assert noisy_curves[8][3]["softplus"].rms_error < 0.5 * noisy_curves[8][3]["relu"].rms_error
-    # "With 4 mV of noise, a softplus follows ... (within 1.5 Hz rms between 0 and 4 nA), and a ReLU
-    # nearly as well".
-    assert noisy_curves[4][3]["softplus"].rms_error < 1.5                # measured 1.42 Hz
-    assert noisy_curves[4][3]["relu"].rms_error < 1.25 * noisy_curves[4][3]["softplus"].rms_error
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_more_noise_the_more_the_softplus_beats_the_relu(noisy_curves, seed):
+    """Answer: "With little noise the best softplus is a ReLU (its bend shrinks to nothing); the more noise,
+    the better the softplus fits the curve near the rheobase compared with the ReLU" (seed 0: 92 %, 69 %,
+    43 % of the ReLU's error at 4, 6, 8 mV); the text: "a ReLU nearly as well" with 4 mV."""
+    fits = {s: noisy_curves[seed, s][3] for s in (0, 2, 4, 6, 8)}
+    for sigma in (0, 2):
+        assert fits[sigma]["softplus"].width < 0.05                       # measured <= 0.02 nA
+        assert fits[sigma]["softplus"].rms_error == pytest.approx(fits[sigma]["relu"].rms_error,
+                                                                  rel=0.02)
+    ratio = {s: fits[s]["softplus"].rms_error / fits[s]["relu"].rms_error for s in (4, 6, 8)}
+    assert ratio[8] < ratio[6] < ratio[4] < 1.0
+    assert ratio[8] < 0.6                                                # 0.34 to 0.54 over seeds
+    assert ratio[4] > 0.8                                                # "a ReLU nearly as well"
+    assert fits[4]["softplus"].rms_error < 2.5                           # 1.2 to 1.8 Hz over seeds
 
 
-def test_far_above_rheobase_noise_hardly_matters_and_the_fits_overshoot(noisy_curves):
-    """Answer: "at 10 nA the rate changes by less than 1 %", and the fitted ReLU and softplus "at 10 nA
-    ... are 70 to 200 Hz above it"; every rate stays below the 500 Hz ceiling."""
-    base = noisy_curves[0][1][-1]                                        # 238 Hz
-    for _sigma, (_i_na, rates, _analytic, fits) in noisy_curves.items():
-        assert abs(rates[-1] - base) < 0.01 * base                        # measured <= 0.65 %
+@pytest.mark.parametrize("seed", SEEDS)
+def test_far_above_rheobase_noise_hardly_matters_and_the_fits_overshoot(noisy_curves, seed):
+    """Answer: "at 10 nA the rate changes by at most [0.6 %]", and the fitted ReLU and softplus "at 10 nA
+    are [69 to 194] Hz above it"; every rate stays below the 500 Hz ceiling."""
+    base = noisy_curves[0, 0][1][-1]                                     # 238 Hz without noise
+    for sigma in (0, 2, 4, 6, 8):
+        _i_na, rates, sem, fits = noisy_curves[seed, sigma]
+        assert abs(rates[-1] - base) < max(0.01 * base, 3 * sem[-1])      # measured <= 0.8 %
         assert np.all(rates < 500)
         for fit in fits.values():
             over = fit(np.array([10.0]))[0] - rates[-1]
-            assert 65 < over < 200                                        # measured 69 to 194 Hz
+            assert 50 < over < 200                                        # measured 66 to 194 Hz
 
 
-def test_noisy_curve_is_s_shaped(noisy_curves):
-    """"Over a wide range the noisy curve is S-shaped": convex at its onset, concave above."""
+@pytest.mark.parametrize("seed", SEEDS)
+def test_noisy_curve_is_s_shaped(noisy_curves, seed):
+    """"Over a wide range the noisy curve is S-shaped": convex at its onset, concave above (second
+    differences over 2 nA steps, 0 to 10 nA: about +35/-21/-12/-9 Hz with 4 mV; their standard error is
+    about 2 Hz)."""
     for sigma in (4, 8):
-        second_diff = np.diff(noisy_curves[sigma][1][::4], 2)            # 1 nA steps
-        assert second_diff[0] > 0                                         # measured 33, 17
-        assert np.all(second_diff[2:] < 0)
+        second_diff = np.diff(noisy_curves[seed, sigma][1][::8], 2)
+        assert second_diff[0] > 6                                         # measured 13 to 37
+        assert np.all(second_diff[1:] < -6)                               # measured -7 to -22

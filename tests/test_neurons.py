@@ -104,3 +104,46 @@ def test_noisy_fi_rejects_bad_input(noisy):
         spiking.CompiledNoisyFI([1, 2] * nA, noise_sigma=1 * mV, target="numpy")
     with raises_param("noise_sigma", "must be >= 0"):
         noisy.fi_curve(noise_sigma=-1 * mV)
+
+
+# --- the analytic line the figures draw -----------------------------------------------------
+
+def test_analytic_line_resolves_the_continuous_rise_at_the_rheobase(noisy):
+    """The figures draw the formula on a grid that crowds towards the rheobase from above: there the
+    rate is continuous (it falls to 0 like 1/ln of the distance), so the line shows no jump."""
+    curve = noisy.fi_curve(noise_sigma=0 * mV)
+    currents, rates = curve.analytic_line()
+    i_na, r_hz = np.asarray(currents / nA), np.asarray(rates / Hz)
+    rheobase = float(curve.rheobase / nA)
+    assert rheobase == pytest.approx(2.0) and rheobase in i_na
+    assert i_na[0] == pytest.approx(1.0) and i_na[-1] == pytest.approx(6.0)
+    assert np.all(np.diff(i_na) > 0)
+    assert np.all(r_hz[i_na <= rheobase] == 0)
+    above = i_na > rheobase
+    # The first point above the rheobase is within 1e-8 nA of it, and its rate is small: the
+    # 1/ln fall, 1/(t_ref + tau_m ln(20 mV / (R_m dI))), computed here by hand, not by nslib.
+    d_i = i_na[above][0] - rheobase
+    assert 0 < d_i < 1e-8
+    by_hand = 1 / (2e-3 + 10e-3 * np.log(20 / (10 * d_i)))
+    assert r_hz[above][0] == pytest.approx(by_hand, rel=1e-6) and r_hz[above][0] < 6.0
+    # Beyond that first step (the 1/ln fall makes it shrink only slowly with a finer grid),
+    # consecutive points differ by less than 2 Hz: the line shows no jump.
+    first = int(np.argmax(above))
+    assert np.max(np.diff(r_hz[first:])) < 2.0
+    by_hand = [1 / (2e-3 + 10e-3 * np.log(30 / 10)), 1 / (2e-3 + 10e-3 * np.log(60 / 40))]
+    np.testing.assert_allclose(np.interp([3.0, 6.0], i_na, r_hz), by_hand, rtol=1e-3)
+
+
+def test_analytic_line_of_a_curve_without_parameters_is_its_own_points():
+    curve = spiking.fi_curve([1, 3] * nA, duration=100 * ms, target="numpy")
+    bare = spiking.FICurve(currents=curve.currents, rates=curve.rates,
+                           analytic_rates=curve.analytic_rates, tau_m=curve.tau_m,
+                           rheobase=curve.rheobase, target=curve.target)
+    currents, rates = bare.analytic_line()
+    assert currents is curve.currents and rates is curve.analytic_rates
+    slow = spiking.CompiledLIF([1, 3] * nA, duration=100 * ms, target="numpy").fi_curve(
+        tau_m=20 * ms)
+    _, line = slow.analytic_line(n=2)       # the curve's own tau_m, not the build-time default
+    assert float(line[-1] / Hz) == pytest.approx(1 / (2e-3 + 20e-3 * np.log(3)), rel=1e-9)
+    with raises_param("n"):
+        curve.analytic_line(n=1)

@@ -130,6 +130,26 @@ def test_make_separable_is_seeded():
     assert X is a.X and y is a.y
 
 
+def test_make_separable_draws_a_fixed_sequence_whatever_it_rejects():
+    """Every draw from the caller's stream has a fixed shape and order (issue 18): a data set that
+    needs more candidate points than the first block gives (seed 8, a band 0.9 wide, needs two) leaves
+    the stream where one that needs one block does, and a wider band only removes points."""
+    streams = [np.random.default_rng(8) for _ in range(2)]
+    wide = make_separable(n=60, margin=0.9, seed=streams[0])
+    narrow = make_separable(n=60, margin=0.1, seed=streams[1])
+    assert streams[0].random() == streams[1].random()
+    np.testing.assert_array_equal(wide.weights, narrow.weights)
+    np.testing.assert_array_equal(wide.y, narrow.y)              # the same final shuffle
+    assert np.all(np.abs(wide.X @ wide.weights + wide.bias) >= 0.45)
+    # Seed 8's first block of 240 candidates holds fewer than 30 points on one side of the wide band
+    # (so the second block is needed), which the independent draw below confirms.
+    rng = np.random.default_rng(8)
+    angle, bias = rng.uniform(0.0, 2.0 * np.pi), rng.uniform(-0.25, 0.25)
+    first = rng.uniform(-1.0, 1.0, size=(240, 2))
+    signed = first @ np.array([np.cos(angle), np.sin(angle)]) + bias
+    assert min(np.sum(signed >= 0.45), np.sum(signed <= -0.45)) < 30
+
+
 def test_make_xor():
     X, y = make_xor()
     np.testing.assert_array_equal(X, BINARY_2)

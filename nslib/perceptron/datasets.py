@@ -78,22 +78,27 @@ def make_separable(n: int = 100, margin: float = 0.3, seed: Any = 0) -> Dataset:
     w = np.array([np.cos(angle), np.sin(angle)])
     b = float(rng.uniform(-0.25, 0.25))
     n_pos, n_neg = n // 2, n - n // 2
+    # Every draw from ``rng`` has a fixed shape and order: the line, one block of candidates and
+    # the final shuffle. Rejection sampling keeps the candidates outside the band; should the first
+    # block fall short (a wide band, few points on one side), further blocks come from a separate
+    # stream seeded at a fixed point, so how many blocks a data set needs never shifts any draw.
+    candidates = rng.uniform(-1.0, 1.0, size=(4 * n, 2))
+    order = rng.permutation(n)
+    spare = np.random.default_rng(rng.integers(0, 2**63))
     pos, neg = [], []
     n_pos_got = n_neg_got = 0
-    # Rejection sampling: the band covers at most ~3/4 of the square, so a few
-    # batches always suffice.
     while n_pos_got < n_pos or n_neg_got < n_neg:
-        cand = rng.uniform(-1.0, 1.0, size=(4 * n, 2))
-        dist = cand @ w + b
-        keep_pos = cand[dist >= margin / 2 + 1e-12][: n_pos - n_pos_got]
-        keep_neg = cand[dist <= -margin / 2 - 1e-12][: n_neg - n_neg_got]
+        # Elementwise, not a BLAS product, so no machine's rounding can move a point across the band.
+        dist = candidates[:, 0] * w[0] + candidates[:, 1] * w[1] + b
+        keep_pos = candidates[dist >= margin / 2 + 1e-12][: n_pos - n_pos_got]
+        keep_neg = candidates[dist <= -margin / 2 - 1e-12][: n_neg - n_neg_got]
         pos.append(keep_pos)
         neg.append(keep_neg)
         n_pos_got += len(keep_pos)
         n_neg_got += len(keep_neg)
+        candidates = spare.uniform(-1.0, 1.0, size=(4 * n, 2))
     X = np.vstack(pos + neg)
     y = np.concatenate([np.ones(n_pos, dtype=int), np.zeros(n_neg, dtype=int)])
-    order = rng.permutation(n)
     return Dataset(X=X[order], y=y[order], weights=w, bias=b, margin=margin)
 
 

@@ -133,7 +133,11 @@ def plot_fi_curves(curves: Sequence, *, title: str | None = None, max_rate_hz: f
         color = PALETTE[k % len(PALETTE)]
         current = np.asarray(curve.currents / nA)
         tau = float(curve.tau_m / ms)
-        ax.plot(current, np.asarray(curve.analytic_rates / Hz), color=color,
+        # The formula on a grid that resolves the rheobase, where the rate rises from 0
+        # continuously but with an infinite slope (through the simulated currents alone, the
+        # line would show a jump that is not there).
+        line_i, line_r = curve.analytic_line()
+        ax.plot(np.asarray(line_i / nA), np.asarray(line_r / Hz), color=color,
                 label=f"analytic, τ_m = {tau:g} ms")
         ax.plot(current, np.asarray(curve.rates / Hz), "o", color=color, mfc="none",
                 label=f"Brian2, τ_m = {tau:g} ms")
@@ -197,7 +201,8 @@ def plot_noisy_fi_curve(curve: NoisyFICurve, fits: Sequence = (), *, fit_range_n
     fig, ax = new_figure(width=6, height=3.8)
     if fit_range_na is not None:
         ax.axvspan(lo, hi, color="0.92", zorder=0, label="fitted range")
-    ax.plot(current, np.asarray(curve.analytic_rates / Hz), color="0.45", lw=1.5,
+    line_i, line_r = curve.analytic_line()   # fine near the rheobase: continuous, no jump
+    ax.plot(np.asarray(line_i / nA), np.asarray(line_r / Hz), color="0.45", lw=1.5,
             label="LIF without noise (analytic)")
     ax.errorbar(current, np.asarray(curve.rates / Hz), yerr=np.asarray(curve.rate_sem / Hz),
                 fmt="o", ms=4, color=PALETTE[0], mfc="none", capsize=0,

@@ -5,7 +5,7 @@ Both classes are thin uses of :class:`~nslib.spiking.CompiledNetwork`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -15,6 +15,7 @@ from ._quantities import check_quantity
 from .lif import (
     FICurve,
     LIFResult,
+    _analytic_line,
     _check_currents,
     _check_lif_params,
     _rheobase,
@@ -196,7 +197,7 @@ class CompiledLIF:
         analytic = lif_rate_analytic(currents, tau_m=tau_m, v_rest=p.v_rest, v_reset=p.v_reset,
                                      v_threshold=p.v_threshold, R_m=p.R_m, refractory=p.refractory)
         return FICurve(currents=currents, rates=res.rates, analytic_rates=analytic, tau_m=tau_m,
-                       rheobase=_rheobase(p), target=res.target)
+                       rheobase=_rheobase(p), target=res.target, params=replace(p, tau_m=tau_m))
 
 
 # ---------------------------------------------------------------------------
@@ -227,6 +228,8 @@ class NoisyFICurve:
         Smallest current that makes the noise-free neuron fire (amp).
     target : str
         Brian2 target that ran.
+    params : optional
+        The LIF parameters of the curve, for :meth:`analytic_line`.
     """
 
     currents: Any
@@ -238,6 +241,12 @@ class NoisyFICurve:
     tau_m: Any
     rheobase: Any
     target: str
+    params: Any = field(default=None, repr=False)
+
+    def analytic_line(self, n: int = 400):
+        """The noise-free analytic rate on a fine grid, rheobase included; see
+        :meth:`nslib.spiking.FICurve.analytic_line`."""
+        return _analytic_line(self.params, self.currents, self.analytic_rates, n)
 
 
 class CompiledNoisyFI:
@@ -326,4 +335,4 @@ class CompiledNoisyFI:
                             rate_sem=sem * Hz, analytic_rates=self._analytic,
                             noise_sigma=noise_sigma, n_trials=self.n_trials,
                             tau_m=self._params.tau_m, rheobase=_rheobase(self._params),
-                            target=res.target)
+                            target=res.target, params=self._params)

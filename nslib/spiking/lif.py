@@ -6,7 +6,7 @@ Everything here runs Brian2 through the gate of :mod:`nslib.spiking`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -355,6 +355,8 @@ class FICurve:
         Smallest current that makes the noise-free neuron fire (amp).
     target : str
         Brian2 target that ran.
+    params : optional
+        The LIF parameters of the curve, for :meth:`analytic_line`.
     """
 
     currents: Any
@@ -363,10 +365,63 @@ class FICurve:
     tau_m: Any
     rheobase: Any
     target: str
+    params: Any = field(default=None, repr=False)
+
+    def analytic_line(self, n: int = 400):
+        """The noise-free analytic rate on a grid fine enough to draw it, rheobase included.
+
+        Just above the rheobase the rate is continuous but rises with an infinite slope: it
+        falls to 0 only like ``1/ln`` of the distance to the rheobase. Drawn through the
+        simulated currents alone, it would look like a jump; this grid adds currents that crowd
+        towards the rheobase from above (down to a billionth of the range).
+
+        Parameters
+        ----------
+        n : int, >= 2
+            Points of the uniform grid (as many again crowd towards the rheobase).
+
+        Returns
+        -------
+        (Quantity, Quantity)
+            Currents (amp, increasing, from the first to the last of ``currents``) and
+            analytic rates (Hz). Without ``params``, ``currents`` and ``analytic_rates``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from brian2 import Hz, nA
+        >>> curve = fi_curve(np.linspace(0, 4, 5) * nA, target="numpy")
+        >>> currents, rates = curve.analytic_line()
+        >>> rates_hz = np.asarray(rates / Hz)
+        >>> above = np.asarray(currents / nA) > 2
+        >>> float(rates_hz[~above].max()), bool(rates_hz[above].min() < 6)  # 0 up to 2 nA, then from ~5 Hz
+        (0.0, True)
+        """
+        return _analytic_line(self.params, self.currents, self.analytic_rates, n)
 
 
 def _rheobase(params: _LIFParams):
     return (params.v_threshold - params.v_rest) / params.R_m
+
+
+def _analytic_line(params: _LIFParams | None, currents, analytic_rates, n: int = 400):
+    """Currents and noise-free rates on a uniform grid over ``currents`` plus a grid that crowds
+    towards the rheobase from above (see :meth:`FICurve.analytic_line`)."""
+    from brian2 import amp
+
+    n = check_int("n", n, low=2)
+    if params is None:
+        return currents, analytic_rates
+    lo, hi = float(currents[0] / amp), float(currents[-1] / amp)
+    rheobase = float(_rheobase(params) / amp)
+    grid = np.linspace(lo, hi, n)
+    if lo <= rheobase < hi:
+        grid = np.union1d(grid, rheobase + (hi - rheobase) * np.geomspace(1e-9, 1.0, n))
+        grid = np.union1d(grid, [rheobase])
+    rates = lif_rate_analytic(grid * amp, tau_m=params.tau_m, v_rest=params.v_rest,
+                              v_reset=params.v_reset, v_threshold=params.v_threshold,
+                              R_m=params.R_m, refractory=params.refractory)
+    return grid * amp, rates
 
 
 def fi_curve(currents, *, tau_m=None, duration=None, seed=0, target: str = "auto",
@@ -415,4 +470,5 @@ def fi_curve(currents, *, tau_m=None, duration=None, seed=0, target: str = "auto
                        seed=seed, target=target, tau_m=params.tau_m, **lif_params)
     return FICurve(currents=currents, rates=res.rates,
                    analytic_rates=lif_rate_analytic(currents, tau_m=params.tau_m, **analytic_kw),
-                   tau_m=params.tau_m, rheobase=_rheobase(params), target=res.target)
+                   tau_m=params.tau_m, rheobase=_rheobase(params), target=res.target,
+                   params=params)
