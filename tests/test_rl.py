@@ -130,6 +130,26 @@ def test_schultz_conditions_rows():
         rl.schultz_conditions(n_trials=0)
 
 
+def test_reward_probability_uses_the_same_random_numbers_for_every_p():
+    """Common random numbers: the run for p is td_conditioning(..., reward_prob=p, seed=seed), so a
+    sweep frame at one p shows the same run; a Generator advances by one run's draws."""
+    probs = [0.25, 0.5, 0.9]
+    res = rl.reward_probability_responses(probs, n_trials=60, n_test=30, seed=7)
+    rewarded = []
+    for j, p in enumerate(probs):
+        run = rl.td_conditioning(60, reward_prob=p, alpha=0.1, seed=7)
+        assert run.rpe[30:, run.cue_time].mean() == res.cue_response[j]
+        rewarded.append(run.rewarded)
+    # The same numbers thresholded at a higher p: every trial rewarded at 0.25 is rewarded at 0.5.
+    assert np.all(rewarded[0] <= rewarded[1]) and np.all(rewarded[1] <= rewarded[2])
+    g, h = np.random.default_rng(1), np.random.default_rng(1)
+    from_generator = rl.reward_probability_responses(probs, n_trials=60, n_test=30, seed=g)
+    assert from_generator.cue_response[1] == rl.reward_probability_responses(
+        [0.5], n_trials=60, n_test=30, seed=np.random.default_rng(1)).cue_response[0]
+    h.random(60)                                    # one run's draws
+    assert g.random() == h.random()
+
+
 def test_reward_probability_edges_and_validation():
     res = rl.reward_probability_responses([0.0, 1.0], n_trials=100, n_test=50)
     assert np.isnan(res.reward_response[0]) and np.isnan(res.omission_response[1])
@@ -179,6 +199,17 @@ def test_population_is_seeded_and_bins_are_configurable():
     assert fine.psth.shape == (1, 20)
     silent = rl.dopamine_population(rpe, baseline_rate=0 * Hz, **kw)
     assert silent.spike_times.size == 0
+
+
+def test_a_rows_spikes_do_not_depend_on_the_other_rows_numpy():
+    """Brian2 draws rand() for every neuron and step, refractory or not: silencing one row leaves the
+    random numbers, and so the spikes, of the others unchanged."""
+    rpe = np.array([[0.0, 1.0, 0.0, 0.5], [1.0, 1.0, 1.0, 1.0]])
+    kw = dict(n_neurons=20, target="numpy", seed=4)
+    a = rl.dopamine_population(rpe, **kw)
+    b = rl.dopamine_population(np.array([rpe[0], [-1.0] * 4]), **kw)
+    np.testing.assert_array_equal(a.spike_times[a.spike_rows == 0], b.spike_times[b.spike_rows == 0])
+    assert np.sum(b.spike_rows == 1) == 0 < np.sum(a.spike_rows == 1)
 
 
 def test_population_validates():
@@ -269,6 +300,22 @@ def test_symmetric_predictor_is_classical_td():
     assert res.reversal_points[0] == pytest.approx(1.0, abs=0.05)
 
 
+def test_bounded_decoding_stays_in_the_reward_range():
+    taus = np.linspace(0.05, 0.95, 15)
+    target = rl.expectiles(rl.DABNEY_REWARDS, taus)
+    free = rl.decode_distribution(target, taus, n_samples=100, seed=0)
+    assert free.samples.min() < 0.1 or free.samples.max() > 20.0   # unbounded: it strays
+    dec = rl.decode_distribution(target, taus, n_samples=100, bounds=(0.1, 20.0), seed=0)
+    assert dec.samples.min() >= 0.1 and dec.samples.max() <= 20.0
+    # L-BFGS-B stops in a shallow local minimum (loss 0.0025; the top expectile 0.27 off).
+    assert dec.loss < 1e-2
+    np.testing.assert_allclose(rl.expectiles(dec.samples, taus), target, atol=0.5)
+    assert dec.samples.mean() == pytest.approx(np.mean(rl.DABNEY_REWARDS), abs=0.1)
+    for bounds in [(1.0,), (2.0, 1.0), (0.0, np.inf), ("a", 1.0), (2.0, 20.0), (0.1, 10.0), 3.0]:
+        with raises_param("bounds"):
+            rl.decode_distribution(target, taus, bounds=bounds)
+
+
 def test_decoding_recovers_expectiles():
     taus = np.linspace(0.05, 0.95, 15)
     target = rl.expectiles(rl.DABNEY_REWARDS, taus)
@@ -308,6 +355,24 @@ def test_actor_critic_learns_the_corridor_and_is_seeded():
     assert np.all(capped.steps == 3)
 
 
+def test_actor_critic_draws_do_not_depend_on_the_episodes_lengths():
+    """Each episode draws max_steps numbers as one block: a Generator ends in the same state whatever
+    path the agent took, and the first episode's walk is read off the first block."""
+    g, h = np.random.default_rng(8), np.random.default_rng(8)
+    fast = rl.actor_critic_corridor(n_episodes=30, alpha_actor=1.0, max_steps=50, seed=g)
+    slow = rl.actor_critic_corridor(n_episodes=30, alpha_actor=0.01, max_steps=50, seed=h)
+    assert not np.array_equal(fast.steps, slow.steps)
+    assert g.random() == h.random()
+    # Until the first reward every error is 0, so the first episode is an unbiased random walk:
+    # step k goes right when the k-th number of the first block is below 0.5.
+    u = np.random.default_rng(8).random(50)
+    s, n = 0, 0
+    while s < 5 and n < 50:
+        s = s + 1 if u[n] < 0.5 else max(s - 1, 0)
+        n += 1
+    assert fast.steps[0] == slow.steps[0] == n
+
+
 @pytest.mark.parametrize("kwargs, name", [
     ({"n_states": 1}, "n_states"), ({"n_episodes": 0}, "n_episodes"),
     ({"alpha_critic": 0.0}, "alpha_critic"), ({"alpha_actor": 2.0}, "alpha_actor"),
@@ -343,7 +408,8 @@ def figures():
                                                      cue_time=5, reward_time=15,
                                                      max_rate_hz=40),
         "distributional": plots.plot_distributional(
-            dist, rl.decode_distribution(dist.reversal_points, dist.asymmetries)),
+            dist, rl.decode_distribution(dist.reversal_points, dist.asymmetries,
+                                         bounds=(0.1, 20.0)), unit="µl"),
         "actor_critic": plots.plot_actor_critic(rl.actor_critic_corridor(n_episodes=30)),
     }
 
@@ -376,6 +442,9 @@ def test_plot_arguments_are_validated():
     summary = rl.reward_probability_responses([0.5], n_trials=20, n_test=10)
     with raises_param("n_last"):
         plots.plot_probabilistic_trials(res, summary, n_last=0)
+    dist = rl.distributional_td(n_trials=100)
+    with raises_param("unit"):
+        plots.plot_distributional(dist, unit="")
     pop = rl.dopamine_population([0.0, 1.0], n_neurons=3, target="numpy")
     with raises_param("labels"):
         plots.plot_dopamine_population(pop, labels=["a", "b"])

@@ -413,7 +413,8 @@ def plot_dopamine_population(result, *, labels: Sequence[str] | None = None,
     return fig
 
 
-def plot_distributional(result, decoded=None, *, title: str | None = None):
+def plot_distributional(result, decoded=None, *, unit: str = "reward units",
+                        title: str | None = None):
     """Reversal points against asymmetry, and the decoded reward distribution.
 
     Parameters
@@ -422,6 +423,8 @@ def plot_distributional(result, decoded=None, *, title: str | None = None):
     decoded : nslib.rl.DecodedDistribution, optional
         Adds a right panel comparing the cumulative distribution of the
         decoded samples with the true one.
+    unit : str, default "reward units"
+        Unit of the rewards, for the axis labels (chapter 2 uses "µl" of juice).
     title : str, optional
 
     Returns
@@ -433,7 +436,11 @@ def plot_distributional(result, decoded=None, *, title: str | None = None):
     >>> from nslib.rl import distributional_td
     >>> plot_distributional(distributional_td(n_trials=500)).axes[0].get_xlabel()
     'asymmetry τ = α⁺ / (α⁺ + α⁻)'
+    >>> plot_distributional(distributional_td(n_trials=500), unit="µl").axes[0].get_ylabel()
+    'reversal point (µl)'
     """
+    if not isinstance(unit, str) or not unit.strip():
+        raise ValueError(f"unit must be a non-empty string (the rewards' unit); got {unit!r}")
     n_panels = 1 if decoded is None else 2
     fig, axes = new_figure(n_panels, width=4.3, height=3.4)
     ax = np.atleast_1d(axes)[0]
@@ -446,7 +453,7 @@ def plot_distributional(result, decoded=None, *, title: str | None = None):
                label="mean reward")
     ax.set_xlim(0, 1)
     ax.set_xlabel("asymmetry τ = α⁺ / (α⁺ + α⁻)")
-    ax.set_ylabel("reversal point (reward units)")
+    ax.set_ylabel(f"reversal point ({unit})")
     ax.set_title("Each predictor learns an expectile")
     ax.legend(frameon=False, fontsize="small", loc="upper left")
     if decoded is not None:
@@ -460,7 +467,7 @@ def plot_distributional(result, decoded=None, *, title: str | None = None):
         samples = decoded.samples
         cdf.step(np.r_[low, samples, high], np.r_[0, np.arange(1, len(samples) + 1) / len(samples), 1],
                  where="post", color=PALETTE[0], ls="--", label="decoded from the population")
-        cdf.set_xlabel("reward (reward units)")
+        cdf.set_xlabel(f"reward ({unit})")
         cdf.set_ylabel("cumulative probability")
         cdf.set_ylim(0, 1.02)
         cdf.set_title("What the population knows")

@@ -38,9 +38,11 @@ class ActorCriticResult:
     reached_goal : numpy.ndarray of bool
         Whether each episode reached the goal within ``max_steps``.
     start_rpe : numpy.ndarray
-        The error at the start of each episode, ``gamma V(0)`` (a
-        transition from an unpredictive inter-trial state into the start), the
-        analogue of the cue response.
+        The error at the start of each episode, ``gamma V(0)``: the TD error of
+        the transition into the start position from a state *before* the
+        episode (an inter-trial state whose value is 0, since nothing predicts
+        when an episode begins, and which gives no reward), the analogue of the
+        cue response. It is reported, not used for learning.
     goal_rpe : numpy.ndarray
         The error on the step that entered the goal (NaN if it was not reached),
         the analogue of the reward response.
@@ -99,7 +101,9 @@ def actor_critic_corridor(n_states: int = 6, n_episodes: int = 200, alpha_critic
     max_steps : int, default 200
         Step limit per episode (>= 1).
     seed : int or numpy.random.Generator, default 0
-        Draws the actions.
+        Draws the actions: ``max_steps`` uniform numbers per episode, drawn as
+        one block at the episode's start, so every episode consumes the same
+        draws however long it lasts.
 
     Returns
     -------
@@ -130,12 +134,16 @@ def actor_critic_corridor(n_states: int = 6, n_episodes: int = 200, alpha_critic
     values = np.empty((n_episodes, n_states))
     p_right = np.empty((n_episodes, n_states - 1))
     for episode in range(n_episodes):
+        # One uniform number per possible step, drawn as a whole block whatever the
+        # episode's length: the draws of later episodes never depend on how long
+        # earlier ones took (a last-bit difference cannot reshuffle them).
+        uniforms = rng.random(max_steps)
         s = 0
         start_rpe[episode] = gamma * v[0]
         # The loop variable is read after the loop: the episode's length.
         for step in range(1, max_steps + 1):  # noqa: B007
             pi = _softmax_rows(h[s])
-            a = int(rng.random() < pi[1])
+            a = int(uniforms[step - 1] < pi[1])
             s_next = s + 1 if a == 1 else max(s - 1, 0)
             r = 1.0 if s_next == goal else 0.0
             delta = r + gamma * v[s_next] - v[s]

@@ -21,6 +21,7 @@ drop of juice).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -399,7 +400,11 @@ def reward_probability_responses(probabilities=(0.0, 0.25, 0.5, 0.75, 1.0), n_tr
     n_steps, cue_time, reward_time, gamma, alpha
         As in :func:`td_conditioning`.
     seed : int or numpy.random.Generator, default 0
-        Draws the rewarded trials (one independent stream per probability).
+        Draws the rewarded trials. Every probability uses the *same* uniform
+        numbers (common random numbers: trial ``n`` is rewarded when its number
+        is below ``p``), so the run for ``p`` is exactly
+        ``td_conditioning(..., reward_prob=p, seed=seed)`` and a Generator is
+        advanced by one run's draws, ``n_trials`` numbers.
 
     Returns
     -------
@@ -422,8 +427,9 @@ def reward_probability_responses(probabilities=(0.0, 0.25, 0.5, 0.75, 1.0), n_tr
     cue, reward, omission = (np.full(len(probs), np.nan) for _ in range(3))
     res = None
     for j, p in enumerate(probs):
+        # A copy of the generator's state for each p: the same draws for every p.
         res = td_conditioning(n_trials, n_steps, cue_time, reward_time, gamma, alpha,
-                              reward_prob=float(p), seed=rng)
+                              reward_prob=float(p), seed=copy.deepcopy(rng))
         test = slice(n_trials - n_test, n_trials)
         got = res.rewarded[test]
         cue[j] = res.rpe[test, res.cue_time].mean()
@@ -432,6 +438,7 @@ def reward_probability_responses(probabilities=(0.0, 0.25, 0.5, 0.75, 1.0), n_tr
             reward[j] = at_reward[got].mean()
         if (~got).any():
             omission[j] = at_reward[~got].mean()
+    rng.random(n_trials)                  # advance the caller's generator by one run
     discount = res.gamma ** (res.reward_time - res.cue_time)
     return RewardProbabilityResult(probabilities=probs, cue_response=cue, reward_response=reward,
                                    omission_response=omission, predicted_cue=probs * discount,

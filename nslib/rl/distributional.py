@@ -52,6 +52,20 @@ def _check_asymmetries(asymmetries) -> np.ndarray:
     return taus
 
 
+def _check_bounds(bounds, reversal_points) -> tuple[float, float]:
+    try:
+        low, high = (float(b) for b in bounds)
+    except (TypeError, ValueError):
+        raise ValueError(f"bounds must be a pair (low, high) of numbers; got {bounds!r}") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"bounds must be finite with low < high; got {bounds!r}")
+    if reversal_points.min() < low or reversal_points.max() > high:
+        raise ValueError(f"bounds must contain every reversal point (the expectiles of a "
+                         f"distribution on [low, high] lie in it); got {bounds!r} for points from "
+                         f"{reversal_points.min():g} to {reversal_points.max():g}")
+    return low, high
+
+
 def expectiles(rewards, asymmetries) -> np.ndarray:
     """The exact ``tau``-expectiles of an equally weighted set of rewards.
 
@@ -204,7 +218,7 @@ class DecodedDistribution:
     loss: float
 
 
-def decode_distribution(reversal_points, asymmetries, n_samples: int = 100,
+def decode_distribution(reversal_points, asymmetries, n_samples: int = 100, bounds=None,
                         seed=0) -> DecodedDistribution:
     """Find a reward distribution whose expectiles are the given reversal points.
 
@@ -214,7 +228,10 @@ def decode_distribution(reversal_points, asymmetries, n_samples: int = 100,
     ``sum_i ( mean_z[ |tau_i - 1(z < e_i)| (z - e_i) ] )^2``,
 
     the mismatch of the expectile condition of each reversal point ``e_i``,
-    by L-BFGS from random starting samples.
+    by L-BFGS-B from random starting samples. Like Dabney et al., pass the
+    task's range of rewards as ``bounds``: every sample then stays inside it
+    (starting samples are drawn uniformly in it), so no decoded mass falls
+    below the smallest or above the largest reward the task can give.
 
     Parameters
     ----------
@@ -224,8 +241,13 @@ def decode_distribution(reversal_points, asymmetries, n_samples: int = 100,
         Each predictor's ``tau``, in (0, 1).
     n_samples : int, default 100
         Samples to decode (>= 1).
+    bounds : (float, float), optional
+        Smallest and largest reward the task can give (reward units,
+        ``low < high``, with every reversal point in ``[low, high]``).
+        Default: unconstrained, starting samples spread over the reversal
+        points' range widened by half of it on each side.
     seed : int or numpy.random.Generator, default 0
-        Draws the starting samples.
+        Draws the starting samples (``n_samples`` uniform numbers).
 
     Returns
     -------
@@ -240,6 +262,13 @@ def decode_distribution(reversal_points, asymmetries, n_samples: int = 100,
     >>> dec = decode_distribution(expectiles([0.0, 1.0], taus), taus, n_samples=50)
     >>> bool(dec.loss < 1e-4), float(np.mean(dec.samples < 0.5))
     (True, 0.5)
+
+    Constrained to the task's rewards, [0, 1], the samples fall on them:
+
+    >>> dec = decode_distribution(expectiles([0.0, 1.0], taus), taus, n_samples=50,
+    ...                           bounds=(0.0, 1.0))
+    >>> float(dec.samples.min()), float(dec.samples.max()), float(np.mean(dec.samples < 0.5))
+    (0.0, 1.0, 0.5)
     """
     from scipy.optimize import minimize
 
@@ -249,9 +278,15 @@ def decode_distribution(reversal_points, asymmetries, n_samples: int = 100,
         raise ValueError(f"asymmetries must have one value per reversal point ({e.size}); "
                          f"got {taus.size}")
     n_samples = check_int("n_samples", n_samples, low=1)
+    if bounds is None:
+        spread = max(float(e.max() - e.min()), 1e-6)
+        low, high = e.min() - 0.5 * spread, e.max() + 0.5 * spread
+        box = None
+    else:
+        low, high = _check_bounds(bounds, e)
+        box = [(low, high)] * n_samples
     rng = as_generator(seed)
-    spread = max(float(e.max() - e.min()), 1e-6)
-    z0 = rng.uniform(e.min() - 0.5 * spread, e.max() + 0.5 * spread, n_samples)
+    z0 = rng.uniform(low, high, n_samples)
 
     def loss_and_grad(z):
         diff = z[None, :] - e[:, None]                    # (m, n)
@@ -260,7 +295,7 @@ def decode_distribution(reversal_points, asymmetries, n_samples: int = 100,
         grad = 2 * (cond[:, None] * weight).sum(axis=0) / len(z)
         return float(np.sum(cond ** 2)), grad
 
-    fit = minimize(loss_and_grad, z0, jac=True, method="L-BFGS-B",
+    fit = minimize(loss_and_grad, z0, jac=True, method="L-BFGS-B", bounds=box,
                    options={"maxiter": 500, "gtol": 1e-12, "ftol": 1e-15})
     return DecodedDistribution(samples=np.sort(fit.x), asymmetries=taus, reversal_points=e,
                                loss=float(fit.fun))

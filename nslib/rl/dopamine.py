@@ -8,7 +8,14 @@ whose rate follows the prediction error ``delta(t)`` of a TD model:
 Dopamine neurons fire tonically at a few spikes per second (Schultz 1998), so a
 positive error can raise the rate by tens of Hz while a negative one can only
 silence the cell: the rectification at zero compresses negative errors, as
-recorded (Bayer & Glimcher 2005).
+recorded (Bayer & Glimcher 2005), where the length of the pause carries part of
+the information about a negative error (Bayer, Lau & Glimcher 2007).
+
+The refractory period is counted in whole steps of ``sim_dt``: with the default
+2 ms and 1 ms, a neuron that fired at step ``n`` is silent at step ``n + 1``
+only, so a drive ``rate`` gives ``rate / (1 + rate * sim_dt)``. The threshold
+draws one random number per neuron and step whether or not the neuron is
+refractory, so the random stream never depends on the spikes.
 
 The network is built through :mod:`nslib.spiking` only. :class:`DopaminePopulation`
 compiles it once (a :class:`nslib.spiking.CompiledNetwork`): the TD errors reach
