@@ -68,9 +68,17 @@ def main(argv=None) -> int:
     Returns the process exit status: 0 when every submission was graded
     (whatever the scores), 1 when grading could not run, 2 on bad arguments.
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["merge"]:
+        return _merge_main(argv[1:])
+    if argv[:1] == ["export"]:
+        return _export_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="course-grade",
-        description="Autograde submitted notebooks in a sandbox; write grades.csv and feedback HTML.")
+        description="Autograde submitted notebooks in a sandbox; write grades.csv, a class report per "
+                    "assignment and feedback HTML. Also: `course-grade merge OUT SHARD_DIR...` joins "
+                    "sharded runs; `course-grade export --format canvas|moodle|csv GRADED_DIR` writes "
+                    "the grades for a gradebook.")
     parser.add_argument("submissions", help="folder of <student_id>_<assignment>.ipynb files "
                                             "(or nbgrader's <student_id>/<assignment>/ layout)")
     parser.add_argument("--course", default="exercises", help="the exercises folder (default %(default)s)")
@@ -81,9 +89,18 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--show-hidden", action="store_true",
                         help="include failing hidden asserts' messages in the feedback")
+    parser.add_argument("--shard", default=None, metavar="K/N",
+                        help="grade only shard K of N (by a hash of the student id); join the N "
+                             "output folders with `course-grade merge`")
     _limit_args(parser, 30.0)
     parser.add_argument("--max-tasks", type=int, default=16, help="processes+threads per sandbox")
     args = parser.parse_args(argv)
+    shard = None
+    if args.shard is not None:
+        k, _, n = args.shard.partition("/")
+        if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+            parser.error(f"--shard must be K/N with integers 1 <= K <= N; got {args.shard!r}")
+        shard = (int(k), int(n))
     from grader._runner import grade
     try:
         report = grade(
@@ -94,6 +111,8 @@ def main(argv=None) -> int:
             jobs=args.jobs,
             assignments=args.assignment,
             show_hidden=args.show_hidden,
+            shard=shard,
+            progress=Progress(sys.stderr),
         )
     except ValueError as err:
         print(f"course-grade: {err}", file=sys.stderr)
@@ -103,6 +122,73 @@ def main(argv=None) -> int:
         return 1
     # Unreadable notebooks are graded 0; only a failure of the grader itself is an error.
     return 1 if any(r.status == "grading error" for r in report.results) else 0
+
+
+class Progress:
+    """A progress line for ``course-grade``: a bar with a time estimate on a terminal, one line per
+    submission otherwise (a log file, CI)."""
+
+    def __init__(self, stream, width: int = 30):
+        self.stream, self.width = stream, width
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+
+    def __call__(self, done: int, total: int, seconds: float, label: str) -> None:
+        left = seconds / done * (total - done) if done else 0.0
+        eta = f"{int(left // 60)}m{int(left % 60):02d}s left"
+        if self.tty:
+            filled = int(self.width * done / max(total, 1))
+            bar = "#" * filled + "-" * (self.width - filled)
+            self.stream.write(f"\r[{bar}] {done}/{total}  {seconds:.0f} s, about {eta}   ")
+            if done == total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"graded {done}/{total}: {label} ({seconds:.1f} s so far, about {eta})\n")
+        self.stream.flush()
+
+
+def _merge_main(argv) -> int:
+    parser = argparse.ArgumentParser(
+        prog="course-grade merge",
+        description="Join the output folders of sharded runs (course-grade --shard K/N) into one: "
+                    "grades.csv, the class reports, results.json and feedback, as one run would write.")
+    parser.add_argument("out", help="output folder of the merged grades")
+    parser.add_argument("shards", nargs="+", help="the shards' output folders")
+    parser.add_argument("--course", default="exercises", help="the exercises folder (default %(default)s)")
+    args = parser.parse_args(argv)
+    from grader._runner import merge
+    try:
+        merge(args.out, args.shards, args.course)
+    except ValueError as err:
+        print(f"course-grade merge: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _export_main(argv) -> int:
+    from grader._class_report import EXPORT_FORMATS, export_grades
+    parser = argparse.ArgumentParser(
+        prog="course-grade export",
+        description="Write the grades of a graded folder for a gradebook: Canvas's or Moodle's CSV "
+                    "import, or a plain CSV (one row per student, one column per assignment).")
+    parser.add_argument("graded", help="a course-grade output folder (it holds results.json)")
+    parser.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    parser.add_argument("--out", default=None, help="file to write (default <graded>/<format>.csv)")
+    args = parser.parse_args(argv)
+    import json
+    from pathlib import Path
+
+    from grader._runner import StudentResult
+    path = Path(args.graded) / "results.json"
+    if not path.is_file():
+        print(f"course-grade export: {args.graded} has no results.json", file=sys.stderr)
+        return 2
+    data = json.loads(path.read_text(encoding="utf-8"))
+    results = [StudentResult.from_dict(r) for r in data.get("results", [])]
+    names = sorted({r.assignment for r in results})
+    out = Path(args.out) if args.out else Path(args.graded) / f"{args.format}.csv"
+    out.write_text(export_grades(results, names, args.format), encoding="utf-8")
+    print(f"{args.format}: {out}")
+    return 0
 
 
 def check_main(argv=None) -> int:

@@ -9,6 +9,8 @@ import json
 import os
 from pathlib import Path
 
+from grader._class_report import class_report_html
+
 __all__ = ["write_reports"]
 
 
@@ -35,8 +37,9 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict:
-    """Write ``grades.csv``, ``<assignment>/grades.csv``, ``results.json`` and feedback.
+def write_reports(results, assignments: dict, out_dir: Path, skipped=(), run=None) -> dict:
+    """Write ``grades.csv``, ``<assignment>/grades.csv`` and ``report.html``, ``results.json``
+    and feedback.
 
     Parameters
     ----------
@@ -46,6 +49,8 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict
     out_dir : pathlib.Path
     skipped : iterable of str
         Files of the submissions folder that were not graded, and why.
+    run : dict, optional
+        How the run went (``seconds``, ``jobs``, ...), for the class reports and results.json.
 
     Returns
     -------
@@ -76,12 +81,13 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=()) -> dict
             writer.writerow([_cell(r.student_id), *(_fmt(earned.get(i, 0.0)) for i in ids),
                              _fmt(r.score), _fmt(r.max_score), r.status])
         _atomic_write(out_dir / name / "grades.csv", buf.getvalue())
+        _atomic_write(out_dir / name / "report.html", class_report_html(name, assignment, rows, run))
     for r in results:
         # A refused id is not safe as a folder name (it may hold "/" or ".."),
         # and there is no feedback to give beyond the CSV's status.
         if r.status != "rejected":
             _atomic_write(out_dir / "feedback" / r.student_id / f"{r.assignment}.html", feedback_html(r))
-    payload = {"results": [r.to_dict() for r in results], "skipped": list(skipped)}
+    payload = {"results": [r.to_dict() for r in results], "skipped": list(skipped), "run": run or {}}
     _atomic_write(out_dir / "results.json", json.dumps(payload, indent=1))
     return {"csv": out_dir / "grades.csv", "json": out_dir / "results.json", "feedback": out_dir / "feedback"}
 

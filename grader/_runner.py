@@ -9,8 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from grader._notebooks import (
@@ -23,7 +23,8 @@ from grader._notebooks import (
 )
 from grader._sandbox import UID_BASE, Limits, require_bwrap, worker_process
 
-__all__ = ["CheckReport", "GradeReport", "StudentResult", "check", "grade", "release"]
+__all__ = ["CheckReport", "GradeReport", "StudentResult", "check", "grade", "merge", "release",
+           "shard_of"]
 
 #: Extra wall time the parent allows a judge beyond the notebook limit.
 _JUDGE_GRACE_S = 60.0
@@ -54,6 +55,8 @@ class StudentResult:
         Why the status is not ``"graded"``.
     sandbox : dict
         The worker's report on its sandbox: ``uid``, ``cap_eff``, ``no_new_privs``.
+    seconds : float
+        Wall time of grading it (0 when it was not run).
     """
 
     student_id: str
@@ -67,10 +70,20 @@ class StudentResult:
     message: str = ""
     sandbox: dict = field(default_factory=dict, repr=False)
     load_sensitive: bool = field(default=False, repr=False)
+    seconds: float = field(default=0.0, repr=False)
 
     def to_dict(self) -> dict:
         """JSON-compatible form."""
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> StudentResult:
+        """Read back :meth:`to_dict` (a shard's ``results.json``)."""
+        names = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in names}
+        data["tests"] = tuple(data.get("tests", ()))
+        data["cells"] = tuple(data.get("cells", ()))
+        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -176,7 +189,7 @@ def _job(assignment: Assignment, cells, limits: Limits, show_hidden: bool) -> di
 
 
 def _result(sub, assignment: Assignment, status: str, message: str = "", raw: dict | None = None,
-            regraded: bool = False) -> StudentResult:
+            regraded: bool = False, seconds: float = 0.0) -> StudentResult:
     raw = raw or {}
     tests = tuple(raw.get("tests", ()))
     if not tests:
@@ -195,7 +208,8 @@ def _result(sub, assignment: Assignment, status: str, message: str = "", raw: di
         score=float(sum(t["points"] for t in tests)), max_score=assignment.max_points,
         status=status, tests=tests, cells=tuple(raw.get("cells", ())), regraded=regraded,
         message=message, sandbox=dict(raw.get("sandbox") or {}),
-        load_sensitive=bool(raw.get("load_sensitive")) or status == "grading error")
+        load_sensitive=bool(raw.get("load_sensitive")) or status == "grading error",
+        seconds=round(seconds, 3))
 
 
 def _grade_one(sub, assignment: Assignment, limits: Limits, *, uid_base: int, secrets, workdir: Path,
@@ -211,6 +225,7 @@ def _grade_one(sub, assignment: Assignment, limits: Limits, *, uid_base: int, se
     job_path, result_path = workdir / f"{stem}.job.json", workdir / f"{stem}.result.json"
     job_path.write_text(json.dumps(job), encoding="utf-8")
     timeout = limits.notebook_timeout_s + limits.startup_timeout_s + _JUDGE_GRACE_S
+    started = time.monotonic()
     try:
         proc = subprocess.run([sys.executable, "-m", "grader._judge", str(job_path), str(result_path)],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -223,7 +238,8 @@ def _grade_one(sub, assignment: Assignment, limits: Limits, *, uid_base: int, se
         return _result(sub, assignment, "grading error", f"the judge failed (exit {proc.returncode}): {tail}",
                        regraded=regraded)
     raw = json.loads(result_path.read_text(encoding="utf-8"))
-    return _result(sub, assignment, "graded", raw=raw, regraded=regraded)
+    return _result(sub, assignment, "graded", raw=raw, regraded=regraded,
+                   seconds=time.monotonic() - started)
 
 
 def preflight(limits: Limits, secrets=()) -> dict:
@@ -281,6 +297,8 @@ def grade(
     jobs: int | None = None,
     assignments=None,
     show_hidden: bool = False,
+    shard: tuple[int, int] | None = None,
+    progress=None,
     log=print,
 ) -> GradeReport:
     """Autograde a folder of submitted notebooks in the sandbox; write CSV and feedback.
@@ -303,6 +321,13 @@ def grade(
         Only grade these assignments.
     show_hidden : bool
         Put the message of a failing hidden assert in the feedback.
+    shard : (int, int), optional
+        ``(k, n)``: grade only shard ``k`` of ``n`` (1 <= k <= n), the students whose id falls in
+        it (:func:`shard_of`), so that ``n`` machines can share a class; :func:`merge` joins the
+        shards' output folders.
+    progress : callable, optional
+        ``progress(done, total, seconds_so_far, label)`` after each submission (the CLI draws a
+        bar with a time estimate).
     log : callable
         Where progress lines go.
 
@@ -333,6 +358,11 @@ def grade(
         found = {n: found[n] for n in assignments}
     rejected = []
     subs, skipped = collect_submissions(sub_dir, found, rejected)
+    if shard is not None:
+        k, n_shards = _check_shard(shard)
+        subs = [s for s in subs if shard_of(s.student_id, n_shards) == k]
+        rejected = [s for s in rejected if shard_of(s.student_id, n_shards) == k]
+        skipped = [line for line in skipped if shard_of(line, n_shards) == k]
     for line in skipped:
         log(f"skipped {line}")
     # Folders student code must never see; checked against every path bound
@@ -353,8 +383,14 @@ def grade(
 
     try:
         t0 = time.monotonic()
+        results: list = [None] * n
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(one, enumerate(subs)))
+            futures = {pool.submit(one, item): item[0] for item in enumerate(subs)}
+            for done, future in enumerate(as_completed(futures), start=1):
+                i = futures[future]
+                results[i] = future.result()
+                if progress is not None:
+                    progress(done, n, time.monotonic() - t0, f"{subs[i].student_id} {subs[i].assignment}")
         # A timeout (or a SIGKILL, maybe from the out-of-memory killer) while
         # other submissions ran alongside might be the machine's load, not
         # this student's code: grade those again, alone, and keep that result.
@@ -367,7 +403,9 @@ def grade(
         # points, or that student would silently disappear from it.
         results += [_rejected(sub, found[sub.assignment], sub_dir) for sub in rejected]
         results.sort(key=lambda r: (r.assignment, r.student_id))
-        paths = _write(results, found, out, skipped)
+        run = {"seconds": round(time.monotonic() - t0, 3), "jobs": jobs, "submissions": n,
+               "shard": None if shard is None else f"{shard[0]}/{shard[1]}"}
+        paths = _write(results, found, out, skipped, run)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for r in results:
@@ -393,9 +431,69 @@ def _rejected(sub, assignment: Assignment, sub_dir: Path) -> StudentResult:
                    "and grade again")
 
 
-def _write(results, found, out, skipped):
+def _write(results, found, out, skipped, run=None):
     from grader._report import write_reports
-    return write_reports(results, found, out, skipped)
+    return write_reports(results, found, out, skipped, run=run)
+
+
+def shard_of(student_id: str, n_shards: int) -> int:
+    """The shard (1..n_shards) a student's submissions belong to: a hash of the id, so every
+    machine computes the same split without talking to the others."""
+    import hashlib
+
+    digest = hashlib.sha256(str(student_id).encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big") % n_shards + 1
+
+
+def _check_shard(shard) -> tuple[int, int]:
+    try:
+        k, n = (int(x) for x in shard)
+    except (TypeError, ValueError):
+        raise ValueError(f"shard must be K/N with integers 1 <= K <= N; got {shard!r}") from None
+    if not 1 <= k <= n:
+        raise ValueError(f"shard must be K/N with integers 1 <= K <= N; got {k}/{n}")
+    return k, n
+
+
+def merge(out_dir, shard_dirs, course_dir=None, *, log=print) -> GradeReport:
+    """Join the output folders of sharded runs (``course-grade --shard K/N``) into one.
+
+    Writes the same ``grades.csv``, per-assignment CSVs and reports, ``results.json`` and
+    feedback as one run over the whole class would.
+
+    Raises
+    ------
+    ValueError
+        If a folder has no ``results.json``, or two shards graded the same submission.
+    """
+    course = _course(course_dir)
+    found = {a.name: a for a in discover_assignments(course)}
+    results, skipped, seen, runs = [], [], {}, []
+    for folder in shard_dirs:
+        path = Path(folder) / "results.json"
+        if not path.is_file():
+            raise ValueError(f"shard_dirs: {folder} has no results.json (is it a course-grade output?)")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        runs.append(data.get("run") or {})
+        skipped += data.get("skipped", [])
+        for item in data.get("results", []):
+            r = StudentResult.from_dict(item)
+            key = (r.assignment, r.student_id)
+            if key in seen:
+                raise ValueError(f"shard_dirs: {r.student_id}'s {r.assignment} is in both {seen[key]} "
+                                 f"and {folder}; were the shards taken from different splits?")
+            seen[key] = folder
+            results.append(r)
+    results.sort(key=lambda r: (r.assignment, r.student_id))
+    used = {r.assignment for r in results}
+    run = {"seconds": round(sum(r.get("seconds", 0.0) for r in runs), 3),
+           "jobs": max((r.get("jobs", 1) for r in runs), default=1),
+           "submissions": sum(r.get("submissions", 0) for r in runs), "shards": len(runs)}
+    paths = _write(results, {n: a for n, a in found.items() if n in used}, Path(out_dir).resolve(),
+                   sorted(skipped), run)
+    log(f"merged {len(results)} result(s) from {len(runs)} shard(s) into {paths['csv']}")
+    return GradeReport(tuple(results), tuple(sorted(skipped)), paths["csv"], paths["json"],
+                       paths["feedback"])
 
 
 @dataclass(frozen=True)
