@@ -18,7 +18,7 @@ help:
 	@echo "make lint       check the code with ruff (the pinned version, pyproject.toml's rules)"
 	@echo "make exercises  generate the student versions of the exercises"
 	@echo "make check-exercise NB=path/to/notebook.ipynb   run a notebook's public tests"
-	@echo "make grade SUBMISSIONS=dir [OUT=dir]            grade a folder of submissions (sandboxed)"
+	@echo "make grade SUBMISSIONS=dir [OUT=dir] [SHARD=k/n] grade a folder of submissions (sandboxed)"
 	@echo "make bench      run the benchmarks (about 30 min; ONLY=\"cuba sweeps\" for some) into bench/results.json"
 	@echo "make dashboards write each chapter's dashboard (its demos) to dashboards/; make voila serves them"
 
@@ -101,7 +101,7 @@ check-exercise: $(STAMP)
 
 grade: $(STAMP) system-deps
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=dir [OUT=dir]" && exit 2)
-	$(VENV)/bin/course-grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)")
+	$(VENV)/bin/course-grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)") $(if $(SHARD),--shard "$(SHARD)")
 
 # About 30 minutes on 2 cores; `make bench ONLY="cuba sweeps"` runs some sections and keeps
 # the others' committed results. Run it on a quiet machine: the load average is recorded.
