@@ -55,15 +55,33 @@ def test_every_literalinclude_resolves(page, target, options):
 
 
 def _bib_entries():
+    """Every entry of the book's BibTeX files, parsed by pybtex (what sphinxcontrib-bibtex uses):
+    ``key -> (file, entry type, fields)``, field names in lower case."""
+    from pybtex.database import parse_file
+
     entries = {}
     for bib in CONFIG["bibtex_bibfiles"]:
-        text = (ROOT / bib).read_text(encoding="utf-8")
-        for match in re.finditer(r"@(\w+)\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", text, re.S):
-            kind, key, body = match.groups()
+        # pybtex raises on a syntax error or a key defined twice in one file.
+        data = parse_file(str(ROOT / bib), bib_format="bibtex")
+        for key, entry in data.entries.items():
             assert key not in entries, f"{key} is defined in {entries.get(key, ('?',))[0]} and {bib}"
-            fields = {k.lower(): v for k, v in re.findall(r"^\s*(\w+)\s*=\s*\{(.*?)\},?\s*$", body, re.M)}
-            entries[key] = (bib, kind, fields)
+            fields = {k.lower(): str(v) for k, v in entry.fields.items()}
+            entries[key] = (bib, entry.type, fields)
     return entries
+
+
+def test_bibtex_parser_reads_fields_and_refuses_a_broken_file(tmp_path):
+    from pybtex.database import parse_file
+    from pybtex.scanner import PybtexSyntaxError
+
+    good = tmp_path / "good.bib"
+    good.write_text("@article{a2020,\n  title = {A {B} c},\n  doi = {10.1/x},\n  year = 2020\n}\n")
+    entry = parse_file(str(good), bib_format="bibtex").entries["a2020"]
+    assert entry.fields["doi"] == "10.1/x" and entry.fields["year"] == "2020"
+    broken = tmp_path / "broken.bib"
+    broken.write_text("@article{b2020,\n  title = {unclosed,\n}\n")
+    with pytest.raises(PybtexSyntaxError):
+        parse_file(str(broken), bib_format="bibtex")
 
 
 def test_bibliography_files_are_all_listed():
