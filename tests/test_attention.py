@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from figure_checks import assert_labelled_figure
-from helpers import raises_param
+from helpers import assert_generator_seed_reproducible, raises_param
 
 from nslib.attention import (
     attention_gain_model,
@@ -13,11 +13,14 @@ from nslib.attention import (
     blocking_experiment,
     capacity_curves,
     compare_with_torch,
+    crosstalk_error,
     delta_rule_memory,
     delta_rule_theory,
     hebbian_crosstalk_theory,
     hebbian_memory,
     linear_attention,
+    mean_abs_overlap,
+    memory_capacity,
     multihead_attention,
     naka_rushton,
     pairing_schedule,
@@ -324,6 +327,80 @@ def test_capacity_curves_shapes_and_validation():
         capacity_curves([2], [0])
 
 
+def test_memory_capacity_shapes_nesting_and_crossing():
+    res = memory_capacity([8, 16], rule="hebbian", n_pairs=[1, 2, 4, 8, 16], n_trials=3,
+                          n_probes=4, tolerance=0.5, seed=0)
+    assert res.mean_error.shape == res.sem.shape == (2, 5) and res.capacity.shape == (2,)
+    assert res.beta_scaling is None and np.all(np.isnan(res.betas))
+    assert np.allclose(res.mean_error[:, 0], 0.0, atol=1e-24)          # one pair: exact
+    # The capacity lies between the two grid points around the first crossing of the tolerance.
+    for b in range(2):
+        i = int(np.flatnonzero(res.mean_error[b] >= 0.5)[0])
+        assert res.n_pairs[i - 1] <= res.capacity[b] <= res.n_pairs[i]
+    never = memory_capacity([64], rule="softmax", n_pairs=[1, 2, 4], n_trials=2, seed=0)
+    assert np.isnan(never.capacity[0]) and never.betas.tolist() == [8.0]
+    assert np.isnan(never.log_capacity_slope())
+    linear = memory_capacity([4], rule="softmax", beta_scaling="linear", n_pairs=[2, 4], n_trials=2)
+    assert linear.betas.tolist() == [4.0] and linear.beta_scaling == "linear"
+
+
+def test_memory_capacity_draws_do_not_depend_on_the_errors():
+    # Every pair of a trial is drawn before any error is known: the tolerance changes nothing drawn.
+    a = memory_capacity([8], rule="softmax", n_pairs=[2, 8, 32], tolerance=0.1, seed=5)
+    b = memory_capacity([8], rule="softmax", n_pairs=[2, 8, 32], tolerance=0.6, seed=5)
+    assert np.array_equal(a.mean_error, b.mean_error)
+    # The least-squares memory is exact up to d_k and follows 1 - d_k/N beyond.
+    ls = memory_capacity([8], rule="delta", n_pairs=[4, 8, 32], n_trials=20, n_probes=32, seed=1)
+    assert ls.mean_error[0, :2].max() < 1e-20
+    assert ls.mean_error[0, 2] == pytest.approx(1 - 8 / 32, abs=4 * ls.sem[0, 2])
+    assert_generator_seed_reproducible(
+        lambda rng: memory_capacity([4], n_pairs=[2, 4], n_trials=2, seed=rng).mean_error)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("d_ks", {"d_ks": [16, 8]}), ("d_ks", {"d_ks": [0]}), ("rule", {"rule": "oja"}),
+    ("beta_scaling", {"beta_scaling": "cubic"}), ("tolerance", {"tolerance": 1.0}),
+    ("n_pairs", {"n_pairs": [4, 2]}), ("n_pairs", {"n_pairs": [2.5]}),
+    ("n_trials", {"n_trials": 0}), ("n_probes", {"n_probes": 0})])
+def test_memory_capacity_validates(name, kwargs):
+    with raises_param(name):
+        memory_capacity(**{"n_pairs": [1, 2], **kwargs})
+
+
+def test_log_capacity_fit_recovers_a_known_line():
+    res = memory_capacity([16, 36], rule="hebbian", n_pairs=[1, 2], n_trials=2)
+    fake = type(res)(**{**res.__dict__, "capacity": np.exp(0.5 + 2.0 * np.sqrt(res.d_ks))})
+    assert fake.log_capacity_fit("sqrt_d_k") == pytest.approx((2.0, 0.5))
+    with raises_param("against"):
+        fake.log_capacity_fit("log")
+
+
+def test_mean_abs_overlap_matches_sampling_and_its_limit():
+    x = random_unit_vectors(20000, 9, seed=0)
+    y = random_unit_vectors(20000, 9, seed=1)
+    sample = np.abs(np.sum(x * y, axis=1))
+    assert float(mean_abs_overlap(9)) == pytest.approx(sample.mean(), abs=4 * sample.std() / 141)
+    assert float(mean_abs_overlap(400)) == pytest.approx(np.sqrt(2 / (np.pi * 400)), rel=0.01)
+    with raises_param("d"):
+        mean_abs_overlap(1)
+
+
+def test_crosstalk_error_compares_the_same_memories():
+    base = crosstalk_error(8, 16, n_trials=500, seed=2)
+    flipped = crosstalk_error(8, 16, overlaps="positive", n_trials=500, seed=2)
+    assert base.theory == flipped.theory == pytest.approx(7 / 16)
+    assert base.mean != flipped.mean                                    # same draws, other signs
+    shared = crosstalk_error(8, 16, overlaps="positive", values="shared", n_trials=500, seed=2)
+    assert shared.theory == pytest.approx(7 / 16 + 42 * float(mean_abs_overlap(16)) ** 2)
+    assert_generator_seed_reproducible(
+        lambda rng: crosstalk_error(4, 4, n_trials=10, seed=rng).mean)
+    for name, kwargs in (("n_pairs", {"n_pairs": 1}), ("d_k", {"d_k": 1}),
+                         ("overlaps", {"overlaps": "negative"}), ("values", {"values": "same"}),
+                         ("n_trials", {"n_trials": 1})):
+        with raises_param(name):
+            crosstalk_error(**{"n_pairs": 4, "d_k": 4, **kwargs})
+
+
 def test_blocking_validates_and_records_every_trial():
     res = blocking_experiment("delta", n_phase1=3, n_phase2=4)
     assert res.strengths.shape == (8, 2) and res.control_strengths.shape == (5, 2)
@@ -375,6 +452,17 @@ def test_normalization_model_is_consistent():
     assert res.attention_field.max() == pytest.approx(2.0, rel=1e-3)
 
 
+def test_attention_field_and_tuning_widths():
+    res = attention_gain_model(attention_width=4.0, tuning_width=30.0)
+    assert res.attention_fwhm == pytest.approx(4.0 * 2.0 * np.sqrt(2.0 * np.log(2.0)))
+    assert res.tuning_width == 30.0
+    w = np.radians(30.0)
+    half = np.degrees(0.5 * np.arccos(1 - w**2 * np.log(2)))
+    assert res.tuning_half_width == pytest.approx(half)
+    broad = attention_gain_model(tuning_width=90.0)
+    assert broad.tuning_half_width == pytest.approx(67.6, abs=0.1)
+
+
 def test_no_attention_changes_nothing():
     res = attention_gain_model(attention_gain=1.0)
     assert np.allclose(res.contrast_response, res.contrast_response_unattended)
@@ -413,6 +501,24 @@ def test_pairing_schedule_drives_the_right_neurons():
     assert s.cue_window_ms(1) == (250.0, 300.0)
 
 
+def test_pairing_schedule_draws_one_block_whatever_n_pairs():
+    # The patterns are drawn for every pairing slot, so a smaller memory holds the first pairs of a
+    # larger one, and what is drawn after them (the noise seed) does not depend on n_pairs.
+    small = pairing_schedule(3, n_neurons=30, pattern_size=5, max_pairs=10, seed=7)
+    large = pairing_schedule(10, n_neurons=30, pattern_size=5, max_pairs=10, seed=7)
+    assert np.array_equal(small.cs_patterns, large.cs_patterns[:3])
+    assert np.array_equal(small.us_patterns, large.us_patterns[:3])
+    assert np.all(large.cs_patterns.sum(axis=1) == 5) and np.all(large.us_patterns.sum(axis=1) == 5)
+    assert not np.array_equal(large.cs_patterns, large.us_patterns)
+    rng_a, rng_b = np.random.default_rng(1), np.random.default_rng(1)
+    pairing_schedule(2, max_pairs=8, seed=rng_a)
+    pairing_schedule(8, max_pairs=8, seed=rng_b)
+    assert rng_a.integers(0, 2**31) == rng_b.integers(0, 2**31)
+    # Every neuron is equally likely to be in a pattern.
+    many = pairing_schedule(1000, n_neurons=20, pattern_size=5, max_pairs=1000, seed=0)
+    assert np.allclose(many.cs_patterns.mean(axis=0), 0.25, atol=0.05)
+
+
 def test_pairing_schedule_accepts_given_patterns_and_validates():
     cs = np.eye(3, 5, dtype=bool)
     s = pairing_schedule(3, n_neurons=5, max_pairs=3, max_cues=3, cs_patterns=cs,
@@ -434,6 +540,8 @@ def test_recall_scores_handles_silence_and_ties():
     us = np.array([[1, 1, 0, 0], [0, 0, 1, 1]], dtype=bool)
     s = recall_scores([[0, 0, 0, 0], [1, 1, 1, 1]], us, [0, 1])
     assert s.correlation.tolist() == [0.0, 0.0]
+    assert s.similarity.shape == (2, 2) and s.similarity[0].tolist() == [0.0, 0.0]
+    assert s.own_similarity == pytest.approx([0.0, np.sqrt(0.5)])
     assert s.correct.tolist() == [False, False]
     with raises_param("counts"):
         recall_scores([[1, 2]], us, [0])
@@ -456,7 +564,8 @@ def test_spiking_memory_learns_the_pairs_numpy():
     assert np.mean((res.weights > 0.5) == expected) > 0.98
     assert res.target == "numpy"
     assert res.recall_counts.shape == (3, 40)
-    assert res.accuracy == 1.0 and res.mean_correlation > 0.9
+    assert res.accuracy == 1.0 and res.mean_correlation > 0.9 and res.mean_similarity > 0.9
+    assert res.scores.own_similarity.shape == (3,) and 0 <= res.other_similarity < 0.5
     # The same seed gives the same spikes.
     again = spiking_associative_memory(3, n_neurons=40, pattern_size=10, max_pairs=3,
                                        max_cues=3, seed=2, target="numpy")
@@ -515,6 +624,18 @@ def test_transformer_and_memory_figures_are_labelled():
         assert_labelled_figure(fig)
     with raises_param("recalled"):
         plots.plot_capacity_demo(one, 4, keys, values, {"softmax": values[0]})
+    soft = memory_capacity([4, 9], n_pairs=[1, 2, 4, 8, 16, 32], n_trials=2, seed=0)
+    lin = memory_capacity([4, 6], beta_scaling="linear", n_pairs=[1, 2, 4, 8, 16, 32], n_trials=2)
+    hebb = memory_capacity([4, 8], rule="hebbian", n_pairs=[1, 2, 3, 4], n_trials=2)
+    assert_labelled_figure(plots.plot_memory_capacity([soft, lin, hebb]))
+    assert_labelled_figure(plots.plot_memory_capacity([hebb], curves_of=0))
+    with raises_param("results"):
+        plots.plot_memory_capacity([])
+    with raises_param("results"):
+        plots.plot_memory_capacity([soft, memory_capacity([4], n_pairs=[1, 2], tolerance=0.5)])
+    with raises_param("curves_of"):
+        plots.plot_memory_capacity([soft], curves_of=1)
+    assert plots.plot_capacity(curves).axes[0].get_xscale() == "linear"   # N on a linear axis
     with raises_param("labels"):
         plots.plot_attention_pattern(pattern, labels=["a"])
     with raises_param("results"):

@@ -6,13 +6,23 @@
   in numpy, and the same layer in PyTorch;
 * :mod:`.memory` -- the associative-memory view: a Hebbian (outer-product) or
   delta-rule (Rescorla-Wagner) memory of key-value (CS-US) pairs, its
-  retrieval error and capacity, and Kamin's blocking;
+  retrieval error, and Kamin's blocking;
+* :mod:`.capacity` -- how many pairs each memory holds as the key dimension
+  grows (softmax: ``e^{sqrt(d_k)}`` or ``e^{c d_k}`` depending on β), and why
+  the Hebbian crosstalk adds in quadrature;
 * :mod:`.spiking_memory` -- a spiking associative memory in Brian2 (via
   :mod:`nslib.spiking`): pair a CS population with a US population, then cue.
 
 Importing this package imports neither Brian2 nor torch.
 """
 
+from .capacity import (
+    CrosstalkError,
+    MemoryCapacity,
+    crosstalk_error,
+    mean_abs_overlap,
+    memory_capacity,
+)
 from .gain import (
     AttentionGainResult,
     BiasedCompetition,
@@ -65,8 +75,10 @@ __all__ = [
     "BiasedCompetition",
     "BlockingResult",
     "CapacityCurves",
+    "CrosstalkError",
     "HEBBIAN_SYNAPSE",
     "MEMORY_EQUATIONS",
+    "MemoryCapacity",
     "MultiheadResult",
     "MultiheadWeights",
     "PairingSchedule",
@@ -79,11 +91,14 @@ __all__ = [
     "blocking_experiment",
     "capacity_curves",
     "compare_with_torch",
+    "crosstalk_error",
     "delta_rule_memory",
     "delta_rule_theory",
     "hebbian_crosstalk_theory",
     "hebbian_memory",
     "linear_attention",
+    "mean_abs_overlap",
+    "memory_capacity",
     "multihead_attention",
     "naka_rushton",
     "pairing_schedule",

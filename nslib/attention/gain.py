@@ -184,8 +184,10 @@ class AttentionGainResult:
         one neuron's orientation tuning curve (against stimulus orientation minus
         preferred orientation).
     tuning_contrast : float
-    stimulus_size, attention_width, attention_gain, sigma, exponent : float
+    stimulus_size, attention_width, attention_gain, tuning_width, sigma, exponent : float
         The parameters the model ran with (see :func:`attention_gain_model`).
+        ``stimulus_size`` is a full width, ``attention_width`` a standard
+        deviation: compare the stimulus with :attr:`attention_fwhm`.
     """
 
     positions: np.ndarray
@@ -207,8 +209,28 @@ class AttentionGainResult:
     stimulus_size: float
     attention_width: float
     attention_gain: float
+    tuning_width: float
     sigma: float
     exponent: float
+
+    @property
+    def attention_fwhm(self) -> float:
+        """Full width of the attention field's bump at half its height (deg): ``2 sqrt(2 ln 2) w_A``.
+
+        The same kind of width as ``stimulus_size`` (the grating's full width).
+        """
+        return float(2.0 * np.sqrt(2.0 * np.log(2.0)) * self.attention_width)
+
+    @property
+    def tuning_half_width(self) -> float:
+        r"""Orientation (deg) from the preferred one at which the tuning falls to half height.
+
+        ``exp((cos 2θ - 1)/w²) = 1/2`` at ``θ = arccos(1 - w² ln 2) / 2`` (``w`` in
+        radians). ``w`` is not a standard deviation: near the preferred
+        orientation the tuning is close to a Gaussian of standard deviation ``w/2``.
+        """
+        w = np.radians(self.tuning_width)
+        return float(np.degrees(0.5 * np.arccos(max(-1.0, 1.0 - w**2 * np.log(2.0)))))
 
 
 def _gaussian_kernel(step: float, width: float) -> np.ndarray:
@@ -254,9 +276,11 @@ def attention_gain_model(stimulus_size: float = 2.0, attention_width: float = 10
     Parameters
     ----------
     stimulus_size : float, in [0.1, 40]
-        Width of the grating (deg).
+        Full width of the grating (deg).
     attention_width : float, in [0.1, 40]
-        Standard deviation of the attention field (deg).
+        Standard deviation ``w_A`` of the attention field (deg); its full width
+        at half maximum, comparable with ``stimulus_size``, is
+        ``2 sqrt(2 ln 2) w_A ≈ 2.35 w_A``.
     attention_gain : float, in [1, 20]
         Peak of the attention field (1 = no attention).
     contrasts : array_like, optional
@@ -269,7 +293,9 @@ def attention_gain_model(stimulus_size: float = 2.0, attention_width: float = 10
     suppression_width : float, in [0.1, 20]
         Standard deviation of the spatial pool of the suppressive drive (deg).
     tuning_width : float, in [5, 90]
-        Orientation tuning width ``w`` (deg).
+        Orientation tuning width ``w`` (deg) in ``exp((cos 2θ - 1)/w²)``; not a
+        standard deviation (near the peak the curve is a Gaussian of standard
+        deviation ``w/2``; see :attr:`AttentionGainResult.tuning_half_width`).
     sigma : float, in (0, 1]
         Semi-saturation constant, in units of contrast.
     exponent : float, in [1, 4]
@@ -354,4 +380,5 @@ def attention_gain_model(stimulus_size: float = 2.0, attention_width: float = 10
         r_max=att["r_max"], c50=att["c50"], r_max_unattended=unatt["r_max"],
         c50_unattended=unatt["c50"], tuning_curve=att["tuning"],
         tuning_curve_unattended=unatt["tuning"], tuning_contrast=c_tune, stimulus_size=size,
-        attention_width=att_width, attention_gain=gain, sigma=sigma, exponent=n)
+        attention_width=att_width, attention_gain=gain, tuning_width=tuning_width, sigma=sigma,
+        exponent=n)

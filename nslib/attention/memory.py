@@ -115,11 +115,15 @@ def delta_rule_memory(keys: Any, values: Any, lr: float = 1.0, epochs: int | Non
     and ``lr = 1`` each write makes ``M k = v`` exactly for the pair just
     written, but may disturb earlier pairs whose keys overlap with it.
 
-    ``epochs=None`` returns the rule's limit instead: the minimum-norm
-    least-squares memory ``M = V K⁺`` (``K⁺`` the pseudo-inverse, in the
-    column convention of the chapter), which is where batch gradient descent on
-    ``Σ ||M k - v||²`` started from ``M = 0`` converges. It retrieves every
-    pair exactly when the keys are linearly independent (``n_pairs <= d_k``).
+    ``epochs=None`` returns the least-squares memory instead: the minimum-norm
+    ``M = V K⁺`` (``K⁺`` the pseudo-inverse, in the column convention of the
+    chapter), which is where *batch* gradient descent on ``Σ ||M k - v||²``
+    started from ``M = 0`` converges. It retrieves every pair exactly when the
+    keys are linearly independent (``n_pairs <= d_k``). The online rule
+    reaches it only in that case: with more pairs than key dimensions no
+    memory satisfies them all, and with a fixed ``lr`` the online rule ends in
+    a cycle (after every pass the same memory, ``lr``-dependent and worse than
+    ``V K⁺``), which approaches ``V K⁺`` only as ``lr → 0``.
 
     Parameters
     ----------
@@ -129,7 +133,7 @@ def delta_rule_memory(keys: Any, values: Any, lr: float = 1.0, epochs: int | Non
         Learning rate ``η`` in ``(0, 2)``: for unit-norm keys each write then
         shrinks the error of its own pair.
     epochs : int >= 1 or None, default 1
-        Passes over the pairs, or ``None`` for the converged memory.
+        Passes over the pairs, or ``None`` for the least-squares memory ``V K⁺``.
     initial : array_like, shape (d_v, d_k), optional
         Starting memory (default zeros), e.g. one trained on earlier pairs.
         Ignored when ``epochs`` is None.
@@ -143,7 +147,7 @@ def delta_rule_memory(keys: Any, values: Any, lr: float = 1.0, epochs: int | Non
     >>> keys = np.array([[1.0, 0.0], [np.sqrt(0.5), np.sqrt(0.5)]])
     >>> values = np.array([[1.0], [-1.0]])
     >>> M = delta_rule_memory(keys, values, epochs=None)
-    >>> np.allclose(retrieve(M, keys), values)             # converged: exact
+    >>> np.allclose(retrieve(M, keys), values)             # least squares: exact
     True
     >>> np.allclose(retrieve(hebbian_memory(keys, values), keys), values)
     False
@@ -202,9 +206,11 @@ def hebbian_crosstalk_theory(n_pairs: Any, d_k: Any) -> np.ndarray:
 
     For random unit keys and values, retrieving pair ``i`` returns
     ``M k_i = v_i + Σ_{j≠i} (k_j·k_i) v_j``: the stored value plus crosstalk
-    from every other pair. The ``N - 1`` terms are uncorrelated with mean 0,
-    and ``E[(k_j·k_i)²] = 1/d_k`` for independent unit vectors, so
-    ``E||M k_i - v_i||² = (N - 1)/d_k``.
+    from every other pair. The values are independent with mean 0, so the
+    ``N - 1`` crosstalk vectors are uncorrelated and their squared norms add
+    (whatever the signs of the overlaps; see
+    :func:`nslib.attention.crosstalk_error`); with ``E[(k_j·k_i)²] = 1/d_k``
+    for independent unit vectors, ``E||M k_i - v_i||² = (N - 1)/d_k``.
 
     Parameters
     ----------
@@ -227,7 +233,7 @@ def hebbian_crosstalk_theory(n_pairs: Any, d_k: Any) -> np.ndarray:
 
 
 def delta_rule_theory(n_pairs: Any, d_k: Any) -> np.ndarray:
-    r"""Expected error of the converged delta rule: ``max(0, 1 - d_k / N)``.
+    r"""Expected error of the least-squares memory ``V K⁺``: ``max(0, 1 - d_k / N)``.
 
     Up to ``N = d_k`` random keys are linearly independent and the
     least-squares memory ``V K⁺`` retrieves every pair exactly. Beyond, the
@@ -261,8 +267,8 @@ class RetrievalError:
     per_trial : numpy.ndarray, shape (n_trials,)
         Mean error over the pairs of each trial.
     theory : float
-        ``(N-1)/d_k`` for "hebbian"; ``max(0, 1 - d_k/N)`` for the converged
-        delta rule; NaN where no formula is given (a finite number of epochs,
+        ``(N-1)/d_k`` for "hebbian"; ``max(0, 1 - d_k/N)`` for the
+        least-squares memory; NaN where no formula is given (a finite number of epochs,
         softmax).
     n_pairs, d_k, d_v, n_trials : int
     rule : str
@@ -343,8 +349,8 @@ def retrieval_error(n_pairs: int, d_k: int, rule: str = "hebbian", n_trials: int
         Key dimension.
     rule : {"hebbian", "delta", "softmax"}, default "hebbian"
         ``"hebbian"``: ``M = Σ v kᵀ`` (linear attention). ``"delta"``: the
-        delta rule, trained to convergence (``V K⁺``) unless ``epochs`` is
-        given. ``"softmax"``: no matrix at all; each key retrieves
+        least-squares memory ``V K⁺`` (the limit of the batch delta rule)
+        unless ``epochs`` is given. ``"softmax"``: no matrix at all; each key retrieves
         ``Σ_j softmax_j(β k_j·k) v_j``, softmax attention over the stored pairs.
     n_trials : int, 1 to 10000, default 20
         Independent memories averaged over.
@@ -453,7 +459,7 @@ def capacity_curves(n_pairs: Any = (1, 2, 4, 8, 16, 32, 64, 128), d_ks: Any = (1
     d_ks : sequence of int
         Key dimensions, each 1 to 4096.
     rules : sequence of str
-        Any of ``"hebbian"``, ``"delta"`` (converged), ``"delta, 1 pass"``
+        Any of ``"hebbian"``, ``"delta"`` (least squares, ``V K⁺``), ``"delta, 1 pass"``
         (one online pass with ``lr = 1``) and ``"softmax"``.
     n_trials : int, default 20
     seed : int or numpy.random.Generator

@@ -3,8 +3,8 @@
 Two populations of leaky integrate-and-fire neurons, ``cs`` (the conditioned
 stimulus, the key) and ``us`` (the unconditioned stimulus, the value), are
 connected all-to-all by plastic synapses ``cs → us`` that start at zero.
-Each stored pair is a random set of ``pattern_size`` CS neurons and one of
-US neurons.
+Each stored pair is a random set of ``pattern_size`` CS neurons and a random
+set of ``pattern_size`` US neurons.
 
 * **Pairing** (learning): for each pair in turn, both of its sets are driven
   by an input current for ``on_ms``; a Hebbian rule in spike-timing form
@@ -145,9 +145,11 @@ class PairingSchedule:
 
 
 def _random_patterns(rng, n_pairs, n_neurons, pattern_size):
+    # One block of uniform numbers, drawn whole: pattern p is the pattern_size neurons with the
+    # smallest numbers in row p (a uniformly random set, as rng.choice without replacement).
+    order = np.argsort(rng.random((n_pairs, n_neurons)), axis=1, kind="stable")
     patterns = np.zeros((n_pairs, n_neurons), dtype=bool)
-    for p in range(n_pairs):
-        patterns[p, rng.choice(n_neurons, pattern_size, replace=False)] = True
+    np.put_along_axis(patterns, order[:, :pattern_size], True, axis=1)
     return patterns
 
 
@@ -178,7 +180,10 @@ def pairing_schedule(n_pairs: int, n_neurons: int = 100, pattern_size: int = 10,
     cs_patterns, us_patterns : array_like of bool, shape (n_pairs, n_neurons), optional
         Given patterns instead of random ones (both or neither).
     seed : int or numpy.random.Generator
-        Draws the random patterns.
+        Draws the random patterns: ``max_pairs`` CS patterns, then ``max_pairs``
+        US patterns, of which the first ``n_pairs`` are stored. The draws do not
+        depend on ``n_pairs``, so the memory of ``n`` pairs holds the first ``n``
+        pairs of any larger memory with the same seed.
 
     Returns
     -------
@@ -200,8 +205,8 @@ def pairing_schedule(n_pairs: int, n_neurons: int = 100, pattern_size: int = 10,
     if cs_patterns is None:
         pattern_size = check_int("pattern_size", pattern_size, low=1, high=n_neurons)
         rng = as_generator(seed)
-        cs = _random_patterns(rng, n_pairs, n_neurons, pattern_size)
-        us = _random_patterns(rng, n_pairs, n_neurons, pattern_size)
+        cs = _random_patterns(rng, max_pairs, n_neurons, pattern_size)[:n_pairs]
+        us = _random_patterns(rng, max_pairs, n_neurons, pattern_size)[:n_pairs]
     else:
         cs = _check_patterns("cs_patterns", cs_patterns, n_pairs, n_neurons)
         us = _check_patterns("us_patterns", us_patterns, n_pairs, n_neurons)
@@ -264,6 +269,11 @@ class RecallScores:
 
     Attributes
     ----------
+    similarity : numpy.ndarray, shape (n_cues, n_pairs)
+        Cosine similarity between the US spike counts during each cue and each
+        stored US pattern (0 for a silent response).
+    own_similarity : numpy.ndarray, shape (n_cues,)
+        The entry of ``similarity`` for the cued pair's own US pattern.
     correlation : numpy.ndarray, shape (n_cues,)
         Pearson correlation between the US spike counts during each cue and
         the paired US pattern (0 if no US neuron fired).
@@ -276,6 +286,8 @@ class RecallScores:
         Fraction of the other US neurons that fired at least once.
     """
 
+    similarity: np.ndarray
+    own_similarity: np.ndarray
     correlation: np.ndarray
     correct: np.ndarray
     hits: np.ndarray
@@ -303,6 +315,8 @@ def recall_scores(counts: Any, us_patterns: Any, cue_pairs: Any) -> RecallScores
     >>> s = recall_scores([[3, 2, 0, 0], [0, 1, 1, 1]], us, [0, 1])
     >>> s.correct.tolist(), s.hits.tolist(), s.false_alarms.tolist()
     ([True, True], [1.0, 1.0], [0.0, 0.5])
+    >>> s.own_similarity.round(3).tolist()
+    [0.981, 0.816]
     """
     counts = np.asarray(counts, dtype=float)
     us = np.asarray(us_patterns, dtype=bool)
@@ -329,8 +343,9 @@ def recall_scores(counts: Any, us_patterns: Any, cue_pairs: Any) -> RecallScores
     hits = np.sum(fired & (target > 0), axis=1) / np.sum(target > 0, axis=1)
     others = np.maximum(np.sum(target == 0, axis=1), 1)
     false_alarms = np.sum(fired & (target == 0), axis=1) / others
-    return RecallScores(correlation=correlation, correct=correct, hits=hits,
-                        false_alarms=false_alarms)
+    own = cosine[np.arange(cues.size), cues]
+    return RecallScores(similarity=cosine, own_similarity=own, correlation=correlation,
+                        correct=correct, hits=hits, false_alarms=false_alarms)
 
 
 @dataclass(frozen=True, eq=False)
@@ -351,8 +366,14 @@ class SpikingMemoryResult:
     recall_counts : numpy.ndarray of int, shape (n_cues, n_neurons)
         US spikes during each cue.
     scores : RecallScores
+    mean_similarity : float
+        ``scores.own_similarity`` averaged over the cues: the recall quality
+        (cosine between the US response and the paired US pattern).
+    other_similarity : float
+        The cosine between the US response and the *other* stored US patterns,
+        averaged over cues and patterns (NaN with one pair).
     mean_correlation : float
-        ``scores.correlation`` averaged over the cues: the recall quality.
+        ``scores.correlation`` (Pearson) averaged over the cues.
     accuracy : float
         Fraction of cues recalled correctly (``scores.correct``).
     cs_spike_indices, us_spike_indices : numpy.ndarray of int
@@ -368,6 +389,8 @@ class SpikingMemoryResult:
     potentiated_fraction_theory: float
     recall_counts: np.ndarray
     scores: RecallScores
+    mean_similarity: float
+    other_similarity: float
     mean_correlation: float
     accuracy: float
     cs_spike_indices: np.ndarray
@@ -501,7 +524,7 @@ def spiking_associative_memory(n_pairs: int = 8, n_neurons: int = 100, pattern_s
     --------
     >>> res = spiking_associative_memory(2, n_neurons=40, pattern_size=10, max_pairs=2,
     ...                                  max_cues=2, target="numpy")
-    >>> bool(res.accuracy == 1.0), bool(res.mean_correlation > 0.8)
+    >>> bool(res.accuracy == 1.0), bool(res.mean_similarity > 0.8)
     (True, True)
     """
     from brian2 import ms, mV, nA
@@ -530,10 +553,14 @@ def spiking_associative_memory(n_pairs: int = 8, n_neurons: int = 100, pattern_s
         in_window = (out["us_t"] >= start) & (out["us_t"] < end)
         counts[cue] = np.bincount(out["us_i"][in_window], minlength=n)
     scores = recall_scores(counts, schedule.us_patterns, schedule.cue_pairs)
+    others = np.ones(scores.similarity.shape, dtype=bool)
+    others[np.arange(schedule.cue_pairs.size), schedule.cue_pairs] = False
     return SpikingMemoryResult(
         schedule=schedule, weights=weights, potentiated_fraction=float(np.mean(weights > 0.5)),
         potentiated_fraction_theory=float(potentiated_fraction_theory(n_pairs, n, pattern_size)),
-        recall_counts=counts, scores=scores, mean_correlation=float(scores.correlation.mean()),
+        recall_counts=counts, scores=scores, mean_similarity=float(scores.own_similarity.mean()),
+        other_similarity=float(scores.similarity[others].mean()) if others.any() else float("nan"),
+        mean_correlation=float(scores.correlation.mean()),
         accuracy=float(scores.correct.mean()), cs_spike_indices=out["cs_i"],
         cs_spike_times_ms=out["cs_t"], us_spike_indices=out["us_i"], us_spike_times_ms=out["us_t"],
         target=network.target)

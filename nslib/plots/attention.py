@@ -21,6 +21,7 @@ __all__ = [
     "plot_capacity",
     "plot_capacity_demo",
     "plot_contrast_gain",
+    "plot_memory_capacity",
     "plot_normalization_model",
     "plot_spiking_capacity",
     "plot_spiking_memory",
@@ -111,8 +112,8 @@ def plot_normalization_model(result: Any):
         bar = fig.colorbar(shown, ax=ax, shrink=0.8)
         bar.set_label("a.u.")
     fig.suptitle(f"Normalization model: stimulus {r.stimulus_size:g}° wide, attention field "
-                 f"σ = {r.attention_width:g}°, gain {r.attention_gain:g}, "
-                 f"contrast {r.tuning_contrast:g}")
+                 f"{r.attention_fwhm:.3g}° wide at half height (SD {r.attention_width:g}°), "
+                 f"gain {r.attention_gain:g}, contrast {r.tuning_contrast:g}")
     return fig
 
 
@@ -150,7 +151,8 @@ def plot_contrast_gain(*results: Any, titles: Sequence[str] | None = None):
         ax.set_xscale("log")
         ax.set_xlabel("contrast (%)")
         ax.set_ylabel("response (a.u.)")
-        default = (f"stimulus {r.stimulus_size:g}°, attention field {r.attention_width:g}°:\n"
+        default = (f"stimulus {r.stimulus_size:g}° wide, attention field {r.attention_fwhm:.3g}° "
+                   f"(FWHM):\n"
                    f"c50 × {r.c50 / r.c50_unattended:.2f}, "
                    f"r_max × {r.r_max / r.r_max_unattended:.2f}")
         ax.set_title(default if titles is None else titles[i])
@@ -318,13 +320,12 @@ def plot_blocking(*results: Any):
     return fig
 
 
-def _log2_axis(ax, ticks) -> None:
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(list(ticks), [str(int(t)) for t in ticks])
-    ax.minorticks_off()
+def _pairs_axis(ax, n_pairs) -> None:
+    # A linear axis: an error that grows in proportion to N is drawn as a straight line.
+    ax.set_xlim(0, 1.03 * float(np.max(n_pairs)))
 
 
-_RULE_TITLES = {"hebbian": "Hebbian (linear attention)", "delta": "delta rule, converged (V K⁺)",
+_RULE_TITLES = {"hebbian": "Hebbian (linear attention)", "delta": "least squares V K⁺ (batch delta)",
                 "delta, 1 pass": "delta rule, one pass", "softmax": "softmax attention"}
 
 
@@ -332,7 +333,9 @@ def plot_capacity(curves: Any, ymax: float = 2.0):
     """Retrieval error against the number of stored pairs: one panel per rule, one colour per d_k.
 
     Solid lines with dots: mean error; dashed: worst stored pair; black dotted:
-    theory (``(N-1)/d_k`` for Hebbian, ``max(0, 1 - d_k/N)`` converged delta).
+    theory (``(N-1)/d_k`` for Hebbian, ``max(0, 1 - d_k/N)`` least squares).
+    The ``N`` axis is linear, so an error proportional to ``N`` is a straight
+    line.
 
     Parameters
     ----------
@@ -360,7 +363,7 @@ def plot_capacity(curves: Any, ymax: float = 2.0):
             if np.all(np.isfinite(c.theory[a, b])):
                 ax.plot(c.n_pairs, c.theory[a, b], ":", color="black", lw=1.2)
         ax.axhline(1.0, color=PALETTE[7], lw=0.6, alpha=0.5)
-        _log2_axis(ax, c.n_pairs)
+        _pairs_axis(ax, c.n_pairs)
         ax.set_ylim(-0.03 * ymax, ymax)
         ax.set_xlabel("stored pairs N")
         ax.set_ylabel("retrieval error ‖v̂ − v‖²")
@@ -406,7 +409,7 @@ def plot_capacity_demo(curves: Any, n_pairs: int, keys: Any, values: Any, recall
             ax.plot(c.n_pairs, c.theory[a, 0], ":", color="black", lw=1.2)
     ax.axvline(n_pairs, color=PALETTE[7], lw=1)
     ax.axvline(d_k, color=PALETTE[7], lw=0.8, ls="--")
-    _log2_axis(ax, c.n_pairs)
+    _pairs_axis(ax, c.n_pairs)
     ax.set_ylim(-0.03 * ymax, ymax)
     ax.set_xlabel("stored pairs N (dashed: N = d_k)")
     ax.set_ylabel("mean retrieval error ‖v̂ − v‖²")
@@ -432,6 +435,86 @@ def plot_capacity_demo(curves: Any, n_pairs: int, keys: Any, values: Any, recall
     return fig
 
 
+def _capacity_label(result: Any) -> str:
+    if result.rule == "softmax":
+        return ("softmax, β = √d_k (transformer scaling)" if result.beta_scaling == "sqrt"
+                else "softmax, β = d_k (β‖k‖² ∝ d_k)")
+    return _RULE_TITLES.get(result.rule, result.rule)
+
+
+def plot_memory_capacity(results: Sequence[Any], curves_of: int = 0):
+    """Capacity against key dimension for several memories, and one memory's error curves.
+
+    Left: the mean retrieval error of ``results[curves_of]`` against the number
+    of stored pairs (log axis: ``N`` spans decades), one colour per ``d_k``,
+    with the tolerance that defines the capacity and the capacity marked.
+    Right: the capacity of every result against ``d_k`` on a log axis, where a
+    capacity ``∝ e^{b d_k}`` is a straight line; softmax results are drawn
+    with their fitted ``ln N = a + b sqrt(d_k)`` (``β = sqrt(d_k)``) or
+    ``ln N = a + b d_k`` (``β = d_k``), the Hebbian memory with its theory
+    ``N = 1 + tolerance · d_k``.
+
+    Parameters
+    ----------
+    results : sequence of MemoryCapacity
+        From :func:`nslib.attention.memory_capacity`, all with the same tolerance.
+    curves_of : int, default 0
+        Which result's error curves the left panel shows.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if len(results) == 0:
+        raise ValueError("results must hold at least one MemoryCapacity")
+    for r in results:
+        _require(r, ("d_ks", "n_pairs", "mean_error", "capacity", "rule", "tolerance",
+                     "log_capacity_fit"), "a MemoryCapacity")
+    if len({float(r.tolerance) for r in results}) != 1:
+        raise ValueError("results must share one tolerance")
+    if not 0 <= curves_of < len(results):
+        raise ValueError(f"curves_of must be an index into results (0 to {len(results) - 1}); "
+                         f"got {curves_of}")
+    shown = results[curves_of]
+    tol = float(shown.tolerance)
+    fig, (ax, ax_c) = new_figure(2, 1, width=4.5, height=3.6)
+    for b, d_k in enumerate(shown.d_ks):
+        color = PALETTE[b % len(PALETTE)]
+        ax.plot(shown.n_pairs, shown.mean_error[b], "-", color=color, lw=1.5, label=f"d_k = {d_k}")
+        if np.isfinite(shown.capacity[b]):
+            ax.plot([shown.capacity[b]], [tol], "o", color=color, ms=5)
+    ax.axhline(tol, color="black", lw=0.8, ls=":", label=f"tolerance {tol:g}")
+    ax.set_xscale("log")
+    ax.set_ylim(-0.02, 1.05)
+    ax.set_xlabel("stored pairs N (log axis)")
+    ax.set_ylabel("mean retrieval error ‖v̂ − v‖²")
+    ax.set_title(_capacity_label(shown))
+    ax.legend(loc="upper left", fontsize="x-small")
+    markers = "os^Dv"
+    for i, r in enumerate(results):
+        color = PALETTE[(i + 4) % len(PALETTE)]
+        ax_c.plot(r.d_ks, r.capacity, markers[i % len(markers)], color=color, ms=6,
+                  label=_capacity_label(r))
+        d = np.linspace(float(r.d_ks.min()), float(r.d_ks.max()), 100)
+        if r.rule == "softmax":
+            against = "sqrt_d_k" if r.beta_scaling == "sqrt" else "d_k"
+            slope, intercept = r.log_capacity_fit(against)
+            x = np.sqrt(d) if against == "sqrt_d_k" else d
+            name = "√d_k" if against == "sqrt_d_k" else "d_k"
+            ax_c.plot(d, np.exp(intercept + slope * x), "-", color=color, lw=1,
+                      label=f"fit ln N = {intercept:.1f} + {slope:.2f} {name}")
+        elif r.rule == "hebbian":
+            ax_c.plot(d, 1.0 + r.tolerance * d, ":", color=color, lw=1.2,
+                      label=f"theory N = 1 + {r.tolerance:g} d_k")
+    ax_c.set_yscale("log")
+    ax_c.set_xlabel("key dimension d_k")
+    ax_c.set_ylabel(f"capacity: N at error {tol:g} (log axis)")
+    ax_c.set_title("Capacity against key dimension")
+    ax_c.legend(loc="upper left", fontsize="xx-small")
+    fig.suptitle("How many random pairs a memory holds (unit keys and values)")
+    return fig
+
+
 # ---------------------------------------------------------------------------
 # The spiking associative memory
 # ---------------------------------------------------------------------------
@@ -450,8 +533,8 @@ def plot_spiking_memory(result: Any, n_pairing_shown: int = 4):
     -------
     matplotlib.figure.Figure
     """
-    r = _require(result, ("schedule", "cs_spike_times_ms", "us_spike_times_ms", "recall_counts"),
-                 "a SpikingMemoryResult")
+    r = _require(result, ("schedule", "cs_spike_times_ms", "us_spike_times_ms", "scores",
+                          "mean_similarity"), "a SpikingMemoryResult")
     s = r.schedule
     slot_ms = s.slot_rows * s.row_ms
     shown = min(n_pairing_shown, s.n_pairs)
@@ -477,12 +560,7 @@ def plot_spiking_memory(result: Any, n_pairing_shown: int = 4):
                 ax.set_title(f"pairing (first {shown} of {s.n_pairs} pairs)" if col == 0
                              else f"cueing: CS alone, {n_cues} cues")
     ax_m = fig.add_subplot(grid[:, 2])
-    patterns = s.us_patterns.astype(float)
-    counts = np.asarray(r.recall_counts, dtype=float)
-    norms = np.linalg.norm(counts, axis=1, keepdims=True)
-    similarity = (counts @ patterns.T) / (np.maximum(norms, 1e-12)
-                                          * np.linalg.norm(patterns, axis=1)[None, :])
-    image = ax_m.imshow(similarity, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, aspect="auto",
+    image = ax_m.imshow(r.scores.similarity, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, aspect="auto",
                         interpolation="nearest")
     ax_m.set_yticks(range(n_cues), [str(p) for p in s.cue_pairs])
     ax_m.set_xlabel("stored US pattern")
@@ -490,8 +568,8 @@ def plot_spiking_memory(result: Any, n_pairing_shown: int = 4):
     ax_m.set_title("US response vs stored US patterns")
     bar = fig.colorbar(image, ax=ax_m, shrink=0.8)
     bar.set_label("cosine similarity")
-    fig.suptitle(f"Spiking associative memory: {s.n_pairs} pairs stored, recall correlation "
-                 f"{r.mean_correlation:.2f}")
+    fig.suptitle(f"Spiking associative memory: {s.n_pairs} pairs stored, recall similarity "
+                 f"(cosine with the paired pattern) {r.mean_similarity:.2f}")
     return fig
 
 
@@ -510,19 +588,21 @@ def plot_spiking_capacity(results: Sequence[Any]):
     if len(results) == 0:
         raise ValueError("results must hold at least one SpikingMemoryResult")
     for r in results:
-        _require(r, ("mean_correlation", "scores", "potentiated_fraction"),
+        _require(r, ("mean_similarity", "other_similarity", "scores", "potentiated_fraction"),
                  "a SpikingMemoryResult")
     n = np.array([r.n_pairs for r in results])
     fig, (ax, ax_w) = new_figure(2, 1, width=4.2, height=3.3)
-    ax.plot(n, [r.mean_correlation for r in results], "o-", color=PALETTE[0],
-            label="recall correlation")
+    ax.plot(n, [r.mean_similarity for r in results], "o-", color=PALETTE[0],
+            label="similarity to the paired US pattern")
+    ax.plot(n, [r.other_similarity for r in results], "o:", color=PALETTE[0],
+            label="similarity to the other US patterns")
     ax.plot(n, [r.scores.hits.mean() for r in results], "s--", color=PALETTE[2],
             label="hits (paired US neurons firing)")
     ax.plot(n, [r.scores.false_alarms.mean() for r in results], "^--", color=PALETTE[5],
             label="false alarms (other US neurons firing)")
     ax.set_ylim(-0.03, 1.05)
     ax.set_xlabel("stored pairs N")
-    ax.set_ylabel("fraction / correlation")
+    ax.set_ylabel("fraction / cosine similarity")
     ax.set_title("Recall")
     ax.legend(loc="center left", fontsize="x-small")
     ax_w.plot(n, [r.potentiated_fraction for r in results], "o", color=PALETTE[0],
