@@ -80,6 +80,18 @@ def test_error_moves_from_the_reward_to_the_cue(learning):
     assert np.abs(np.delete(rpe[-1], CUE)).max() < 1e-3       # at the cue alone
 
 
+def test_the_error_creeps_back_at_most_one_step_per_trial(learning):
+    """Caveat: "In TD(0) with a tapped delay line, the error creeps back from the reward to the cue, at
+    most one step per trial"; alt text: trial 10 has "a low hump before the reward"; "After learning, V
+    just before the reward is 1"."""
+    earliest = [int(np.flatnonzero(np.abs(row) > 1e-12)[0]) for row in learning.rpe]
+    assert earliest[0] == REWARD and min(earliest) == CUE
+    assert np.all(np.diff(earliest) >= -1)                    # never more than one step back
+    hump = learning.rpe[9, CUE + 1:REWARD + 1]
+    assert 0 < hump.max() < 0.5 and np.argmax(hump) < REWARD - CUE - 1   # low, and before the reward
+    assert learning.values[-1, REWARD - 1] == pytest.approx(1.0, abs=1e-6)
+
+
 def test_schultz_conditions_and_omission():
     """"When the trained animal's reward is withheld ... delta = 0 + 0 - 1 = -1, a dip at exactly the
     time the reward was due"; the three panels' values."""
