@@ -9,21 +9,27 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
-from browser_tools import chromium, free_port, retry, server_process
+from browser_tools import STALL_S, chromium, evidence, free_port, server_process, wait_progressing
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+def overrides_text() -> str:
+    """The overrides.json postBuild writes, verbatim (postBuild is its only copy)."""
+    match = re.search(r"<<'JSON'\n(.*?\n)JSON\n", (ROOT / "postBuild").read_text(), re.S)
+    assert match, "postBuild writes overrides.json from a here-document"
+    return match.group(1)
+
+
 def binder_overrides() -> dict:
     """The JupyterLab settings postBuild writes (its overrides.json)."""
-    match = re.search(r"<<'JSON'\n(.*?)\nJSON\n", (ROOT / "postBuild").read_text(), re.S)
-    assert match, "postBuild writes overrides.json from a here-document"
-    return json.loads(match.group(1))
+    return json.loads(overrides_text())
 
 
 def test_environment_has_what_binder_needs():
@@ -45,8 +51,12 @@ def test_postbuild_installs_nslib_releases_exercises_generates_dashboards_and_op
     for command in ("pip install --no-deps --no-build-isolation -e .", "python -m grader release",
                     "python tools/dashboards.py"):
         assert command in commands, command
-    viewers = binder_overrides()["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    overrides = binder_overrides()
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
+    # A notebook whose kernel JupyterLab cannot match yet (Run pressed before the notebook's own
+    # kernel name is read) starts the server's default kernel instead of asking in a dialog.
+    assert overrides["@jupyterlab/notebook-extension:tracker"] == {"autoStartDefaultKernel": True}
     assert os.access(ROOT / "postBuild", os.X_OK) and os.access(ROOT / "start", os.X_OK)
 
 
@@ -109,6 +119,27 @@ _FIGURE = """() => { const handle = document.querySelector('.widget-slider .noUi
 _ERROR_TEXT = re.compile(r"Traceback \(most recent call last\)|^\s*\w*(Error|Exception)\b", re.M)
 
 
+# Every kernel session the server has: its path and its kernel's name and state.
+_SESSIONS = """async () => (await (await fetch('/api/sessions')).json())
+    .map(s => ({path: s.path, name: s.kernel && s.kernel.name,
+                state: s.kernel && s.kernel.execution_state}))"""
+
+# The notebook is shown and its kernel (the one the front matter names) is up and idle. JupyterLab's
+# execution indicator says "idle" before any kernel exists, so the server is asked.
+_KERNEL_READY = """async (path) => {
+    const name = document.querySelector('.jp-NotebookPanel .jp-Toolbar-kernelName');
+    if (!name || !/Python 3/.test(name.textContent)) return false;
+    const sessions = await (await fetch('/api/sessions')).json();
+    return sessions.some(s => s.path === path && s.kernel && s.kernel.name === 'python3'
+                              && s.kernel.execution_state === 'idle');
+}"""
+
+# What moves while the chapter runs: the prompts and the number of outputs.
+_RUN_PROGRESS = f"""() => [({_PROMPTS})().join(' '),
+    document.querySelectorAll('.jp-CodeCell .jp-OutputArea-output').length]"""
+_RUN_DONE = f"() => ({_PROMPTS})().every(p => p !== '' && p !== '[ ]:' && p !== '[*]:')"
+
+
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
     """JupyterLab on 127.0.0.1 with postBuild's overrides.json, no token, a temporary root."""
@@ -116,9 +147,11 @@ def jupyterlab(tmp_path_factory):
     root = tmp / "root"
     (root / "chapters").mkdir(parents=True)
     shutil.copy(ROOT / CHAPTER, root / CHAPTER)
+    # The same settings file Binder gets: postBuild's here-document, byte for byte, in the folder
+    # that JupyterLab reads overrides.json from ({sys.prefix}/share/jupyter/lab/settings on Binder).
     settings = tmp / "settings"
     settings.mkdir()
-    (settings / "overrides.json").write_text(json.dumps(binder_overrides()))
+    (settings / "overrides.json").write_text(overrides_text())
     env = {k: v for k, v in os.environ.items() if k != "NSLIB_SWEEP_MODE"}  # live, as on Binder
     for name, folder in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTERLAB_SETTINGS_DIR", "user-settings"),
                          ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("JUPYTER_RUNTIME_DIR", "runtime")):
@@ -131,32 +164,50 @@ def jupyterlab(tmp_path_factory):
            f"--LabApp.app_settings_dir={settings}"]
     if os.geteuid() == 0:  # CI containers run as root
         cmd.append("--allow-root")
-    with server_process(cmd, ready_url=url + "/api", cwd=tmp, env=env, log=tmp / "lab.log"):
-        yield {"url": url, "tmp": tmp}
+    log = tmp / "lab.log"
+    with server_process(cmd, ready_url=url + "/api", cwd=tmp, env=env, log=log):
+        yield {"url": url, "tmp": tmp, "log": log}
+
+
+def _lab_setting(url: str, plugin: str, key: str):
+    """The value JupyterLab uses for one setting: the user's, else the default, which is where
+    overrides.json goes."""
+    with urllib.request.urlopen(f"{url}/lab/api/settings/{plugin}", timeout=30) as response:
+        answer = json.load(response)
+    return answer["settings"].get(key, answer["schema"]["properties"][key]["default"])
 
 
 @pytest.mark.slow
 def test_chapter_opens_as_a_notebook_renders_its_myst_and_runs(jupyterlab):
-    def attempt(n):
-        with chromium() as browser:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            try:
-                _open_run_and_check(page, jupyterlab["url"])
-            except Exception:
-                page.screenshot(path=str(jupyterlab["tmp"] / f"lab-{n}.png"))
-                raise
-    retry(attempt)
+    """One attempt: every wait fails within STALL_S of no progress, with a screenshot and the end
+    of JupyterLab's log, and at once when a dialog (e.g. *Select Kernel*) covers the notebook."""
+    url = jupyterlab["url"]
+    # JupyterLab applies postBuild's settings (it would ignore a misspelt plugin or key).
+    assert _lab_setting(url, "@jupyterlab/notebook-extension:tracker", "autoStartDefaultKernel") is True
+    viewers = _lab_setting(url, "@jupyterlab/docmanager-extension:plugin", "defaultViewers")
+    assert viewers["markdown"] == "Jupytext Notebook"
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(STALL_S * 1000)
+        try:
+            _open_run_and_check(page, url)
+        except Exception as exc:
+            raise AssertionError(f"{exc}\n{evidence(page, jupyterlab['tmp'], 'lab', jupyterlab['log'])}") \
+                from exc
 
 
 def _open_run_and_check(page, url):
-    page.goto(f"{url}/lab/tree/{CHAPTER}", timeout=180_000)
+    page.goto(f"{url}/lab/tree/{CHAPTER}")
     # Binder's settings open the .md file with the Jupytext Notebook viewer, not as text.
-    page.wait_for_selector(".jp-NotebookPanel .jp-CodeCell", timeout=180_000)
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=180_000)
+    wait_progressing(page, "() => !!document.querySelector('.jp-NotebookPanel .jp-CodeCell')",
+                     what="the chapter opens as a notebook")
+    # As a reader would, wait until the toolbar names the kernel and the kernel is idle.
+    wait_progressing(page, _KERNEL_READY, arg=CHAPTER, progress=_SESSIONS,
+                     what="the chapter's python3 kernel starts")
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    page.wait_for_function(f"() => ({_PROMPTS})().every(p => p !== '' && p !== '[ ]:' && p !== '[*]:')",
-                           timeout=900_000, polling=1000)
+    # Run All: keeps waiting while prompts and outputs change, stops within STALL_S when they do not.
+    wait_progressing(page, _RUN_DONE, progress=_RUN_PROGRESS, what="Run All Cells")
     prompts = page.evaluate(_PROMPTS)
     assert all(re.fullmatch(r"\[\d+\]:", p) for p in prompts), prompts  # every cell ran
     outputs = page.evaluate(_OUTPUTS)
@@ -178,4 +229,5 @@ def _open_run_and_check(page, url):
     assert before, "the demo shows a figure"
     handle.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"(old) => ({_FIGURE})() !== old", arg=before, timeout=180_000)
+    wait_progressing(page, f"(old) => ({_FIGURE})() !== old", arg=before,
+                     what="a slider step redraws the demo's figure")
