@@ -397,14 +397,18 @@ def test_learners_do_not_depend_on_the_eigenvector_basis(monkeypatch):
 
 
 def test_a_trials_noise_does_not_depend_on_which_trials_have_finished(monkeypatch):
-    """Against a brute-force run that simulates every trial for every step with the whole noise
-    drawn at once, and with noise blocks of another size: the same decisions, bit for bit."""
+    """Against a brute-force run that simulates every trial for every step, each with the whole
+    of its own noise stream drawn at once, and with noise blocks of another size: the same
+    decisions. A trial's decisions do not depend on how many trials run beside it."""
     n, trials, dt, t_max, kappa = 3, 60, 0.002, 3.0, 2.0
     res = sync.coupled_ddm(n, kappa, n_trials=trials, dt=dt, t_max=t_max, seed=5)
-    monkeypatch.setattr(decision_module, "_BLOCK_NUMBERS", 7 * trials * n)
+    monkeypatch.setattr(decision_module, "_BLOCK_STEPS", 7)
     np.testing.assert_array_equal(
         sync.coupled_ddm(n, kappa, n_trials=trials, dt=dt, t_max=t_max, seed=5).decision_times,
         res.decision_times)
+    monkeypatch.undo()
+    fewer = sync.coupled_ddm(n, kappa, n_trials=20, dt=dt, t_max=t_max, seed=5)
+    np.testing.assert_array_equal(fewer.decision_times, res.decision_times[:20])
     # Brute force: every trial, every step, then the first crossing of each unit.
     spec = sync.laplacian_spectrum(sync.graph_laplacian("all", n))
     U, rates = spec.eigenvectors, kappa * spec.eigenvalues
@@ -413,7 +417,8 @@ def test_a_trials_noise_does_not_depend_on_which_trials_have_finished(monkeypatc
     P, S = (U * decay) @ U.T, (U * scale) @ U.T
     b = (U * gain) @ (U.T @ np.full(n, 0.5))
     steps = int(round(t_max / dt))
-    noise = np.random.default_rng(5).standard_normal((steps, trials, n))
+    noise = np.stack([g.standard_normal((steps, n)) for g in np.random.default_rng(5).spawn(trials)],
+                     axis=1)
     barrier = 1.0 - 0.5826 * np.sqrt(dt)
     x = np.zeros((trials, n))
     first = np.full((trials, n), np.nan)

@@ -26,8 +26,8 @@ from .learners import ou_step_coefficients
 
 __all__ = ["CoupledDDM", "DDMTheory", "coupled_ddm", "ddm_theory"]
 
-#: Normal draws per noise block (8 MB): blocks have a fixed shape, see :func:`coupled_ddm`.
-_BLOCK_NUMBERS = 1 << 20
+#: Steps of noise each trial draws at a time (a fixed shape, see :func:`coupled_ddm`).
+_BLOCK_STEPS = 100
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,9 @@ def coupled_ddm(n_units: int, coupling: float, *, drift: float = 0.5, noise: flo
         Check crossings against ``z - 0.5826 c sqrt(dt)`` so that checks every
         ``dt`` behave like a continuous threshold at ``z``.
     seed : int or numpy.random.Generator, default 0
+        Trial ``k`` draws its noise from the ``k``-th generator spawned from
+        it (:meth:`numpy.random.Generator.spawn`), so its decisions do not
+        depend on the other trials.
 
     Returns
     -------
@@ -213,33 +216,35 @@ def coupled_ddm(n_units: int, coupling: float, *, drift: float = 0.5, noise: flo
     # for that to leading order (Broadie, Glasserman & Kou 1997).
     barrier = z - 0.5826 * c * np.sqrt(dt) if correct_discreteness else z
     n_steps = int(round(t_max / dt))
-    # The noise comes in blocks of a fixed shape (steps, every trial, units), drawn
-    # whether or not a trial is still running: the noise of trial k at step s is
-    # the same number whichever trials have finished, so a rounding difference
-    # that changes one crossing (another BLAS, another CPU) changes one decision,
-    # not the noise of every later trial.
-    block = max(1, min(n_steps, _BLOCK_NUMBERS // (trials * n)))
+    # Every trial has its own noise stream (spawned from ``seed``), read in
+    # blocks of a fixed shape (_BLOCK_STEPS steps x units): trial k's noise at
+    # step s is the same number whichever other trials have finished, so a
+    # rounding difference that changes one crossing (another BLAS, another CPU)
+    # changes one decision, not the noise of every later trial. A finished
+    # trial stops reading its stream, which changes nothing that is used.
+    streams = rng.spawn(trials)
     x = np.zeros((trials, n))
     choices = np.zeros((trials, n), dtype=int)
     times = np.full((trials, n), np.nan)
     active = np.arange(trials)           # trials in which some unit has not decided yet
     step = 0
     while step < n_steps and active.size:
-        noise_block = rng.standard_normal((block, trials, n))
-        for draws in noise_block[:n_steps - step]:
+        draws = np.stack([streams[k].standard_normal((_BLOCK_STEPS, n)) for k in active], axis=1)
+        kicks = (draws.reshape(-1, n) @ noise_mix + step_drift).reshape(draws.shape)
+        rows = np.arange(active.size)    # where the running trials sit in this block's kicks
+        for kick in kicks[:n_steps - step]:
             step += 1
-            x = x @ propagator + step_drift + draws[active] @ noise_mix
+            x = x @ propagator + (kick if rows.size == len(kick) else kick[rows])
             open_ = choices[active] == 0
             crossed = (np.abs(x) >= barrier) & open_
             if crossed.any():
-                rows, cols = np.nonzero(crossed)
-                choices[active[rows], cols] = np.sign(x[rows, cols]).astype(int)
-                times[active[rows], cols] = step * dt
+                hit, cols = np.nonzero(crossed)
+                choices[active[hit], cols] = np.sign(x[hit, cols]).astype(int)
+                times[active[hit], cols] = step * dt
                 done = ~np.any(choices[active] == 0, axis=1)
                 if done.any():
-                    # Drop finished trials: later steps only simulate the open ones
-                    # (their noise is drawn all the same).
-                    active, x = active[~done], x[~done]
+                    # Drop finished trials: later steps only simulate the open ones.
+                    active, x, rows = active[~done], x[~done], rows[~done]
                     if active.size == 0:
                         break
 
