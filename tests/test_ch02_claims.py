@@ -47,8 +47,8 @@ def test_kamin_blocking():
     control = rl.rescorla_wagner(np.r_[np.zeros((20, 2)), np.ones((20, 2))],
                                  np.r_[np.zeros(20), np.ones(20)], alpha=0.2)
     # The error left after A+ is what A has not yet learned: 0.8^20 of the asymptote.
-    assert blocked.errors[20] == pytest.approx(1 - blocked.strengths[19, 0]) \
-        == pytest.approx(0.8 ** 20)
+    assert blocked.errors[20] == pytest.approx(1 - blocked.strengths[19, 0])
+    assert blocked.errors[20] == pytest.approx(0.8 ** 20)
     x_blocked, x_control = blocked.strengths[-1, 1], control.strengths[-1, 1]
     assert x_blocked < 0.01                                   # "almost nothing" (0.006)
     assert x_blocked < 0.05 * x_control                       # well below the control's
