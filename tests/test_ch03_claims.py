@@ -423,16 +423,19 @@ def test_network_parameters_are_the_ones_the_chapter_states(spiking_runs):
     d = spiking_memory.DEFAULTS
     assert d == {"drive_nA": 3.0, "noise_mV": 2.0, "w_syn_mV": 4.0, "eta": 0.5,
                  "tau_hebb_ms": 10.0}
-    rheobase_nA = (-50 - -70) / 10.0
-    assert d["drive_nA"] / rheobase_nA == 1.5
     assert spiking_memory.ROW_MS * spiking_memory.ON_ROWS == 30.0
     assert spiking_memory.ROW_MS * (spiking_memory.SLOT_ROWS - spiking_memory.ON_ROWS) == 20.0
-    from brian2 import ms
+    from brian2 import Mohm, mV, ms, nA
     net = spiking_memory._network(100, 64, 16, "auto")      # the chapter's network, already built
     assert float(net.duration / ms) == 4000.0 and float(net.dt / ms) == pytest.approx(0.1)
     cs = net.objects["cs"]
     assert "v > -50*mV" in str(cs.events["spike"])
-    assert float(cs.namespace["tau_m"] / ms) == 10.0
+    constants = cs.namespace
+    assert float(constants["tau_m"] / ms) == 10.0 and float(constants["v_rest"] / mV) == -70.0
+    assert float(constants["R_m"] / Mohm) == 10.0
+    # Rheobase of the network's own neuron: (threshold - rest) / R_m; the drive is 1.5 times it.
+    rheobase = (-50 * mV - constants["v_rest"]) / constants["R_m"]
+    assert float(d["drive_nA"] * nA / rheobase) == pytest.approx(1.5)
     s = spiking_runs[0][64].schedule
     assert np.all(s.cs_patterns.sum(axis=1) == 10) and np.all(s.us_patterns.sum(axis=1) == 10)
     assert len({tuple(np.flatnonzero(p)) for p in s.us_patterns}) > 60      # not one fixed US set

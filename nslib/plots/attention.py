@@ -112,7 +112,7 @@ def plot_normalization_model(result: Any):
         bar = fig.colorbar(shown, ax=ax, shrink=0.8)
         bar.set_label("a.u.")
     fig.suptitle(f"Normalization model: stimulus {r.stimulus_size:g}° wide, attention field "
-                 f"{r.attention_fwhm:.3g}° wide at half height (SD {r.attention_width:g}°), "
+                 f"{r.attention_fwhm:.1f}° wide at half height (SD {r.attention_width:g}°), "
                  f"gain {r.attention_gain:g}, contrast {r.tuning_contrast:g}")
     return fig
 
@@ -151,9 +151,8 @@ def plot_contrast_gain(*results: Any, titles: Sequence[str] | None = None):
         ax.set_xscale("log")
         ax.set_xlabel("contrast (%)")
         ax.set_ylabel("response (a.u.)")
-        default = (f"stimulus {r.stimulus_size:g}° wide, attention field {r.attention_fwhm:.3g}° "
-                   f"(FWHM):\n"
-                   f"c50 × {r.c50 / r.c50_unattended:.2f}, "
+        default = (f"{r.stimulus_size:g}° stimulus, {r.attention_fwhm:.1f}° attention field\n"
+                   f"(full widths): c50 × {r.c50 / r.c50_unattended:.2f}, "
                    f"r_max × {r.r_max / r.r_max_unattended:.2f}")
         ax.set_title(default if titles is None else titles[i])
         ax.legend(loc="upper left", fontsize="small")
@@ -490,9 +489,9 @@ def plot_memory_capacity(results: Sequence[Any], curves_of: int = 0):
     ax.set_ylabel("mean retrieval error ‖v̂ − v‖²")
     ax.set_title(_capacity_label(shown))
     ax.legend(loc="upper left", fontsize="x-small")
-    markers = "os^Dv"
+    markers, colors = "os^Dv", (PALETTE[4], PALETTE[5], PALETTE[7], PALETTE[3], PALETTE[2])
     for i, r in enumerate(results):
-        color = PALETTE[(i + 4) % len(PALETTE)]
+        color = colors[i % len(colors)]
         ax_c.plot(r.d_ks, r.capacity, markers[i % len(markers)], color=color, ms=6,
                   label=_capacity_label(r))
         d = np.linspace(float(r.d_ks.min()), float(r.d_ks.max()), 100)
