@@ -8,9 +8,11 @@ r"""The Kuramoto model: phase oscillators that synchronise above a critical coup
 
 with the **order parameter** :math:`r e^{i\psi} = \frac1n\sum_j e^{i\theta_j}`:
 ``r = 0`` for phases spread evenly, ``r = 1`` when all move as one. For a
-symmetric, unimodal ``g`` and ``n -> infinity``, the incoherent state ``r = 0``
-loses stability at the critical coupling ``K_c = 2 / (pi g(0))`` (Kuramoto
-1984; Strogatz 2000). For the Lorentzian (Cauchy) density of half-width
+symmetric, unimodal ``g`` and ``n -> infinity``, a partly locked state
+branches off the incoherent state ``r = 0`` at the critical coupling
+``K_c = 2 / (pi g(0))`` (Kuramoto 1975, 1984); that the incoherent state is
+neutrally stable below ``K_c`` and unstable above it was shown later
+(Strogatz & Mirollo 1991; see Strogatz 2000). For the Lorentzian (Cauchy) density of half-width
 ``gamma``, ``K_c = 2 gamma`` and above it ``r = sqrt(1 - K_c / K)`` exactly.
 """
 
