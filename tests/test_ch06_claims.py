@@ -1,10 +1,13 @@
 """The claims chapters/06_predictive_coding.md makes, checked on the chapter's own calls.
 
-Each test repeats the chapter's calls (same arguments, same seeds) and checks the sentences quoted in its
-docstring, with the values measured on those runs in comments and tolerances that could fail. Where the
-chapter reproduces a published effect (end-stopping, PC approaching backprop, a precise and robust spike
-code, a learning rate that follows volatility, category structure growing with depth), the test checks
-its sign and ordering, not only that the code runs.
+The chapter's numbers come from its executed code through ``{eval}``, so these tests do not repeat
+them digit for digit. They check what the sentences say about those numbers, with tolerances that
+could fail: an ordering, a sign, a range. Where the text states an effect generally (end-stopping, PC
+approaching backprop, a precise and robust spike code, a learning rate that follows volatility,
+category structure growing with depth, corresponding layers), the test checks it for at least three
+seeds. Where it reports one run, the test checks that run. Some seeds use a smaller configuration
+than the chapter's (fewer training steps, a shorter signal) to stay within the suite's time budget;
+each test says which.
 
 Two numbers in the chapter come from measurements outside the course's environment and are not tested
 here: what pyhgf 0.2.12 adds (24 packages besides itself, 705 MB on a 1.885 GB environment, 1.6 s to
@@ -15,12 +18,16 @@ tested against the published equations and SciPy in tests/test_predictive.py and
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
 from nslib import rsa
 from nslib.predictive import (
     alignment_curve,
+    dog_filter,
+    ei_balance,
     end_stopping,
     hgf,
     natural_windows,
@@ -35,6 +42,7 @@ from nslib.predictive import (
 from nslib.vision import fit_gabors, train_digits_cnn
 
 SCENES = ("camera", "astronaut", "coffee", "chelsea", "rocket")
+ROWS = (-2, -1, 0, 1, 2)
 
 # ---------------------------------------------------------------------------
 # 1. Predictive coding in visual cortex
@@ -49,94 +57,150 @@ def rao_ballard_model():
 
 @pytest.fixture(scope="module")
 def stopping(rao_ballard_model):
-    return end_stopping(rao_ballard_model, rows=(-2, -1, 0, 1, 2))
+    return end_stopping(rao_ballard_model, rows=ROWS)
 
 
-def test_level_1_filters_are_oriented(rao_ballard_model):
-    """"a Gabor function explains a median 96% of each filter's variance, against 25% for random
-    filters" (the issue: Gabor fit R² well above random filters)."""
+@pytest.fixture(scope="module")
+def other_seeds():
+    """The chapter's model trained from seeds 1 and 2, shorter (400 steps on 5,000 windows, not 2,000 on
+    20,000) to stay within the test budget: the effects must hold even so."""
+    models = {}
+    for seed in (1, 2):
+        windows = natural_windows(5000, patch_size=8, offset=4, images=SCENES, seed=seed)
+        models[seed] = rao_ballard(windows, n_units=32, n_level2=64, n_iterations=400, seed=seed)
+    return models
+
+
+def test_the_retina_filter_is_a_narrower_version_of_chapter_1s():
+    """"chapter 1's difference of Gaussians (`nslib.vision.center_surround`), here with standard deviations
+    of 1 and 2 pixels. Chapter 1's own cells have a wider surround, 3 pixels"; "a window is 8 × 16"."""
+    from scipy.ndimage import correlate
+
+    from nslib.vision import center_surround, lgn_response, natural_image_patches
+
+    defaults = inspect.signature(dog_filter).parameters
+    assert (defaults["sigma_center"].default, defaults["sigma_surround"].default) == (1.0, 2.0)
+    for fn in (center_surround, lgn_response):                     # chapter 1's cells
+        assert inspect.signature(fn).parameters["sigma_surround"].default == 3.0
+    # The training windows are the photographs filtered with (1, 2), not with chapter 1's (1, 3).
+    windows = natural_windows(3, images=SCENES, seed=4)
+    raw = natural_image_patches(3, 24, seed=4, images=SCENES)
+    for surround, same in ((2.0, True), (3.0, False)):
+        kernel = center_surround(2 * int(np.ceil(4 * surround)) + 1, 1.0, surround)
+        filtered = correlate(raw, kernel[None], mode="reflect")[:, 8:16, 4:20]
+        assert np.allclose(filtered / windows.scale, windows.windows) is same
+    assert windows.windows.shape == (3, 8, 16)
+
+
+def test_level_1_filters_are_oriented(rao_ballard_model, other_seeds):
+    """"Level 1 learns what chapter 1's ICA learned: localised, oriented, Gabor-like filters (in this run a
+    Gabor function explains a median 96% of each filter's variance, against 25% for random filters)"; the
+    effect for seeds 1 and 2 too (shorter training: 0.78 and 0.76)."""
     learned = fit_gabors(rao_ballard_model.filters).r_squared
     random = fit_gabors(np.random.default_rng(1).normal(size=rao_ballard_model.filters.shape)).r_squared
-    assert np.median(learned) == pytest.approx(0.96, abs=0.02)             # 0.958
-    assert np.median(random) == pytest.approx(0.25, abs=0.03)              # 0.246
+    assert np.median(learned) > 0.9                                        # 0.958
+    assert 0.15 < np.median(random) < 0.35                                  # 0.246
     assert np.sum(learned > np.max(random)) >= 28                           # 31 of 32 beat every random one
-    assert rao_ballard_model.filters.shape == (32, 8, 8)
+    for model in other_seeds.values():                                      # 12 filters each, to save time
+        assert np.median(fit_gabors(model.filters[:12]).r_squared) > np.median(random) + 0.4
 
 
 def test_error_units_are_end_stopped(stopping):
-    """"With feedback, the response peaks and then falls as the bar grows beyond the patch, to about half
-    of its peak (between 0.43 and 0.61 of it, depending on the bar's position)"; "Without feedback ... its
-    response grows with the bar until the bar fills its patch, then stays" (0.94 to 0.99)."""
-    with_fb = stopping.suppression(feedback=True)
-    without = stopping.suppression(feedback=False)
-    assert with_fb.min() == pytest.approx(0.43, abs=0.02)                   # 0.43
-    assert with_fb.max() == pytest.approx(0.61, abs=0.02)                   # 0.61
-    assert np.median(with_fb) == pytest.approx(0.56, abs=0.03)              # 0.56
-    assert without.min() > 0.92                                             # 0.94
+    """"Without feedback ... its response grows with the bar until the bar fills its patch, then stays (at
+    least 0.94 of its peak ...). With feedback, the response peaks and then falls as the bar grows beyond
+    the patch ... In this run the median response peaks for a bar of 8 pixels and falls to 0.56 of its peak
+    ... (between 0.43 and 0.61 ...)"."""
+    with_fb, without = stopping.suppression(feedback=True), stopping.suppression(feedback=False)
+    assert without.min() > 0.9                                              # 0.94
+    assert np.median(with_fb) < 0.7 and with_fb.max() < 0.75                # 0.56, 0.61
     assert np.all(with_fb < without - 0.3)                                  # every position
-    # The peak comes when the bar is about as long as the patch (8 pixels), never at full length.
     fb = stopping.with_feedback / stopping.with_feedback.max(axis=1, keepdims=True)
     peaks = stopping.lengths[np.argmax(fb, axis=1)]
-    assert np.all((peaks >= 5) & (peaks <= 9))                              # 5 to 9 pixels
-    assert stopping.lengths[np.argmax(np.median(fb, axis=0))] == 8
+    assert np.all((peaks >= 5) & (peaks <= 10))                             # about the patch's 8 pixels
+    assert 6 <= stopping.lengths[np.argmax(np.median(fb, axis=0))] <= 10    # 8
     # Without feedback, the response saturates once the bar fills the 8-pixel patch.
     no = stopping.without_feedback / stopping.without_feedback.max(axis=1, keepdims=True)
-    assert np.all(no[:, 9:] > 0.9) and np.all(no[:, :3] < 0.6)
+    assert np.all(no[:, 9:] > 0.85) and np.all(no[:, :3] < 0.6)
+    # The plots show |r - r_td|: the sizes of the error units.
+    assert np.all(stopping.with_feedback >= 0) and np.all(stopping.without_feedback >= 0)
+
+
+def test_end_stopping_for_other_seeds(other_seeds):
+    """The effect, not one run: with feedback the longest bar's response falls well below its peak,
+    without feedback it does not (seeds 1 and 2, shorter training; medians 0.67 and 0.71 against 0.98 and
+    0.97)."""
+    for model in other_seeds.values():
+        es = end_stopping(model, rows=ROWS)
+        assert np.median(es.suppression(True)) < np.median(es.suppression(False)) - 0.2
+        assert np.median(es.suppression(False)) > 0.85
+
+
+def test_trusting_the_prediction_less_weakens_end_stopping(rao_ballard_model, other_seeds):
+    """Demo answer: "Trusted less, the prediction explains less of the long bar, and end-stopping fades
+    towards the no-feedback curve ... at σ_td² = 8 and ... at 64, against ... as trained. Trusting it more
+    hardly helps (... at 1)"; checked on the chapter's model and on seeds 1 and 2 (shorter training)."""
+    def trust(model, values=(1.0, 2.0, 8.0, 64.0)):
+        return {v: np.median(end_stopping(model, rows=ROWS, td_variance=v).suppression()) for v in values}
+
+    chapter = trust(rao_ballard_model)
+    assert chapter[2.0] < chapter[8.0] < chapter[64.0]                      # 0.55, 0.63, 0.9
+    assert chapter[64.0] > chapter[2.0] + 0.2
+    assert abs(chapter[1.0] - chapter[2.0]) < 0.05                          # 0.56 against 0.55
+    for model in other_seeds.values():
+        other = trust(model, (2.0, 64.0))
+        assert other[64.0] > other[2.0] + 0.1
 
 
 def test_all_photographs_give_weaker_end_stopping(stopping):
-    """"trained on all eight of chapter 1's photographs, the textures of grass, gravel and the moon
-    included, its suppression is weaker and more variable"."""
+    """"in one run trained on all eight of chapter 1's photographs, the textures of grass, gravel and the
+    moon included, its suppression was weaker" (median 0.81 against 0.56)."""
     windows = natural_windows(20000, patch_size=8, offset=4, seed=0)
-    all_images = end_stopping(rao_ballard(windows, n_units=32, n_level2=64, seed=0), rows=(-2, -1, 0, 1, 2))
-    scenes, everything = stopping.suppression(True), all_images.suppression(True)
-    assert np.median(everything) > np.median(scenes) + 0.15                 # 0.81 against 0.56
-    assert np.ptp(everything) > np.ptp(scenes)                              # 0.82 against 0.18
+    all_images = end_stopping(rao_ballard(windows, n_units=32, n_level2=64, seed=0), rows=ROWS)
+    assert np.median(all_images.suppression(True)) > np.median(stopping.suppression(True)) + 0.1
 
 
 # ---------------------------------------------------------------------------
 # 2. Predictive coding as a learning rule
 # ---------------------------------------------------------------------------
 
+STEPS = [0, 1, 2, 5, 10, 20, 50, 100, 200]
+
 
 @pytest.fixture(scope="module")
-def curve():
-    return alignment_curve(n_inference_steps=[0, 1, 2, 5, 10, 20, 50, 100, 200],
-                           output_weights=[1.0, 0.1, 0.01])
+def curves():
+    """The chapter's curve (seed 0) and the same for two more initial networks."""
+    return {seed: alignment_curve(n_inference_steps=STEPS, output_weights=[1.0, 0.1, 0.01], seed=seed)
+            for seed in (0, 1, 2)}
 
 
-def test_pc_updates_approach_backprop(curve):
-    """"Without inference ... the cosine is 0.57. One step is not enough (0.68) ... After about 50 steps the
-    network has settled, and with a small output weight the two updates agree almost exactly: cosine 0.999
-    for β = 0.1 and 1.000 for β = 0.01. With β = 1 the equilibrium is a different point (0.97)."
-    (The issue: cosine above 0.99 at equilibrium with a small output weight.)"""
-    c = curve.cosine
-    assert np.allclose(c[:, 0], 0.568, atol=0.005)                          # 0.568 for every beta
-    assert np.all(np.abs(c[:, 1] - 0.68) < 0.015)                           # 0.689, 0.681, 0.680
-    assert c[1, 6] > 0.998 and c[1, 7] == pytest.approx(0.999, abs=0.0005)  # 0.9991
-    assert c[2, 7] > 0.9999                                                 # 1.0000
-    assert c[0, 7] == pytest.approx(0.97, abs=0.005)                        # 0.9665
-    assert np.all(np.abs(c[:, 6] - c[:, 8]) < 1e-3)                         # settled by 50 steps
-    assert np.all(np.diff(c[1:, :6], axis=1) > 0)                           # rising until it settles
+def test_pc_updates_approach_backprop(curves):
+    """"Without inference ... for this network and batch the cosine is 0.57. One step is not enough (0.68)
+    ... After about 50 steps the network has settled, and with a small output weight the two updates agree
+    almost exactly: cosine 0.9991 for β = 0.1 and 1.0000 for β = 0.01. With β = 1 the equilibrium is a
+    different point (0.97)": the effect for three initial networks (seeds 0-2)."""
+    at = {n: k for k, n in enumerate(STEPS)}
+    for c in (curve.cosine for curve in curves.values()):
+        assert np.allclose(c[:, at[0]], c[0, at[0]])                       # the same without inference
+        assert np.all(c[:, at[0]] < c[:, at[1]]) and np.all(c[:, at[1]] < 0.8)   # one step: not enough
+        assert np.all(np.abs(c[:, at[50]] - c[:, at[200]]) < 1e-3)        # settled by 50 steps
+        assert c[1, at[50]] > 0.998 and c[2, at[50]] > 0.9999               # 0.9991, 1.0000
+        assert 0.9 < c[0, at[50]] < 0.99                                    # 0.97: a different point
+        assert np.all(np.diff(c[1:, :at[20]], axis=1) > 0)                  # rising until it settles
 
 
-def test_demo_answer_on_the_hidden_layer():
+def test_demo_answer_on_the_hidden_layer(curves):
     """"About 20 steps (cosine 0.998 ...). ... after one step the hidden update points exactly in backprop's
-    direction but is only a tenth of its size, after ten steps two thirds. ... With β = 1 the points settle
-    on a line of about half the slope"."""
-    def hidden_slope(run):
-        bp, pc = run.bp_update.w_hidden.ravel(), run.pc_update.w_hidden.ravel() / run.output_weight
-        return pc @ bp / (bp @ bp)
-
-    assert pc_backprop_alignment(20, 0.1).cosine == pytest.approx(0.998, abs=0.001)   # 0.9979
+    direction but has only 0.10 of its size (the first step moves the hidden error by exactly η times
+    backprop's), after ten steps 0.63 ... With β = 1 the points settle on a line of slope 0.55"."""
+    assert curves[0].cosine[1, STEPS.index(20)] > 0.99                      # 0.998
     one, ten = pc_backprop_alignment(1, 0.1), pc_backprop_alignment(10, 0.1)
     assert one.layer_cosines[0] > 0.9999                                    # the right direction
-    assert hidden_slope(one) == pytest.approx(0.1, abs=0.005)               # 0.100
-    assert hidden_slope(ten) == pytest.approx(2 / 3, abs=0.05)              # 0.63
+    assert one.hidden_scale == pytest.approx(0.1, rel=1e-9)                 # exactly η: closed form
+    assert 0.5 < ten.hidden_scale < 0.8                                     # 0.63: growing towards 1
     output_slope = one.pc_update.w_output.ravel() @ one.bp_update.w_output.ravel() / (
         0.1 * one.bp_update.w_output.ravel() @ one.bp_update.w_output.ravel())
-    assert output_slope == pytest.approx(1.0, abs=0.02)                     # 0.99: on the identity
-    assert hidden_slope(pc_backprop_alignment(200, 1.0)) == pytest.approx(0.5, abs=0.1)   # 0.55
+    assert output_slope == pytest.approx(1.0, abs=0.02)                     # on the identity from the start
+    assert 0.3 < pc_backprop_alignment(200, 1.0).hidden_scale < 0.8          # 0.55
 
 
 @pytest.fixture(scope="module")
@@ -145,16 +209,28 @@ def trained():
             train_digits_mlp("pc", n_inference_steps=20, output_weight=0.1, seed=0))
 
 
-def test_pc_trains_the_mlp_as_well_as_backprop(trained):
-    """"Predictive coding trains the network as well as backprop, to within about a point (95.1% and 94.2%
-    on 449 held-out digits)"; alt text: "from about 73 percent after the first epoch"."""
+@pytest.fixture(scope="module")
+def geometry():
+    return rsa.seed_geometry(seeds=(0, 1, 2, 3), include_pc=True)
+
+
+def test_pc_trains_the_mlp_as_well_as_backprop(trained, geometry):
+    """"Predictive coding trains the network as well as backprop, to within about a point: in this run 95.1%
+    and 94.2% on 449 held-out digits": the chapter's seed, seed 4 (its PC network is the one the chapter's
+    seed geometry trains) and seed 1 (20 epochs instead of 40, to save time)."""
     bp, pc = trained
-    assert bp.test_accuracy == pytest.approx(0.951, abs=0.002)              # 0.9510
-    assert pc.test_accuracy == pytest.approx(0.942, abs=0.002)              # 0.9421
-    assert abs(bp.test_accuracy - pc.test_accuracy) < 0.015
     assert len(bp.data.test_labels) == 449
-    assert bp.test_accuracy_per_epoch[0] == pytest.approx(0.73, abs=0.02)   # 0.728
-    assert pc.test_accuracy_per_epoch[0] == pytest.approx(0.73, abs=0.02)   # 0.739
+    pairs = [(bp.test_accuracy, pc.test_accuracy),
+             (train_digits_mlp("backprop", epochs=20, seed=1).test_accuracy,
+              train_digits_mlp("pc", epochs=20, n_inference_steps=20, output_weight=0.1,
+                               seed=1).test_accuracy),
+             (train_digits_mlp("backprop", seed=4).test_accuracy, geometry.test_accuracy[-1])]
+    for a_bp, a_pc in pairs:                                                # 0.951/0.942, 0.938/0.940, ...
+        assert a_bp > 0.9 and a_pc > 0.9                                    # trained
+        assert abs(a_bp - a_pc) < 0.015
+    # The figure's first epoch: both already well above chance, and both rise from there.
+    for run in (bp, pc):
+        assert 0.6 < run.test_accuracy_per_epoch[0] < run.test_accuracy - 0.1
 
 
 # ---------------------------------------------------------------------------
@@ -173,71 +249,120 @@ def silenced(signal):
             for f in (0.0, 0.25, 0.5, 0.6, 0.75, 0.8, 0.9)}
 
 
+@pytest.fixture(scope="module")
+def seeds_1_2(signal):
+    """Runs of the chapter's network with noise seeds 1 and 2: intact, half and 90 % silenced, and steady."""
+    steady = steady_signal([0.6, 0.4], duration_ms=2000.0)
+    return {seed: {"run": spike_coding_network(signal, n_neurons=40, seed=seed),
+                   "half": spike_coding_network(signal, n_neurons=40, silenced_fraction=0.5, seed=seed),
+                   "most": spike_coding_network(signal, n_neurons=40, silenced_fraction=0.9, seed=seed),
+                   "steady": spike_coding_network(steady, n_neurons=40, seed=seed)}
+            for seed in (1, 2)}
+
+
 def test_parameters_stated_in_the_text(silenced):
-    """"each spike moves the estimate by 0.05 ... the cost μ = 0.000625 (a quarter of ||D_i||²), so every
-    threshold is T_i = 0.0016"."""
-    d = silenced[0.0].decoder
-    assert np.allclose(np.linalg.norm(d, axis=0), 0.05)
-    assert (0.05**2 + 0.000625) / 2 == pytest.approx(0.0016, abs=0.00005)   # 0.0015625
-    assert 0.000625 == pytest.approx(0.05**2 / 4)
+    """"each of length ||D_i|| = 0.05 ... the cost μ = 0.000625 (a quarter of ||D_i||²), so every threshold
+    is T_i = (0.0025 + 0.000625)/2 ≈ 0.0016": the decoders, cost and thresholds the Brian2 network ran
+    with (the thresholds are read back from it)."""
+    run = silenced[0.0]
+    norms = np.linalg.norm(run.decoder, axis=0)
+    assert np.allclose(norms, 0.05)
+    assert run.cost == pytest.approx(norms[0] ** 2 / 4)
+    assert np.allclose(run.thresholds, (norms**2 + run.cost) / 2)
+    assert run.thresholds == pytest.approx(np.full(40, 0.0016), abs=0.00005)
+    assert run.decoder.shape == (2, 40) and run.leak_hz == 10.0
+    # "the membrane noise has a standard deviation of half a threshold ... slow sinusoids (below 3 Hz)
+    # ... one row per millisecond, and the network runs with a time step of 0.1 ms"
+    network = inspect.signature(spike_coding_network).parameters
+    defaults = tuple(network[name].default for name in ("noise", "dt_ms", "sim_dt_ms"))
+    assert defaults == (0.5, 1.0, 0.1)
+    assert inspect.signature(smooth_signal).parameters["max_frequency_hz"].default == 3.0
 
 
-def test_the_network_tracks_fires_irregularly_and_is_balanced(silenced):
-    """"Forty neurons firing 11 spikes per second on average track the signal with an error of 3% of its
-    size ... With a steady signal ... their coefficient of variation (CV) is 1.10 ... (With the moving
-    signal it is 1.42 ...) ... their correlation is 0.98"."""
-    scn = silenced[0.0]
-    steady = spike_coding_network(steady_signal([0.6, 0.4], duration_ms=2000.0), n_neurons=40, seed=0)
-    assert scn.tracking_error == pytest.approx(0.028, abs=0.005)            # 0.028
-    assert scn.rates_hz.mean() == pytest.approx(10.7, abs=0.6)              # 10.7
-    assert steady.isi_cv == pytest.approx(1.0, abs=0.15)                    # 1.10: near 1
-    assert scn.isi_cv == pytest.approx(1.42, abs=0.1)                       # 1.42
-    assert scn.isi_cv > steady.isi_cv
-    assert scn.balance == pytest.approx(0.98, abs=0.01)                     # 0.98
+def _runs(silenced, seeds_1_2):
+    return [(silenced[0.0], silenced[0.5], silenced[0.9], None)] + [
+        (s["run"], s["half"], s["most"], s["steady"]) for s in seeds_1_2.values()]
 
 
-def test_the_code_degrades_gracefully(silenced):
+def test_the_network_tracks_fires_irregularly_and_is_balanced(signal, silenced, seeds_1_2):
+    """"forty neurons firing 11 spikes per second on average track the signal with an error of 3% of its
+    size ... With a steady signal ... CV is 1.10 ... With the moving signal it is 1.42, higher"; "averaged
+    over ... 100 ms, their correlation is 0.98 ... Over 2 ms the correlation is only 0.69"; "In this run μr_i
+    averages 0.41 of the threshold": the effects over noise seeds 0-2."""
+    steady0 = spike_coding_network(steady_signal([0.6, 0.4], duration_ms=2000.0), n_neurons=40, seed=0)
+    for run, _, _, steady in _runs(silenced, seeds_1_2):
+        steady = steady0 if steady is None else steady
+        assert run.tracking_error < 0.05                                    # 0.028
+        assert 8.0 < run.rates_hz.mean() < 14.0                             # 10.7
+        assert 0.8 < steady.isi_cv < 1.3                                    # 1.10: about Poisson
+        assert run.isi_cv > steady.isi_cv + 0.15                            # 1.42
+        assert run.balance > 0.95                                           # 0.98
+        assert ei_balance(run, 100.0) == pytest.approx(run.balance, abs=1e-12)
+        assert 0.5 < ei_balance(run, 2.0) < run.balance - 0.15              # 0.69
+        assert 0.3 < run.cost_fraction < 0.5                                # 0.41: not negligible
+
+
+def test_the_voltage_includes_the_cost_term(signal):
+    """"V_i stays at or below the threshold (its largest value is 1.01 times T_i, sampled once per
+    millisecond) ...; the error projection alone climbs to 2.00 times T_i": the network simulates
+    V = Dᵀ(x - x̂) - μr, not Dᵀ(x - x̂) (noise off: one deterministic run)."""
+    quiet = spike_coding_network(signal, n_neurons=40, noise=0.0, seed=0)
+    projection = (quiet.signal - quiet.estimate) @ quiet.decoder
+    voltage = projection - quiet.cost * quiet.filtered_spikes
+    assert np.max(voltage / quiet.thresholds) < 1.1                         # 1.01
+    assert np.max(projection / quiet.thresholds) > 1.5                      # 2.00
+    # The cost term is what separates them, and it is a sizeable part of the threshold.
+    assert np.mean(quiet.cost * quiet.filtered_spikes / quiet.thresholds) > 0.2
+
+
+def test_the_code_degrades_gracefully(silenced, seeds_1_2):
     """"with half the neurons gone the error is still 5% ... (their rate rises from 11 to 16 Hz) ... Only
-    when so many are silenced ... (90%, 4 neurons left) does the estimate fail"; the figure: 0.03, 0.04,
-    0.05, 0.10, about 0.4; rates 11, 16 and 66 Hz; demo answer: "19 Hz on average with 60% silenced ...
-    still 6% with 60% silenced and climbs steeply beyond (17% at 80%)"."""
+    when so many are silenced that whole directions ... lose their neurons (90%, 4 neurons left) does the
+    estimate fail"; demo answer: "The remaining neurons fire more (19 Hz on average with 60% silenced ...
+    The tracking error is still 6% with 60% silenced and climbs steeply beyond (17% at 80%)": the pattern
+    over noise seeds 0-2, the demo's numbers on the chapter's run."""
+    for run, half, most, _ in _runs(silenced, seeds_1_2):
+        assert half.tracking_error < 2.5 * run.tracking_error               # graceful
+        assert most.tracking_error > 5 * run.tracking_error                 # then fails
+        assert half.rates_hz[half.active].mean() > 1.2 * run.rates_hz.mean()   # the survivors take over
+        assert most.active.sum() == 4
+        assert not np.isin(most.spike_neurons, np.flatnonzero(~most.active)).any()
     err = {f: r.tracking_error for f, r in silenced.items()}
     rate = {f: r.rates_hz[r.active].mean() for f, r in silenced.items()}
-    assert err[0.25] == pytest.approx(0.036, abs=0.005)                     # 0.036
-    assert err[0.5] == pytest.approx(0.054, abs=0.006)                      # 0.054
-    assert err[0.6] == pytest.approx(0.060, abs=0.006)                      # 0.060
-    assert err[0.75] == pytest.approx(0.10, abs=0.01)                       # 0.098
-    assert err[0.8] == pytest.approx(0.17, abs=0.02)                        # 0.173
-    assert err[0.9] == pytest.approx(0.4, abs=0.05)                         # 0.375
-    fractions = sorted(err)
-    assert np.all(np.diff([err[f] for f in fractions]) > 0)
-    assert err[0.5] < 2 * err[0.0] and err[0.9] > 10 * err[0.0]             # graceful, then fails
-    assert rate[0.5] == pytest.approx(16.0, abs=1.0)                        # 16.0
-    assert rate[0.6] == pytest.approx(19.4, abs=1.0)                        # 19.4
-    assert rate[0.9] == pytest.approx(66, abs=4)                            # 66.4
-    assert silenced[0.9].active.sum() == 4
+    assert np.all(np.diff([err[f] for f in sorted(err)]) > 0)              # worse with every fraction
+    assert np.all(np.diff([rate[f] for f in sorted(rate)]) > 0)            # and the survivors fire more
+    assert err[0.6] < 3 * err[0.0] and err[0.8] > 1.5 * err[0.6]           # 6%, then 17%
+    # A larger fraction silences a superset of the neurons (the same order of the neurons).
+    actives = [silenced[f].active for f in sorted(silenced)]
+    assert all(np.all(later <= earlier) for earlier, later in zip(actives[:-1], actives[1:], strict=True))
 
 
 def test_without_the_one_spike_rule_the_network_bursts():
-    """"if they all fire, the estimate overshoots ... and the network bursts in synchronous volleys"
-    (numpy target, 0.5 s: 88% of spikes in volleys of 5 or more within a millisecond, against 3%)."""
-    x = smooth_signal(500.0, n_dims=2, seed=0)
+    """"if they all fire, the estimate overshoots ... and the network bursts in synchronous volleys": numpy
+    target, 300 ms, seeds 0-2 without the rule (70-90% of spikes in volleys of 5 or more within a
+    millisecond) against seed 0 with it."""
+    x = smooth_signal(300.0, n_dims=2, seed=0)
 
     def volleys(run):
         per_ms = np.bincount(run.spike_times_ms.astype(int))
         return np.sum(per_ms[per_ms >= 5]) / len(run.spike_times_ms)
 
     rule = spike_coding_network(x, target="numpy", seed=0)
-    every = spike_coding_network(x, one_spike_per_step=False, target="numpy", seed=0)
-    assert volleys(rule) < 0.1 < 0.5 < volleys(every)                       # 0.03 against 0.88
-    assert every.tracking_error > 2 * rule.tracking_error                   # 0.10 against 0.03
+    assert volleys(rule) < 0.15
+    for seed in (0, 1, 2):
+        every = spike_coding_network(x, one_spike_per_step=False, target="numpy", seed=seed)
+        assert volleys(every) > 0.5
+        assert every.tracking_error > 2 * rule.tracking_error
 
 
 def test_the_compiled_and_numpy_networks_agree(silenced, signal):
-    """The same claims hold where no compiler exists (Brian2's numpy target)."""
-    run = spike_coding_network(signal, n_neurons=40, seed=0, target="numpy")
-    assert run.tracking_error < 0.04 and run.balance > 0.95
-    assert abs(run.rates_hz.mean() - silenced[0.0].rates_hz.mean()) < 1.5
+    """"Without a C++ compiler the same code runs with Brian2's numpy target": the same network, on the
+    signal's first second (to save time), against the compiled run's first second."""
+    run = spike_coding_network(signal[:1000], n_neurons=40, seed=0, target="numpy")
+    compiled = silenced[0.0]
+    assert run.target == "numpy" and run.tracking_error < 0.05 and run.balance > 0.95
+    assert abs(run.rates_hz.mean() - np.sum(compiled.spike_times_ms < 1000.0) / 40) < 1.5   # 10.1 and 10.1
+    assert np.allclose(run.thresholds, compiled.thresholds)
 
 
 # ---------------------------------------------------------------------------
@@ -245,37 +370,56 @@ def test_the_compiled_and_numpy_networks_agree(silenced, signal):
 # ---------------------------------------------------------------------------
 
 
-def _run(block):
-    env = volatile_rewards(n_stable=150, n_volatile=150, block=block, seed=0)
+def _rates(block, seed):
+    env = volatile_rewards(n_stable=150, n_volatile=150, block=block, seed=seed)
     return env, hgf(env.rewards, kappa=1.0, omega=-4.0, theta=0.01, mu1_0=5.0).learning_rate
 
 
+def _phases(rate):
+    # The chapter's phase_rates.
+    stable, volatile, last = rate[100:150].mean(), rate[225:300].mean(), rate[-50:].mean()
+    return stable, volatile, last, int(np.argmax(rate[150:300] > (stable + volatile) / 2)) + 1
+
+
 def test_the_learning_rate_rises_with_volatility():
-    """"In the stable phase the learner settles on a learning rate of 0.12 ... to 0.55 on average in the
-    second half of the volatile phase ... When the world is stable again the learning rate comes down, but
-    slowly" (0.43 over the last 50 trials); the issue: the HGF's learning rate rises with volatility."""
-    env, rate = _run(10)
-    assert rate[100:150].mean() == pytest.approx(0.12, abs=0.01)           # 0.121
-    assert rate[225:300].mean() == pytest.approx(0.55, abs=0.03)           # 0.55
-    assert rate[-50:].mean() == pytest.approx(0.43, abs=0.03)              # 0.43
-    assert rate[225:300].mean() > 3 * rate[100:150].mean()
-    assert rate[150:300].max() > rate[-50:].mean() > rate[100:150].mean()  # down, but slowly
-    assert np.all(env.volatile[150:300]) and not env.volatile[:150].any()
+    """"In this run, in the stable phase the learner settles on a learning rate of 0.12 ... about 1/8 ...
+    to 0.44 on average in the second half of the volatile phase. The rise lags the change ... When the world
+    is stable again the learning rate comes down, but slowly"; "Over ten sequences ... the stable learning
+    rate is always near 0.12 ..., the late volatile one between 0.21 and 0.56, always higher, and the
+    learning rate gets halfway between 26 and 132 trials into the volatile phase. The rise itself holds for
+    every sequence"."""
+    for seed in range(10):
+        env, rate = _rates(10, seed)
+        stable, volatile, last, halfway = _phases(rate)
+        assert 0.1 < stable < 0.14                                          # 0.11-0.13
+        assert volatile > stable + 0.05                                     # the rise, every sequence
+        assert halfway >= 20                                                # it lags: tens of trials
+        assert rate[-1] < rate[299] and last > stable + 0.05                # down again, but slowly
+        assert np.all(env.volatile[150:300]) and not env.volatile[:150].any()
+        if seed == 0:
+            assert round(1 / stable) == 8                                   # "about 1/8 of the error"
 
 
 def test_demo_answer_faster_change_higher_rate():
-    """"with a jump every 5 trials it averages 0.72 over the second half of the volatile phase, with a jump
-    every 20 trials 0.44. With a jump every 40 or 80 trials it hardly moves from 0.12 ... With 150 the
-    mean jumps only when the phase begins and when it ends"."""
-    late = {block: _run(block)[1][225:300].mean() for block in (5, 10, 20, 40, 80, 150)}
-    assert late[5] == pytest.approx(0.72, abs=0.03)                         # 0.72
-    assert late[20] == pytest.approx(0.44, abs=0.03)                        # 0.44
-    assert late[40] < 0.17 and late[80] < 0.16                              # 0.15, 0.13
-    assert late[150] == pytest.approx(0.12, abs=0.01)                       # 0.12
+    """"The faster the world changes, the higher the learning rate climbs. Averaged over ten sequences ...
+    With a jump every 40 or 80 trials it stays lower ...: a few isolated jumps are weak evidence of
+    volatility. After a large one the learning rate rises for a while ... With 150 the mean jumps only when
+    the phase begins and when it ends, and the learner sees an almost stable world"."""
+    late, rise = {}, {}
+    for block in (5, 10, 20, 40, 80, 150):
+        runs = [_rates(block, seed)[1] for seed in range(10)]
+        late[block] = np.mean([_phases(rate)[1] for rate in runs])
+        rise[block] = np.mean([rate[150:300].max() - _phases(rate)[0] for rate in runs])
     blocks = sorted(late)
-    assert np.all(np.diff([late[b] for b in blocks]) < 0)
-    env = _run(150)[0]
+    assert np.all(np.diff([late[b] for b in blocks]) < 0)                   # 0.59 ... 0.12
+    assert late[40] < late[10] - 0.1 and late[80] < late[10] - 0.1          # weaker evidence
+    assert rise[80] > 0.03                                                  # but evidence: it rises
+    assert late[150] == pytest.approx(np.mean([_phases(_rates(10, s)[1])[0] for s in range(10)]), abs=0.03)
+    env = _rates(150, 0)[0]
     assert np.flatnonzero(np.diff(env.mean)).tolist() == [149, 299]
+    # Every block length sees the same noise: only the means differ.
+    a, b = volatile_rewards(block=5, seed=3), volatile_rewards(block=80, seed=3)
+    assert np.allclose(a.rewards - a.mean, b.rewards - b.mean)
 
 
 # ---------------------------------------------------------------------------
@@ -284,44 +428,91 @@ def test_demo_answer_faster_change_higher_rate():
 
 
 @pytest.fixture(scope="module")
-def layers(trained):
-    return rsa.layer_rdm_correlations(train_digits_cnn(seed=0), mlp=trained[0].params, n_per_class=10,
-                                      seed=0)
+def cnns():
+    return {seed: train_digits_cnn(seed=seed) for seed in (0, 1, 2)}
 
 
-def test_category_structure_grows_with_depth(layers):
-    """"The category structure is already visible in the pixels (ρ = 0.38) ... it grows, layer by layer,
-    from 0.38 to 0.40 (convolution), 0.42 (pooling) and 0.48 (the hidden layer), and the output layer keeps
-    it (0.47) ... would score 0.50 ... model V1 (0.41) ... The MLP's output layer ... the most categorical
-    of all (0.49), with the highest CKA" (the issue: the CNN's RDM correlates more with the category model
-    in deeper layers)."""
-    rho = dict(zip(layers.names, layers.correlations, strict=True))
-    assert rho["pixels"] == pytest.approx(0.379, abs=0.005)
-    assert rho["conv"] == pytest.approx(0.404, abs=0.005)
-    assert rho["pool"] == pytest.approx(0.422, abs=0.005)
-    assert rho["hidden"] == pytest.approx(0.479, abs=0.005)
-    assert rho["output"] == pytest.approx(0.474, abs=0.005)
-    assert rho["V1"] == pytest.approx(0.413, abs=0.005)
-    assert rho["MLP output"] == pytest.approx(0.487, abs=0.005)
-    assert rho["pixels"] < rho["conv"] < rho["pool"] < rho["hidden"]
-    assert abs(rho["V1"] - rho["conv"]) < 0.02                              # "about as much": 0.413, 0.404
-    assert abs(rho["output"] - rho["hidden"]) < 0.01
-    assert max(rho, key=rho.get) == "MLP output"
-    assert layers.names[int(np.argmax(layers.cka))] == "MLP output"         # CKA 0.78
-    ceiling = rsa.category_ceiling(layers.labels)
-    assert ceiling == pytest.approx(0.498, abs=0.001)
-    assert rho["hidden"] / ceiling > 0.95                                   # "close to the ceiling"
+@pytest.fixture(scope="module")
+def layers(trained, cnns):
+    return rsa.layer_rdm_correlations(cnns[0], mlp=trained[0].params, method="kendall_tau_a",
+                                      n_per_class=10, seed=0)
+
+
+def test_category_structure_grows_with_depth(layers, cnns):
+    """"Through the CNN it grows, layer by layer, ... and the output layer keeps it ... would score 0.165,
+    so the CNN's hidden layer is close to the ceiling. Chapter 1's model V1 ... is about as categorical as
+    the CNN's convolution and pooling layers"; demo answer: "the output layer ... is not more categorical ...
+    In this run the MLP's output layer ... is the most categorical of all ..., with the highest CKA". The
+    growth is checked for CNN seeds 0-2."""
+    tau = dict(zip(layers.names, layers.correlations, strict=True))
+    ceiling = rsa.category_ceiling(layers.labels, method="kendall_tau_a")
+    assert ceiling == pytest.approx(2 * 450 * 4500 / (4950 * 4949), abs=1e-9)   # tied pairs count nothing
+    assert tau["hidden"] / ceiling > 0.9                                    # 0.96: close to the ceiling
+    assert min(tau["conv"], tau["pool"]) - 0.01 < tau["V1"] < max(tau["conv"], tau["pool"]) + 0.01
+    assert max(tau, key=tau.get) == "MLP output"
+    assert layers.names[int(np.argmax(layers.cka))] == "MLP output"
     assert len(layers.labels) == 100 and np.all(np.bincount(layers.labels) == 10)
+    for seed, net in cnns.items():
+        res = layers if seed == 0 else rsa.layer_rdm_correlations(
+            net, include_v1=False, method="kendall_tau_a", n_per_class=10, seed=0)
+        t = dict(zip(res.names, res.correlations, strict=True))
+        assert t["pixels"] < t["conv"] < t["pool"] < t["hidden"]            # it grows, layer by layer
+        assert t["hidden"] - 0.01 < t["output"] <= t["hidden"] + 0.002      # kept, not more categorical
 
 
-def test_different_seeds_same_geometry():
+def test_the_measures_disagree_about_the_output_layer(layers, cnns):
+    """"By linear CKA with the one-hot labels, the CNN's layers also grow from the pixels ... to the hidden
+    layer ..., but the output layer falls back ... The share of the variance that lies between classes
+    grows with every layer of the CNN ... The output's class means crowd into 4.0 directions, against 4.8
+    in the hidden layer and 5.7 in the pixels ... The MLP's output ... spreads its class means over 8.0
+    directions and has the highest CKA": for CNN seeds 0-2, and the MLP on the chapter's run."""
+    for seed, net in cnns.items():
+        res = layers if seed == 0 else rsa.layer_rdm_correlations(
+            net, include_v1=False, method="kendall_tau_a", n_per_class=10, seed=0)
+        get = {field: dict(zip(res.names, getattr(res, field), strict=True))
+               for field in ("cka", "between_fraction", "class_dimensionality")}
+        cnn_layers = list(rsa.CNN_LAYERS)
+        assert np.all(np.diff([get["between_fraction"][n] for n in cnn_layers]) > 0)
+        assert get["cka"]["pixels"] < get["cka"]["hidden"]
+        assert get["cka"]["output"] < get["cka"]["hidden"] - 0.03
+        spread = get["class_dimensionality"]
+        assert spread["output"] < spread["hidden"] < spread["pixels"]
+    spread = dict(zip(layers.names, layers.class_dimensionality, strict=True))
+    assert spread["MLP output"] > 7 and spread["MLP output"] == max(spread.values())
+
+
+def test_corresponding_layers_of_two_seeds_match(cnns):
+    """"Between seeds 0 and 1 (the figure), every layer's best match, by CKA and by RSA, is its counterpart
+    ... Over the three pairs, 12 of the 15 layers find their counterpart by CKA; where one does not, the
+    counterpart falls short of the best match by at most 0.05, and the best match is a neighbour ... the
+    pixel-like layers (pixels, convolution, pooling) match each other, the two fully connected layers match
+    each other, and the hidden layer always finds the other network's hidden layer"."""
+    pairs = {(a, b): rsa.layer_correspondence(cnns[a], cnns[b]) for a, b in [(0, 1), (0, 2), (1, 2)]}
+    diagonal = np.arange(5)
+    assert np.array_equal(pairs[0, 1].best_match(), diagonal)
+    assert np.array_equal(pairs[0, 1].best_match("rdm_correlation"), diagonal)
+    counterparts = 0
+    for p in pairs.values():
+        for measure in ("cka", "rdm_correlation"):
+            best = p.best_match(measure)
+            assert best[3] == 3                                             # the hidden layer
+            assert np.all(best[:3] < 3) and np.all(best[3:] >= 3)           # two blocks
+            assert np.all(np.abs(best - diagonal) <= 2)
+        counterparts += int(np.sum(p.best_match() == diagonal))
+        assert np.max(p.cka.max(axis=1) - np.diag(p.cka)) < 0.1            # 0.05 at most
+        assert p.cka[0, 0] == pytest.approx(1.0)                            # the same pixels
+        assert p.n_stimuli > 80
+    assert counterparts >= 11                                               # 12 of 15
+
+
+def test_different_seeds_same_geometry(geometry):
     """"the correlation between their hidden weights is within 0.07 of zero ... the hidden layers' RDMs
-    correlate at 0.75 to 0.81 and their CKA is 0.83 to 0.92, including the network trained by predictive
-    coding" (the issue: networks from different seeds converge in geometry although their weights
-    differ)."""
-    geo = rsa.seed_geometry(seeds=(0, 1, 2, 3), include_pc=True)
-    weights, rdms, cka = (geo.off_diagonal(n) for n in ("weight_correlation", "rdm_correlation", "cka"))
-    assert np.abs(weights).max() < 0.07                                     # 0.064
-    assert rdms.min() == pytest.approx(0.75, abs=0.01) and rdms.max() == pytest.approx(0.81, abs=0.01)
-    assert cka.min() == pytest.approx(0.83, abs=0.01) and cka.max() == pytest.approx(0.92, abs=0.01)
-    assert geo.names[-1] == "PC" and rdms.min() > 10 * np.abs(weights).max()
+    correlate at 0.75 to 0.81 (Spearman) and their CKA is 0.83 to 0.92, including the network trained by
+    predictive coding": five networks, so ten pairs."""
+    weights, rdms, cka = (geometry.off_diagonal(n) for n in ("weight_correlation", "rdm_correlation", "cka"))
+    assert np.abs(weights).max() < 0.1                                      # 0.06
+    assert rdms.min() > 0.6 and cka.min() > 0.7                             # 0.75, 0.83
+    assert rdms.min() > 5 * np.abs(weights).max()
+    assert geometry.names[-1] == "PC"
+    pc = np.flatnonzero(np.triu_indices(5, k=1)[1] == 4)               # the pairs with PC
+    assert rdms[pc].min() > 0.6 and cka[pc].min() > 0.7

@@ -19,7 +19,9 @@ from nslib.predictive import (
     decoders,
     digits_data,
     dog_filter,
+    ei_balance,
     end_stopping,
+    filter_spikes,
     hgf,
     hgf_update,
     init_digits_mlp,
@@ -204,6 +206,25 @@ def test_end_stopping_follows_one_unit_per_row(small_model):
     assert default.lengths.tolist() == list(range(1, 17))
 
 
+def test_inference_can_weigh_the_prediction_differently(small_model):
+    bars = bar_windows([4, 12], scale=small_model.scale)
+    same = rao_ballard_inference(small_model, bars, n_steps=30, td_variance=small_model.td_variance)
+    default = rao_ballard_inference(small_model, bars, n_steps=30)
+    assert np.array_equal(same.errors, default.errors)
+    # A prediction trusted less pulls the causes less: the error units grow.
+    loose = rao_ballard_inference(small_model, bars, n_steps=300, td_variance=50.0)
+    tight = rao_ballard_inference(small_model, bars, n_steps=300, td_variance=1.0)
+    assert np.abs(loose.errors).sum() > np.abs(tight.errors).sum()
+    es = end_stopping(small_model, lengths=[2, 8], rows=[0], n_steps=10, td_variance=4.0)
+    by_hand = rao_ballard_inference(small_model, bar_windows([2, 8, 8], scale=small_model.scale),
+                                    n_steps=10, td_variance=4.0).errors[:2, 1, es.units[0]]
+    assert np.allclose(es.with_feedback[0], np.abs(by_hand))
+    with raises_param("td_variance"):
+        rao_ballard_inference(small_model, bars, td_variance=0.1)
+    with raises_param("td_variance", "stable"):
+        rao_ballard_inference(small_model, bars, inference_rate=0.5, td_variance=1.0)
+
+
 # ---------------------------------------------------------------------------
 # Predictive coding and backprop
 # ---------------------------------------------------------------------------
@@ -264,6 +285,15 @@ def test_pc_update_after_zero_and_one_step_is_backprop_scaled(batch):
     one = pc_update(p, x, y, n_steps=1, output_weight=beta, step_size=eta)
     assert np.allclose(one.w_hidden, eta * beta * bp.w_hidden)
     assert np.allclose(one.b_hidden, eta * beta * bp.b_hidden)
+
+
+def test_hidden_scale_is_the_slope_along_backprop():
+    zero = pc_backprop_alignment(0, 0.1, batch_size=16)
+    assert zero.hidden_scale == 0.0                      # no hidden error yet
+    one = pc_backprop_alignment(1, 0.1, step_size=0.05, batch_size=16)
+    assert one.hidden_scale == pytest.approx(0.05)       # one step of size eta: eta times backprop
+    settled = pc_backprop_alignment(300, 0.001, batch_size=16)
+    assert settled.hidden_scale == pytest.approx(1.0, abs=0.01)
 
 
 def test_pc_backprop_alignment_and_curve(batch):
@@ -430,6 +460,21 @@ def test_hgf_update_validates_beliefs(name, value):
         hgf_update(**args)
 
 
+def test_volatile_rewards_draw_the_same_numbers_whatever_the_block():
+    # The noise comes first and the candidate means are one per volatile trial: the draws never depend
+    # on the block length, so every block length sees the same noise, and the generator moves alike.
+    a, b = volatile_rewards(n_stable=20, n_volatile=30, block=3, seed=1), volatile_rewards(
+        n_stable=20, n_volatile=30, block=30, seed=1)
+    assert np.allclose(a.rewards - a.mean, b.rewards - b.mean)
+    assert a.mean[20] == b.mean[20]                      # the first volatile mean is the same too
+    after = []
+    for block in (1, 7, 30):
+        rng = np.random.default_rng(9)
+        volatile_rewards(n_stable=20, n_volatile=30, block=block, seed=rng)
+        after.append(rng.random())
+    assert after[0] == after[1] == after[2]
+
+
 def test_volatile_rewards_structure():
     env = volatile_rewards(n_stable=10, n_volatile=13, block=5, noise=0.0, seed=0)
     assert env.rewards.shape == env.mean.shape == env.volatile.shape == (33,)
@@ -522,6 +567,46 @@ def test_spike_coding_network_tracks_and_respects_its_rules(scn_numpy):
     again = decode_spikes(np.minimum((res.spike_times_ms + 1e-9).astype(int), 399), res.spike_neurons,
                           res.decoder, 400)
     assert np.allclose(again, res.estimate)
+
+
+def test_spike_coding_network_reports_its_voltage_terms(scn_numpy):
+    x, res = scn_numpy
+    # The thresholds are read back from Brian2: (||D_i||² + μ)/2.
+    assert np.allclose(res.thresholds, (np.sum(res.decoder**2, axis=0) + res.cost) / 2)
+    assert res.cost == 0.000625 and res.leak_hz == 10.0
+    # The filtered spike trains are the spikes through the leak, and the estimate decodes them.
+    steps = np.minimum((res.spike_times_ms + 1e-9).astype(int), len(x) - 1)
+    assert np.allclose(res.filtered_spikes, filter_spikes(steps, res.spike_neurons, 20, len(x)))
+    assert np.allclose(res.filtered_spikes @ res.decoder.T, res.estimate)
+    assert np.all(res.filtered_spikes[:, ~res.active] == 0)
+    assert 0 < res.cost_fraction < 1
+
+
+def test_filter_spikes_and_ei_balance(scn_numpy):
+    r = filter_spikes([0, 0, 2], [1, 1, 0], n_neurons=2, n_steps=3, leak_hz=10.0, dt_ms=100.0)
+    decay = np.exp(-1.0)
+    assert np.allclose(r, [[0, 2], [0, 2 * decay], [1, 2 * decay**2]])
+    with raises_param("n_neurons"):
+        filter_spikes([0], [0], n_neurons=0, n_steps=3)
+    _, res = scn_numpy
+    assert ei_balance(res) == pytest.approx(res.balance, abs=1e-12)          # the membrane's 100 ms
+    assert ei_balance(res, 2.0) < ei_balance(res, 20.0) < ei_balance(res, 100.0) + 1e-9
+    with raises_param("result"):
+        ei_balance(object())
+    with raises_param("timescale_ms"):
+        ei_balance(res, 0.01)
+
+
+def test_silencing_draws_the_same_numbers_whatever_the_fraction():
+    # A noise seed, then one order of all the neurons, whose first ones are silenced: the same draws for
+    # any fraction (so a larger fraction silences a superset, as tests/test_ch06_claims.py checks).
+    x = smooth_signal(100.0, n_dims=1, seed=0)[:20]
+    rng, reference = np.random.default_rng(11), np.random.default_rng(11)
+    active = spike_coding_network(x, n_neurons=10, silenced_fraction=0.3, target="numpy", seed=rng).active
+    reference.integers(0, 2**31 - 1)
+    order = reference.permutation(10)
+    assert rng.random() == reference.random()
+    assert np.array_equal(np.flatnonzero(~active), np.sort(order[:3]))
 
 
 def test_spike_coding_network_seeds(scn_numpy):

@@ -27,9 +27,11 @@ def test_rdm_matches_scipy(patterns):
     assert np.allclose(d, d.T) and np.all(np.diag(d) == 0)
     e = rsa.rdm(patterns, metric="euclidean")
     assert np.allclose(e, squareform(pdist(patterns, metric="sqeuclidean")) / patterns.shape[1])
-    # Patterns that differ only in gain and offset are identical for the correlation distance.
-    scaled = np.r_[patterns[:2], 3 * patterns[:1] + 1]
+    # Patterns that differ only by a positive gain and an offset are identical for the correlation
+    # distance; a negative gain makes them opposite (2).
+    scaled = np.r_[patterns[:2], 3 * patterns[:1] + 1, -3 * patterns[:1] + 1]
     assert rsa.rdm(scaled)[0, 2] == pytest.approx(0.0, abs=1e-12)
+    assert rsa.rdm(scaled)[0, 3] == pytest.approx(2.0, abs=1e-12)
     # Any number of dimensions per stimulus: flattened.
     assert np.allclose(rsa.rdm(patterns.reshape(12, 5, 6)), d)
 
@@ -71,6 +73,17 @@ def test_kendall_tau_a_counts_ties_as_neither():
                 for i in range(n) for j in range(n) if i != j) / (n * (n - 1))
     assert rsa.compare_rdms(cat, other, "kendall_tau_a") == pytest.approx(naive)
     assert rsa.compare_rdms(cat, cat, "kendall_tau_a") < 1.0       # ties are not rewarded
+    # Ties on both sides, counted by brute force.
+    rng = np.random.default_rng(4)
+    a = rng.integers(0, 3, size=(12, 12)).astype(float)
+    b = rng.integers(0, 4, size=(12, 12)).astype(float)
+    a, b = a + a.T, b + b.T
+    ua, ub = a[np.triu_indices(12, 1)], b[np.triu_indices(12, 1)]
+    n = len(ua)
+    naive = np.sum(np.sign(ua[:, None] - ua[None, :]) * np.sign(ub[:, None] - ub[None, :])) / (n * (n - 1))
+    assert rsa.compare_rdms(a, b, "kendall_tau_a") == pytest.approx(naive, abs=1e-12)
+    constant = np.ones((4, 4)) - np.eye(4)
+    assert np.isnan(rsa.compare_rdms(constant, rsa.rdm(rng.normal(size=(4, 5))), "kendall_tau_a"))
 
 
 def test_category_rdm_and_its_ceiling():
@@ -109,6 +122,44 @@ def test_linear_cka(patterns):
     assert rsa.linear_cka(patterns, y) == pytest.approx(rsa.linear_cka(y, patterns))
     big = rng.normal(size=(500, 20))
     assert rsa.linear_cka(big, rng.normal(size=(500, 20))) < 0.1      # unrelated representations
+
+
+def test_category_structure():
+    rng = np.random.default_rng(5)
+    labels = np.repeat(np.arange(4), 6)
+    means = rng.normal(size=(4, 7)) * [3.0, 1.0, 0.5, 0.2, 0.1, 0.05, 0.0]
+    pure = means[labels]
+    s = rsa.category_structure(pure, labels)
+    assert s.between_fraction == pytest.approx(1.0)
+    # No variance within classes: linear CKA with balanced one-hot labels is sqrt(d / (classes - 1)).
+    onehot = np.eye(4)[labels]
+    assert rsa.linear_cka(pure, onehot) == pytest.approx(np.sqrt(s.class_dimensionality / 3))
+    noisy = pure + rng.normal(scale=0.5, size=pure.shape)
+    assert 0 < rsa.category_structure(noisy, labels).between_fraction < 1
+    # Class means equally far apart in every direction: the full 3 dimensions.
+    simplex = np.eye(4)[labels]
+    assert rsa.category_structure(simplex, labels).class_dimensionality == pytest.approx(3.0)
+    assert rsa.category_structure(rng.normal(size=(24, 3)) * [1, 0, 0], labels).class_dimensionality \
+        == pytest.approx(1.0)
+    for call, name in [(lambda: rsa.category_structure(pure, labels[:-1]), "labels"),
+                       (lambda: rsa.category_structure(pure, np.zeros(24, dtype=int)), "labels"),
+                       (lambda: rsa.category_structure(pure, labels + 0.5), "labels"),
+                       (lambda: rsa.category_structure(np.ones((24, 3)), labels), "x")]:
+        with raises_param(name):
+            call()
+
+
+def test_digit_stimuli_draw_one_block():
+    # One permutation of the whole test set, whatever the sizes of the classes.
+    split = load_digits_split(seed=0)
+    rng, reference = np.random.default_rng(8), np.random.default_rng(8)
+    images, labels = rsa.digit_stimuli(3, split=split, seed=rng)
+    order = reference.permutation(len(split.test_labels))
+    assert rng.random() == reference.random()
+    # Each class takes its images in the order of that permutation.
+    for digit in range(10):
+        first = [i for i in order if split.test_labels[i] == digit][:3]
+        assert np.array_equal(images[labels == digit], split.test_images[first])
 
 
 def test_digit_stimuli_are_balanced_held_out_and_sorted():
@@ -204,6 +255,44 @@ def test_layer_rdm_correlations_validates(tiny_cnn, kwargs, name):
         rsa.layer_rdm_correlations(tiny_cnn, **kwargs)
 
 
+def test_layer_rdm_correlations_split_the_variance(tiny_cnn):
+    res = rsa.layer_rdm_correlations(tiny_cnn, n_per_class=3, seed=0)
+    images, labels = rsa.digit_stimuli(3, split=tiny_cnn.split, seed=0)
+    acts = rsa.cnn_layer_activations(tiny_cnn, images)
+    k = res.names.index("hidden")
+    s = rsa.category_structure(acts["hidden"], labels)
+    assert res.between_fraction[k] == pytest.approx(s.between_fraction)
+    assert res.class_dimensionality[k] == pytest.approx(s.class_dimensionality)
+    assert res.between_fraction.shape == res.class_dimensionality.shape == (6,)
+
+
+def test_layer_correspondence(tiny_cnn):
+    same = rsa.layer_correspondence(tiny_cnn, tiny_cnn)
+    assert same.names == rsa.CNN_LAYERS
+    assert np.allclose(np.diag(same.cka), 1.0) and np.allclose(np.diag(same.rdm_correlation), 1.0)
+    assert np.array_equal(same.best_match(), np.arange(5))
+    assert np.allclose(same.cka, same.cka.T)
+    assert same.n_stimuli == len(tiny_cnn.split.test_images)               # held out by both: all
+    other = train_digits_cnn(n_filters=3, kernel_size=3, epochs=2, hidden_units=12, seed=1)
+    res = rsa.layer_correspondence(tiny_cnn, other, method="kendall_tau_a")
+    trained = {im.tobytes() for im in other.split.train_images}
+    assert res.n_stimuli == sum(im.tobytes() not in trained for im in tiny_cnn.split.test_images)
+    assert res.cka.shape == res.rdm_correlation.shape == (5, 5) and res.method == "kendall_tau_a"
+    assert res.cka[0, 0] == pytest.approx(1.0)                             # the same pixels
+    images, _ = rsa.digit_stimuli(2, seed=0)
+    given = rsa.layer_correspondence(tiny_cnn, other, images)
+    acts = [rsa.cnn_layer_activations(n, images) for n in (tiny_cnn, other)]
+    assert given.cka[3, 4] == pytest.approx(rsa.linear_cka(acts[0]["hidden"], acts[1]["output"]))
+    assert given.rdm_correlation[1, 2] == pytest.approx(
+        rsa.compare_rdms(rsa.rdm(acts[0]["conv"]), rsa.rdm(acts[1]["pool"])))
+    for kwargs, name in [(dict(cnn_a="net"), "cnn_a"), (dict(cnn_b=None), "cnn_b"),
+                         (dict(method="x"), "method"), (dict(images=images[:2]), "images")]:
+        with raises_param(name):
+            rsa.layer_correspondence(**{"cnn_a": tiny_cnn, "cnn_b": other, **kwargs})
+    with raises_param("measure"):
+        same.best_match("svcca")
+
+
 def test_seed_geometry_is_symmetric_and_validated():
     geo = rsa.seed_geometry(seeds=(0, 1), include_pc=True, n_per_class=3, epochs=3)
     assert geo.names == ("seed 0", "seed 1", "PC")
@@ -223,11 +312,15 @@ def test_figures(tiny_cnn):
     assert_labelled_figure(plots.plot_rdms(res))
     assert_labelled_figure(plots.plot_rdms(res, ncols=2))
     assert_labelled_figure(plots.plot_layer_rdm(res, "hidden"))
+    tau = rsa.layer_rdm_correlations(tiny_cnn, n_per_class=2, seed=0, method="kendall_tau_a")
+    fig = plots.plot_rdms(tau)
+    assert "Kendall τ_A" in fig._suptitle.get_text() and "τ_A" in fig.axes[0].get_title()
+    assert_labelled_figure(plots.plot_layer_correspondence(rsa.layer_correspondence(tiny_cnn, tiny_cnn)))
     with raises_param("layer"):
         plots.plot_layer_rdm(res, "retina")
     geo = rsa.seed_geometry(seeds=(0, 1), include_pc=False, n_per_class=2, epochs=2)
     assert_labelled_figure(plots.plot_seed_geometry(geo))
-    for fn in (plots.plot_rdms, plots.plot_seed_geometry):
+    for fn in (plots.plot_rdms, plots.plot_seed_geometry, plots.plot_layer_correspondence):
         with raises_param("result"):
             fn(object())
     with raises_param("result"):

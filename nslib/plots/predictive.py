@@ -29,8 +29,8 @@ def _require(result: Any, fields: Sequence[str], what: str) -> Any:
     return result
 
 
-def plot_end_stopping(result: Any, *, bars=None):
-    """Error-unit responses against bar length, with and without level 2's feedback.
+def plot_end_stopping(result: Any, *, bars=None, title: str | None = None):
+    """Error-unit responses ``|r - r_td|`` against bar length, with and without level 2's feedback.
 
     Parameters
     ----------
@@ -38,6 +38,8 @@ def plot_end_stopping(result: Any, *, bars=None):
         From :func:`nslib.predictive.end_stopping`.
     bars : array_like, shape (n, rows, cols), optional
         A few bar stimuli (filtered windows) to draw above the curves.
+    title : str, optional
+        The figure's title (default: what the figure shows).
 
     Returns
     -------
@@ -50,6 +52,8 @@ def plot_end_stopping(result: Any, *, bars=None):
     ...                  np.array([[1.0, 2.0, 2.0]]), patch_size=2)
     >>> plot_end_stopping(es).axes[0].get_xlabel()
     'bar length (pixels)'
+    >>> plot_end_stopping(es).axes[0].get_ylabel()
+    'error-unit response |r − r_td| / its peak'
     """
     r = _require(result, ("lengths", "with_feedback", "without_feedback", "patch_size"),
                  "an EndStopping result")
@@ -84,10 +88,10 @@ def plot_end_stopping(result: Any, *, bars=None):
         ax.set_xlim(lengths.min() - 0.5, lengths.max() + 0.5)
         ax.set_ylim(0, 1.08)
         ax.set_xlabel("bar length (pixels)")
-        ax.set_ylabel("error-unit response / its peak")
+        ax.set_ylabel("error-unit response |r − r_td| / its peak")
         ax.set_title(label)
         ax.legend(fontsize=8, loc="lower right")
-    fig.suptitle("End-stopping: predictive feedback suppresses the error response to long bars")
+    fig.suptitle(title or "End-stopping: predictive feedback suppresses the error response to long bars")
     return fig
 
 
@@ -245,7 +249,8 @@ def plot_spike_coding(result: Any, *, neuron: int | None = None):
     ax.plot(t, r.inhibition[:, k], color=PALETTE[0], label="inhibition")
     ax.set_ylabel("input (Hz)")
     ax.set_xlabel("time (s)")
-    ax.set_title(f"neuron {k}: excitation and inhibition (membrane-filtered); "
+    tau_ms = 1000.0 / getattr(r, "leak_hz", 10.0)
+    ax.set_title(f"neuron {k}: excitation and inhibition (filtered over the membrane's {tau_ms:g} ms); "
                  f"balance (mean E–I correlation) {r.balance:.2f}")
     ax.legend(fontsize=8, loc="upper right")
     fig.suptitle(f"Spike coding network: {n_neurons} neurons, {int(silent.size)} silenced")

@@ -11,7 +11,11 @@ import numpy as np
 
 from . import DIVERGING_CMAP, PALETTE, SEQUENTIAL_CMAP, CourseFigure, new_figure
 
-__all__ = ["plot_layer_rdm", "plot_rdms", "plot_seed_geometry"]
+__all__ = ["plot_layer_correspondence", "plot_layer_rdm", "plot_rdms", "plot_seed_geometry"]
+
+#: How each comparison of RDMs is written in titles.
+_SYMBOL = {"spearman": "ρ", "kendall_tau_a": "τ_A", "pearson": "r"}
+_NAME = {"spearman": "Spearman ρ", "kendall_tau_a": "Kendall τ_A", "pearson": "Pearson r"}
 
 
 def _require(result: Any, fields, what: str) -> Any:
@@ -73,14 +77,15 @@ def plot_rdms(result: Any, ncols: int = 4):
         image = ax.imshow(_rank_image(np.asarray(matrix)), cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1,
                           interpolation="nearest")
         _class_ticks(ax, r.labels)
-        ax.set_title(name if corr is None else f"{name}: ρ = {corr:.2f}", fontsize=10)
+        symbol = _SYMBOL.get(r.method, "ρ")
+        ax.set_title(name if corr is None else f"{name}: {symbol} = {corr:.2f}", fontsize=10)
         ax.set_xlabel("stimulus (digit)")
         ax.set_ylabel("stimulus (digit)")
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     fig.colorbar(image, ax=list(axes[:len(panels)]), shrink=0.7, label="dissimilarity (percentile)")
     fig.suptitle(f"Representational dissimilarity matrices of {len(r.labels)} held-out digits "
-                 f"(ρ: {r.method} correlation with the category model)")
+                 f"({_NAME.get(r.method, r.method)} with the category model)")
     return fig
 
 
@@ -129,8 +134,9 @@ def plot_layer_rdm(result: Any, layer: str):
     ax2.set_ylabel("correlation with the category model")
     ax2.set_xlabel("representation (input → output)")
     ax2.set_ylim(0, 1)
-    ax2.set_title(f"{r.method} ρ with the category RDM")
-    fig.suptitle(f"'{layer}': ρ = {r.correlations[k]:.2f} with the category model")
+    ax2.set_title(f"{_NAME.get(r.method, r.method)} with the category RDM")
+    symbol = _SYMBOL.get(r.method, "ρ")
+    fig.suptitle(f"'{layer}': {symbol} = {r.correlations[k]:.2f} with the category model")
     return fig
 
 
@@ -174,4 +180,58 @@ def plot_seed_geometry(result: Any):
         ax.set_ylabel("network")
         fig.colorbar(image, ax=ax, shrink=0.75, label=label)
     fig.suptitle("Different weights, the same geometry: digits MLPs from different seeds (and PC)")
+    return fig
+
+
+def plot_layer_correspondence(result: Any, *, labels: tuple[str, str] = ("network A", "network B")):
+    """Every layer of one network against every layer of another, by linear CKA and by RDM correlation.
+
+    Parameters
+    ----------
+    result : LayerCorrespondence
+        From :func:`nslib.rsa.layer_correspondence`.
+    labels : tuple of two str
+        What to call the two networks on the axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.rsa import LayerCorrespondence
+    >>> eye = np.eye(2)
+    >>> res = LayerCorrespondence(("a", "b"), eye, eye, 10, "spearman")
+    >>> plot_layer_correspondence(res).axes[0].get_xlabel()
+    'layer of network B'
+    """
+    r = _require(result, ("names", "cka", "rdm_correlation", "n_stimuli", "method"),
+                 "a LayerCorrespondence")
+    names = list(r.names)
+    fig, axes = new_figure(2, 1, width=4.3, height=4.0)
+    panels = ((r.cka, "linear CKA", "CKA"),
+              (r.rdm_correlation, f"{_NAME.get(r.method, r.method)} of the RDMs",
+               _NAME.get(r.method, r.method)))
+    for ax, (matrix, title, label) in zip(axes, panels, strict=True):
+        m = np.asarray(matrix)
+        low = min(0.5, float(m.min()))
+        image = ax.imshow(m, cmap=SEQUENTIAL_CMAP, vmin=low, vmax=1)
+        best = np.argmax(m, axis=1)
+        for i in range(len(m)):
+            for j in range(len(m)):
+                # viridis is dark at the bottom of its range: white text there, black above.
+                dark = (m[i, j] - low) / (1 - low) < 0.6
+                ax.text(j, i, f"{m[i, j]:.2f}", ha="center", va="center", fontsize=8,
+                        fontweight="bold" if j == best[i] else "normal",
+                        color="white" if dark else "black")
+        ax.plot(best, np.arange(len(m)), "s", ms=22, mfc="none", mec=PALETTE[5], mew=2,
+                label="best match in each row")
+        ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
+        ax.set_yticks(range(len(names)), names, fontsize=8)
+        ax.set_xlabel(f"layer of {labels[1]}")
+        ax.set_ylabel(f"layer of {labels[0]}")
+        ax.set_title(title)
+        ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, -0.28))
+        fig.colorbar(image, ax=ax, shrink=0.75, label=label)
+    fig.suptitle(f"Layer by layer: {labels[0]} against {labels[1]} ({r.n_stimuli} held-out digits)")
     return fig

@@ -273,10 +273,15 @@ def volatile_rewards(n_stable: int = 150, n_volatile: int = 150, block: int = 10
     spread = check_number("spread", spread, low=0.0)
     noise = check_number("noise", noise, low=0.0)
     rng = as_generator(seed)
+    # Whole blocks of draws whose shapes do not depend on ``block``: the noise first, then one
+    # candidate mean per volatile trial, of which the first ``n_blocks`` are used. So every
+    # ``block`` sees the same noise, and the same seed gives the same first means.
+    noise_draws = rng.standard_normal(2 * n_stable + n_volatile)
+    levels = rng.uniform(mean - spread, mean + spread, n_volatile)
     n_blocks = -(-n_volatile // block)
-    jumps = np.repeat(rng.uniform(mean - spread, mean + spread, n_blocks), block)[:n_volatile]
+    jumps = np.repeat(levels[:n_blocks], block)[:n_volatile]
     hidden = np.concatenate([np.full(n_stable, mean), jumps, np.full(n_stable, mean)])
     volatile = np.zeros(len(hidden), dtype=bool)
     volatile[n_stable:n_stable + n_volatile] = True
-    return VolatileRewards(rewards=hidden + noise * rng.standard_normal(len(hidden)), mean=hidden,
+    return VolatileRewards(rewards=hidden + noise * noise_draws, mean=hidden,
                            volatile=volatile, block=block)

@@ -385,6 +385,18 @@ class PCAlignment:
     n_inference_steps: int
     output_weight: float
 
+    @property
+    def hidden_scale(self) -> float:
+        """The size of the hidden layer's update relative to backprop's, along backprop's direction.
+
+        The least-squares slope of ``Δ_pc / β`` against ``Δ_bp`` over the hidden
+        weights: 1 when predictive coding's hidden update is backprop's, 0 when it is
+        orthogonal to it or absent.
+        """
+        bp = self.bp_update.w_hidden.ravel()
+        pc = self.pc_update.w_hidden.ravel() / self.output_weight
+        return float(pc @ bp / (bp @ bp))
+
 
 def pc_backprop_alignment(n_inference_steps: int = 100, output_weight: float = 0.1,
                           step_size: float = 0.1, n_hidden: int = 32, batch_size: int = 128,

@@ -413,7 +413,8 @@ class RBInference:
 
 
 def rao_ballard_inference(model: RaoBallardResult, windows, *, feedback: bool = True,
-                          n_steps: int = 200, inference_rate: float = 0.2) -> RBInference:
+                          n_steps: int = 200, inference_rate: float = 0.2,
+                          td_variance: float | None = None) -> RBInference:
     """Let a trained model settle on some windows, with or without level 2's feedback.
 
     Parameters
@@ -425,6 +426,10 @@ def rao_ballard_inference(model: RaoBallardResult, windows, *, feedback: bool = 
         ``False`` removes level 2: no prediction reaches level 1 (``r_td = 0``).
     n_steps : int, in [1, 100000]
     inference_rate : float, in (0, 0.5]
+    td_variance : float, in [0.5, 100], optional
+        ``σ_td²`` during this inference, in place of the model's: smaller values
+        make level 1 trust level 2's prediction more (``inference_rate / td_variance``
+        must stay at most 0.4 for the descent to be stable).
 
     Returns
     -------
@@ -447,11 +452,16 @@ def rao_ballard_inference(model: RaoBallardResult, windows, *, feedback: bool = 
                          f"got {int(round(np.sqrt(inputs.shape[2])))}")
     n_steps = check_int("n_steps", n_steps, low=1, high=100000)
     eta = check_number("inference_rate", inference_rate, low=0.0, high=0.5, low_inclusive=False)
+    td_var = model.td_variance if td_variance is None else check_number(
+        "td_variance", td_variance, low=0.5, high=100.0)
+    if eta / td_var > 0.4:
+        raise ValueError(f"td_variance must be at least inference_rate / 0.4 = {eta / 0.4:g} for a stable "
+                         f"descent; got {td_var:g}")
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):
         r, rh, r_td, _ = _infer(inputs, model.level1, model.level2, sparsity=model.sparsity,
-                                level2_sparsity=model.level2_sparsity, td_variance=model.td_variance,
+                                level2_sparsity=model.level2_sparsity, td_variance=td_var,
                                 input_variance=model.input_variance, n_steps=n_steps, eta=eta,
                                 feedback=bool(feedback))
     return RBInference(causes=r, level2=rh, prediction=r_td, errors=r - r_td)
@@ -491,7 +501,7 @@ class EndStopping:
 
 
 def end_stopping(model: RaoBallardResult, lengths=None, rows=(-1, 0, 1), *, contrast: float = 3.0,
-                 n_steps: int = 200) -> EndStopping:
+                 n_steps: int = 200, td_variance: float | None = None) -> EndStopping:
     """Measure end-stopping: error-unit responses to longer and longer bars, with and without level 2.
 
     For each bar position in ``rows``, the unit of the middle module that a
@@ -509,6 +519,9 @@ def end_stopping(model: RaoBallardResult, lengths=None, rows=(-1, 0, 1), *, cont
         Bar contrast (:func:`bar_windows`).
     n_steps : int
         Inference steps.
+    td_variance : float, optional
+        ``σ_td²`` during inference with feedback, in place of the model's
+        (:func:`rao_ballard_inference`): the smaller, the more level 1 trusts level 2.
 
     Returns
     -------
@@ -533,7 +546,8 @@ def end_stopping(model: RaoBallardResult, lengths=None, rows=(-1, 0, 1), *, cont
     for row in rows_arr:
         bars = bar_windows(np.r_[lens, reference], model.patch_size, model.offset, contrast=contrast,
                            row=int(row), scale=model.scale)
-        fb = rao_ballard_inference(model, bars, feedback=True, n_steps=n_steps).errors[:, 1]
+        fb = rao_ballard_inference(model, bars, feedback=True, n_steps=n_steps,
+                                   td_variance=td_variance).errors[:, 1]
         no = rao_ballard_inference(model, bars, feedback=False, n_steps=n_steps).errors[:, 1]
         unit = int(np.argmax(np.abs(no[-1])))
         units.append(unit)

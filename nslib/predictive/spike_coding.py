@@ -6,9 +6,11 @@ signal. ``N`` neurons represent a signal ``x(t)`` of ``J`` dimensions. Each
 neuron ``i`` has a decoding vector ``D_i``; its spikes, filtered with the
 leak ``λ`` (``dr_i/dt = -λ r_i + spikes_i``), give the estimate
 ``x̂ = Σ_i D_i r_i``. Neuron ``i``'s membrane potential is its projection of
-the coding error, ``V_i = D_iᵀ (x - x̂)``, and a spike of neuron ``i`` lowers
-the squared error (plus a cost ``μ`` on firing) exactly when
-``V_i > T_i = (||D_i||² + μ)/2``. Differentiating ``V`` gives the network:
+the coding error minus a cost on its own firing, ``V_i = D_iᵀ (x - x̂) - μ r_i``:
+a spike of neuron ``i`` lowers the loss ``||x - x̂||² + μ ||r||²`` (the squared
+error plus Boerlin et al.'s quadratic cost on the filtered spike trains)
+exactly when ``V_i > T_i = (||D_i||² + μ)/2``. Differentiating ``V`` (with
+``dr/dt = -λ r + s``) gives the network:
 
 ``dV_i/dt = -λ V_i + D_iᵀ (dx/dt + λ x) - Σ_j Ω_ij s_j(t)``, with ``Ω = DᵀD + μ I``:
 
@@ -44,6 +46,8 @@ __all__ = [
     "SpikeCodingResult",
     "decoders",
     "decode_spikes",
+    "ei_balance",
+    "filter_spikes",
     "smooth_signal",
     "spike_coding_network",
     "steady_signal",
@@ -227,6 +231,33 @@ def decode_spikes(spike_steps, spike_neurons, decoder, n_steps: int, leak_hz: fl
     return estimate
 
 
+def filter_spikes(spike_steps, spike_neurons, n_neurons: int, n_steps: int, leak_hz: float = 10.0,
+                  dt_ms: float = 1.0) -> np.ndarray:
+    """The filtered spike trains ``r_i(t)``: each jumps by 1 at a spike and decays with rate ``leak_hz``.
+
+    ``dr_i/dt = -λ r_i + Σ_k δ(t - t_i^k)``, sampled at the end of every step of
+    ``dt_ms``; the estimate of the network is ``x̂ = D r`` (:func:`decode_spikes`).
+
+    Parameters
+    ----------
+    spike_steps, spike_neurons : array_like of int
+        The step and the neuron of every spike.
+    n_neurons, n_steps : int
+    leak_hz, dt_ms : float
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_steps, n_neurons)
+
+    Examples
+    --------
+    >>> filter_spikes([0, 1], [1, 1], n_neurons=2, n_steps=3, dt_ms=100.0).round(4).tolist()
+    [[0.0, 1.0], [0.0, 1.3679], [0.0, 0.5032]]
+    """
+    n_neurons = check_int("n_neurons", n_neurons, low=1)
+    return decode_spikes(spike_steps, spike_neurons, np.eye(n_neurons), n_steps, leak_hz, dt_ms)
+
+
 @dataclass(frozen=True, eq=False)
 class SpikeCodingResult:
     """A run of the spike coding network.
@@ -253,7 +284,20 @@ class SpikeCodingResult:
         recurrent, split by sign), low-pass filtered by the membrane (Hz).
     balance : float
         Mean, over neurons with a non-constant input, of the correlation
-        between their excitation and inhibition over time (1: perfectly balanced).
+        between their excitation and inhibition over time (1: perfectly balanced),
+        both filtered by the membrane (time constant ``1/λ`` = 100 ms; other
+        time scales: :func:`ei_balance`).
+    filtered_spikes : numpy.ndarray, shape (n_steps, n_neurons)
+        ``r_i(t)``, each spike train filtered with the leak (:func:`filter_spikes`).
+    thresholds : numpy.ndarray, shape (n_neurons,)
+        The thresholds ``T_i`` the Brian2 network ran with, read back from it.
+    cost_fraction : float
+        The cost term of the membrane potential relative to the threshold,
+        ``μ r_i / T_i``, averaged over time and over the active neurons.
+    cost : float
+        ``μ``.
+    leak_hz : float
+        ``λ``.
     active : numpy.ndarray of bool, shape (n_neurons,)
         False for the silenced neurons.
     decoder : numpy.ndarray, shape (n_dims, n_neurons)
@@ -273,10 +317,15 @@ class SpikeCodingResult:
     excitation: np.ndarray
     inhibition: np.ndarray
     balance: float
+    filtered_spikes: np.ndarray
+    thresholds: np.ndarray
+    cost_fraction: float
     active: np.ndarray
     decoder: np.ndarray
     dt_ms: float
     target: str
+    cost: float = 0.0
+    leak_hz: float = 10.0
 
 
 def _build(ctx, decoder: np.ndarray, cost: float, refractory_ms: float, n_steps: int, dt_ms: float,
@@ -311,7 +360,8 @@ def _collect(objects):
     from brian2 import ms
 
     spikes = objects["spikes"]
-    return np.asarray(spikes.t[:] / ms, dtype=float).copy(), np.asarray(spikes.i[:], dtype=int).copy()
+    return (np.asarray(spikes.t[:] / ms, dtype=float).copy(), np.asarray(spikes.i[:], dtype=int).copy(),
+            np.asarray(objects["cells"].threshold_v[:], dtype=float).copy())
 
 
 _NETWORKS: dict[tuple, Any] = {}
@@ -349,7 +399,8 @@ def _isi_cv(times_ms: np.ndarray, neurons: np.ndarray, n_neurons: int) -> float:
 def _balance(feedforward: np.ndarray, counts: np.ndarray, omega: np.ndarray, leak_hz: float,
              dt_ms: float) -> tuple[np.ndarray, np.ndarray, float]:
     # Each neuron's input, split into its excitatory and inhibitory parts, both
-    # low-pass filtered by the membrane: ``-Ω_ij`` is excitatory where negative.
+    # low-pass filtered with rate ``leak_hz`` (the membrane's, by default): ``-Ω_ij`` is
+    # excitatory where negative.
     dt_s = dt_ms / 1000.0
     off = omega - np.diag(np.diag(omega))
     rec_exc = counts @ np.clip(-off, 0.0, None) / dt_s
@@ -367,6 +418,57 @@ def _balance(feedforward: np.ndarray, counts: np.ndarray, omega: np.ndarray, lea
     corr = [np.corrcoef(exc[:, n], inh[:, n])[0, 1] for n in range(exc.shape[1])
             if exc[:, n].std() > 0 and inh[:, n].std() > 0]
     return exc, inh, float(np.mean(corr)) if corr else float("nan")
+
+
+def _feedforward(x: np.ndarray, decoder: np.ndarray, leak_hz: float, dt_ms: float) -> np.ndarray:
+    return (np.gradient(x, dt_ms / 1000.0, axis=0) + leak_hz * x) @ decoder    # D_iᵀ(dx/dt + λx)
+
+
+def _spike_counts(result) -> np.ndarray:
+    n_steps = len(result.signal)
+    steps = np.minimum((result.spike_times_ms / result.dt_ms + 1e-9).astype(int), n_steps - 1)
+    counts = np.zeros((n_steps, result.decoder.shape[1]))
+    np.add.at(counts, (steps, result.spike_neurons), 1.0)
+    return counts
+
+
+def ei_balance(result: SpikeCodingResult, timescale_ms: float = 100.0) -> float:
+    """How tightly excitation and inhibition track each other, seen on a given time scale.
+
+    Each neuron's excitatory and inhibitory inputs (feedforward and recurrent,
+    split by sign, as in :attr:`SpikeCodingResult.balance`) are low-pass
+    filtered with the time constant ``timescale_ms``; the result is their
+    correlation over time, averaged over the neurons. With the membrane's time
+    constant (``1/λ`` = 100 ms) it is :attr:`SpikeCodingResult.balance`; on a
+    few milliseconds each recurrent spike is a separate kick and the
+    correlation is lower.
+
+    Parameters
+    ----------
+    result : SpikeCodingResult
+    timescale_ms : float, in [dt_ms / 10, 10000]
+        Time constant of the filter (ms), at least a tenth of the result's sampling step.
+
+    Returns
+    -------
+    float
+        In [-1, 1] (NaN if no neuron's inputs vary).
+
+    Examples
+    --------
+    >>> res = spike_coding_network(smooth_signal(300.0, n_dims=1, seed=0), n_neurons=10,
+    ...                            target="numpy")
+    >>> bool(ei_balance(res, 100.0) == res.balance), bool(ei_balance(res, 2.0) < res.balance)
+    (True, True)
+    """
+    if not isinstance(result, SpikeCodingResult):
+        raise ValueError(f"result must be a SpikeCodingResult (from spike_coding_network); "
+                         f"got {type(result).__name__}")
+    tau = check_number("timescale_ms", timescale_ms, low=result.dt_ms / 10.0, high=10000.0)
+    n_neurons = result.decoder.shape[1]
+    omega = result.decoder.T @ result.decoder + result.cost * np.eye(n_neurons)
+    feedforward = _feedforward(result.signal, result.decoder, result.leak_hz, result.dt_ms)
+    return _balance(feedforward, _spike_counts(result), omega, 1000.0 / tau, result.dt_ms)[2]
 
 
 def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float = 0.0, *,
@@ -447,25 +549,34 @@ def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float =
     n_steps, n_dims = x.shape
     decoder = decoders(n_neurons, n_dims, scale, seed=0)
     leak = 10.0
-    feedforward = (np.gradient(x, dt_ms / 1000.0, axis=0) + leak * x) @ decoder    # D_iᵀ(dx/dt + λx)
+    feedforward = _feedforward(x, decoder, leak, dt_ms)
+    # The same draws whatever the fraction silenced: the noise seed, then an order of the
+    # neurons, whose first ones are silenced (so a larger fraction silences a superset).
+    noise_seed = int(rng.integers(0, 2**31 - 1))
+    order = rng.permutation(n_neurons)
     active = np.ones(n_neurons, dtype=bool)
     n_silent = int(round(silenced * n_neurons))
-    active[rng.choice(n_neurons, n_silent, replace=False)] = False
-    noise_seed = int(rng.integers(0, 2**31 - 1))
+    active[order[:n_silent]] = False
     threshold = SCN_THRESHOLD if one_spike_per_step else SCN_THRESHOLD_ALL
     network = _network(decoder, cost, refractory, n_steps, dt_ms, sim_dt, threshold, target)
-    t_ms, idx = network.run({"drive": feedforward * Hz, "cells.alive": active.astype(float),
-                             "cells.noise": noise}, seed=noise_seed)
+    t_ms, idx, thresholds = network.run({"drive": feedforward * Hz, "cells.alive": active.astype(float),
+                                         "cells.noise": noise}, seed=noise_seed)
     steps = np.minimum((t_ms / dt_ms + 1e-9).astype(int), n_steps - 1)
-    estimate = decode_spikes(steps, idx, decoder, n_steps, leak, dt_ms)
+    filtered = filter_spikes(steps, idx, n_neurons, n_steps, leak, dt_ms)
+    estimate = filtered @ decoder.T
     error = float(np.sqrt(np.mean((estimate - x) ** 2)) / np.sqrt(np.mean(x**2)))
     counts = np.zeros((n_steps, n_neurons))
     np.add.at(counts, (steps, idx), 1.0)
     omega = decoder.T @ decoder + cost * np.eye(n_neurons)
     exc, inh, balance = _balance(feedforward, counts, omega, leak, dt_ms)
     duration_s = n_steps * dt_ms / 1000.0
+    # The cost term of V_i = D_iᵀ(x - x̂) - μ r_i, relative to the threshold.
+    cost_fraction = float(np.mean(cost * filtered[:, active] / thresholds[active])) if active.any() \
+        else float("nan")
     return SpikeCodingResult(
         signal=x, estimate=estimate, tracking_error=error, spike_times_ms=t_ms, spike_neurons=idx,
         rates_hz=np.bincount(idx, minlength=n_neurons) / duration_s,
         isi_cv=_isi_cv(t_ms, idx, n_neurons), excitation=exc, inhibition=inh, balance=balance,
-        active=active, decoder=decoder, dt_ms=dt_ms, target=network.target)
+        filtered_spikes=filtered, thresholds=thresholds, cost_fraction=cost_fraction,
+        active=active, decoder=decoder, dt_ms=dt_ms, target=network.target, cost=float(cost),
+        leak_hz=leak)

@@ -11,27 +11,39 @@ Kornblith et al. 2019) compares two representations' similarity structures
 directly, and is invariant to rotations and to isotropic scaling of either.
 
 * :mod:`.geometry` -- the tools: :func:`rdm`, :func:`category_rdm`,
-  :func:`compare_rdms`, :func:`linear_cka`, and :func:`category_ceiling`, the
-  best correlation any RDM can reach with a category model;
+  :func:`compare_rdms`, :func:`linear_cka`, :func:`category_ceiling`, the
+  best correlation any RDM can reach with a category model, and
+  :func:`category_structure`, a representation's variance between and within classes;
 * :mod:`.networks` -- the course's networks seen through them: the digits
   (:func:`digit_stimuli`) in chapter 1's model V1 (:func:`gabor_v1_features`),
   in each layer of chapter 1's CNN and chapter 6's MLP
   (:func:`cnn_layer_activations`, :func:`mlp_layer_activations`), each
   layer's match to the category model (:func:`layer_rdm_correlations`), and
   networks from different seeds compared by weights and by geometry
-  (:func:`seed_geometry`).
+  (:func:`seed_geometry`), and every layer of one CNN against every layer of
+  another (:func:`layer_correspondence`).
 
 Everything is importable from ``nslib.rsa``.
 """
 
-from .geometry import category_ceiling, category_rdm, compare_rdms, linear_cka, rdm
+from .geometry import (
+    CategoryStructure,
+    category_ceiling,
+    category_rdm,
+    category_structure,
+    compare_rdms,
+    linear_cka,
+    rdm,
+)
 from .networks import (
     CNN_LAYERS,
+    LayerCorrespondence,
     LayerRDMs,
     SeedGeometry,
     cnn_layer_activations,
     digit_stimuli,
     gabor_v1_features,
+    layer_correspondence,
     layer_rdm_correlations,
     mlp_layer_activations,
     seed_geometry,
@@ -39,14 +51,18 @@ from .networks import (
 
 __all__ = [
     "CNN_LAYERS",
+    "CategoryStructure",
+    "LayerCorrespondence",
     "LayerRDMs",
     "SeedGeometry",
     "category_ceiling",
     "category_rdm",
+    "category_structure",
     "cnn_layer_activations",
     "compare_rdms",
     "digit_stimuli",
     "gabor_v1_features",
+    "layer_correspondence",
     "layer_rdm_correlations",
     "linear_cka",
     "mlp_layer_activations",

@@ -7,11 +7,15 @@ the layers of the course's networks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .._validation import check_choice, check_finite_array
 
-__all__ = ["category_ceiling", "category_rdm", "compare_rdms", "linear_cka", "rdm"]
+__all__ = ["CategoryStructure", "category_ceiling", "category_rdm", "category_structure", "compare_rdms",
+           "linear_cka", "rdm"]
+
 
 def _patterns(name: str, patterns) -> np.ndarray:
     arr = check_finite_array(name, patterns)
@@ -30,8 +34,9 @@ def rdm(patterns, metric: str = "correlation") -> np.ndarray:
         One activity pattern per stimulus (any number of units, flattened).
     metric : {"correlation", "euclidean"}
         ``"correlation"``: ``1 - r``, with ``r`` the Pearson correlation of the
-        two patterns across units (0 for identical patterns up to gain and
-        offset, 1 for unrelated ones, up to 2). ``"euclidean"``: the squared
+        two patterns across units (0 for patterns that differ only by a
+        positive gain and an offset, 1 for unrelated ones, 2 for a pattern and
+        its negative). ``"euclidean"``: the squared
         Euclidean distance divided by the number of units.
 
     Returns
@@ -95,16 +100,24 @@ def _pearson(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b / denominator) if denominator > 0 else float("nan")
 
 
+def _tied_pairs(v: np.ndarray) -> int:
+    _, counts = np.unique(v, return_counts=True)
+    return int(np.sum(counts * (counts - 1) // 2))
+
+
 def _kendall_tau_a(a: np.ndarray, b: np.ndarray) -> float:
     # Tau-a counts tied pairs as neither concordant nor discordant: a model that predicts
-    # ties (a category model) is not rewarded for them (Nili et al. 2014).
-    n = len(a)
-    total = 0.0
-    for start in range(0, n, 512):
-        da = np.sign(a[start:start + 512, None] - a[None, :])
-        db = np.sign(b[start:start + 512, None] - b[None, :])
-        total += float(np.sum(da * db))
-    return total / (n * (n - 1))
+    # ties (a category model) is not rewarded for them (Nili et al. 2014). It is
+    # (concordant - discordant) / (all pairs); scipy's O(n log n) tau-b has the same numerator
+    # over sqrt((pairs - ties in a)(pairs - ties in b)), which gives it back.
+    from scipy.stats import kendalltau
+
+    n0 = len(a) * (len(a) - 1) // 2
+    untied_a, untied_b = n0 - _tied_pairs(a), n0 - _tied_pairs(b)
+    if untied_a == 0 or untied_b == 0:
+        return float("nan")
+    tau_b = kendalltau(a, b, variant="b").statistic
+    return float(tau_b * np.sqrt(float(untied_a) * float(untied_b)) / n0)
 
 
 def compare_rdms(a, b, method: str = "spearman") -> float:
@@ -158,6 +171,74 @@ def category_ceiling(labels, method: str = "spearman") -> float:
     perfect = np.zeros_like(category)
     perfect[upper] = category[upper] + np.linspace(0.0, 0.5, len(upper[0]))
     return compare_rdms(perfect + perfect.T, category, method)
+
+
+@dataclass(frozen=True)
+class CategoryStructure:
+    """How a representation's variance splits between and within classes.
+
+    Attributes
+    ----------
+    between_fraction : float
+        The share of the total variance (summed over units) that the class means
+        explain, in [0, 1]: 1 when every stimulus sits on its class mean.
+    class_dimensionality : float
+        The participation ratio ``(Σ λ)² / Σ λ²`` of the eigenvalues ``λ`` of the
+        class means' covariance (each class weighted by its stimuli): how many
+        directions the class means effectively spread over (at most the number
+        of classes minus 1, reached when they are equally far apart in every
+        direction).
+    """
+
+    between_fraction: float
+    class_dimensionality: float
+
+
+def category_structure(x, labels) -> CategoryStructure:
+    """Split a representation's variance into between-class and within-class parts.
+
+    Linear CKA with one-hot labels depends on both numbers of the result: for a
+    representation with no variance within classes it equals
+    ``sqrt(class_dimensionality / (n_classes - 1))`` (with balanced classes), so it
+    rewards class means that are evenly spread as well as classes that are
+    well separated. The rank correlation of RDMs with the category model sees only
+    the separation.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_stimuli, ...)
+        Activity patterns, one row per stimulus.
+    labels : array_like of int, shape (n_stimuli,)
+        Each stimulus's class (at least 2 classes).
+
+    Returns
+    -------
+    CategoryStructure
+
+    Examples
+    --------
+    >>> x = np.array([[0.0, 0.0], [0.0, 0.2], [4.0, 0.0], [4.0, 0.2]])
+    >>> s = category_structure(x, [0, 0, 1, 1])
+    >>> round(s.between_fraction, 4), round(s.class_dimensionality, 4)
+    (0.9975, 1.0)
+    """
+    xs = _patterns("x", x)
+    lab = np.asarray(labels)
+    if lab.shape != (len(xs),) or not np.issubdtype(lab.dtype, np.integer) or len(np.unique(lab)) < 2:
+        raise ValueError(f"labels must hold one integer class per stimulus ({len(xs)}), of at least 2 "
+                         f"classes; got {labels!r}")
+    xs = xs - xs.mean(axis=0)
+    total = float(np.sum(xs**2))
+    if total == 0:
+        raise ValueError("x must not be constant across stimuli (its variance is 0)")
+    classes, index = np.unique(lab, return_inverse=True)
+    means = np.stack([xs[index == k].mean(axis=0) for k in range(len(classes))])
+    between = means[index]
+    eigenvalues = np.linalg.svd(between, compute_uv=False) ** 2
+    spread = float(np.sum(eigenvalues**2))
+    return CategoryStructure(between_fraction=float(np.sum(between**2) / total),
+                             class_dimensionality=float(eigenvalues.sum() ** 2 / spread) if spread > 0
+                             else 0.0)
 
 
 def linear_cka(x, y) -> float:

@@ -5,7 +5,8 @@
   what chapter 1's model V1, each layer of chapter 1's CNN and each layer of chapter 6's MLP
   do to a set of images;
 * :func:`layer_rdm_correlations`: per layer, the rank correlation of its RDM with the category model's;
-* :func:`seed_geometry`: networks trained from different seeds, compared by weights and by geometry.
+* :func:`seed_geometry`: networks trained from different seeds, compared by weights and by geometry;
+* :func:`layer_correspondence`: every layer of one CNN against every layer of another.
 """
 
 from __future__ import annotations
@@ -16,15 +17,17 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._validation import as_generator, check_choice, check_finite_array, check_int
-from .geometry import _pearson, category_rdm, compare_rdms, linear_cka, rdm
+from .geometry import _pearson, category_rdm, category_structure, compare_rdms, linear_cka, rdm
 
 __all__ = [
     "CNN_LAYERS",
+    "LayerCorrespondence",
     "LayerRDMs",
     "SeedGeometry",
     "cnn_layer_activations",
     "digit_stimuli",
     "gabor_v1_features",
+    "layer_correspondence",
     "layer_rdm_correlations",
     "mlp_layer_activations",
     "seed_geometry",
@@ -75,7 +78,11 @@ def digit_stimuli(n_per_class: int = 10, split=None, seed: Any = 0) -> tuple[np.
     if min(len(pool) for pool in pools) < n_per_class:
         raise ValueError(f"n_per_class must be at most {min(len(pool) for pool in pools)}, the "
                          f"test images of the rarest digit; got {n_per_class}")
-    idx = np.concatenate([rng.choice(pool, n_per_class, replace=False) for pool in pools])
+    # One draw for the whole test set, whatever the sizes of the classes: a random order of
+    # the test images, from which each class takes its first n_per_class.
+    rank = np.empty(len(split.test_labels), dtype=int)
+    rank[rng.permutation(len(split.test_labels))] = np.arange(len(split.test_labels))
+    idx = np.concatenate([pool[np.argsort(rank[pool], kind="stable")[:n_per_class]] for pool in pools])
     return split.test_images[idx], split.test_labels[idx]
 
 
@@ -216,6 +223,11 @@ class LayerRDMs:
         Linear CKA of each representation with the one-hot labels.
     labels : numpy.ndarray of int, shape (n_stimuli,)
     method : str
+    between_fraction : numpy.ndarray, shape (n_representations,)
+        Share of each representation's variance that lies between the classes
+        (:func:`nslib.rsa.category_structure`).
+    class_dimensionality : numpy.ndarray, shape (n_representations,)
+        How many directions each representation's class means effectively spread over.
     """
 
     names: tuple
@@ -225,6 +237,8 @@ class LayerRDMs:
     cka: np.ndarray
     labels: np.ndarray
     method: str
+    between_fraction: np.ndarray | None = None
+    class_dimensionality: np.ndarray | None = None
 
     def correlation(self, name: str) -> float:
         """The category correlation of the representation ``name``."""
@@ -237,10 +251,13 @@ def _layer_rdms(representations: dict[str, np.ndarray], labels: np.ndarray,
     rdms = np.stack([rdm(representations[n]) for n in names])
     category = category_rdm(labels)
     onehot = np.eye(int(labels.max()) + 1)[labels]
+    structure = [category_structure(representations[n], labels) for n in names]
     return LayerRDMs(names=names, rdms=rdms, category=category,
                      correlations=np.array([compare_rdms(r, category, method) for r in rdms]),
                      cka=np.array([linear_cka(representations[n], onehot) for n in names]),
-                     labels=labels, method=method)
+                     labels=labels, method=method,
+                     between_fraction=np.array([s.between_fraction for s in structure]),
+                     class_dimensionality=np.array([s.class_dimensionality for s in structure]))
 
 
 def layer_rdm_correlations(cnn=None, images=None, labels=None, *, include_v1: bool = True,
@@ -410,3 +427,87 @@ def seed_geometry(seeds: Sequence[int] = (0, 1, 2, 3), include_pc: bool = True,
         rdms=rdms,
         test_accuracy=np.array([net.test_accuracy for net in nets]),
         labels=labels)
+
+
+@dataclass(frozen=True, eq=False)
+class LayerCorrespondence:
+    """Every layer of one network compared with every layer of another.
+
+    Attributes
+    ----------
+    names : tuple of str
+        The layers, in order (:data:`CNN_LAYERS`), the same in both networks.
+    cka : numpy.ndarray, shape (n_layers, n_layers)
+        Linear CKA of layer ``i`` of network A with layer ``j`` of network B.
+    rdm_correlation : numpy.ndarray, shape (n_layers, n_layers)
+        Rank correlation (``method``) of their RDMs.
+    n_stimuli : int
+    method : str
+    """
+
+    names: tuple
+    cka: np.ndarray
+    rdm_correlation: np.ndarray
+    n_stimuli: int
+    method: str
+
+    def best_match(self, measure: str = "cka") -> np.ndarray:
+        """For each layer of network A, the index of the layer of B that matches it best."""
+        check_choice("measure", measure, ("cka", "rdm_correlation"))
+        return np.argmax(getattr(self, measure), axis=1)
+
+
+def _held_out_by_both(a, b) -> tuple[np.ndarray, np.ndarray]:
+    # The test images of network A that network B did not train on either.
+    trained_b = {image.tobytes() for image in b.split.train_images}
+    keep = np.array([image.tobytes() not in trained_b for image in a.split.test_images])
+    return a.split.test_images[keep], a.split.test_labels[keep]
+
+
+def layer_correspondence(cnn_a, cnn_b, images=None, *, method: str = "spearman") -> LayerCorrespondence:
+    """Compare every layer of one digits CNN with every layer of another (for example another seed).
+
+    If the two networks compute alike, each layer's best match in the other
+    network is the layer at the same depth.
+
+    Parameters
+    ----------
+    cnn_a, cnn_b : nslib.vision.DigitsCNNResult
+        Two trained networks (:func:`nslib.vision.train_digits_cnn`).
+    images : array_like, shape (n, 8, 8), optional
+        The stimuli; by default every test image of ``cnn_a`` that ``cnn_b`` did not
+        train on either (the seed also draws the split).
+    method : {"spearman", "kendall_tau_a", "pearson"}
+        How RDMs are compared (:func:`compare_rdms`).
+
+    Returns
+    -------
+    LayerCorrespondence
+
+    Examples
+    --------
+    >>> from nslib.vision import train_digits_cnn
+    >>> net = train_digits_cnn(n_filters=2, kernel_size=3, epochs=1, hidden_units=8)
+    >>> res = layer_correspondence(net, net)
+    >>> res.names, res.best_match().tolist()
+    (('pixels', 'conv', 'pool', 'hidden', 'output'), [0, 1, 2, 3, 4])
+    """
+    from ..vision.cnn import DigitsCNNResult
+
+    for name, net in (("cnn_a", cnn_a), ("cnn_b", cnn_b)):
+        if not isinstance(net, DigitsCNNResult):
+            raise ValueError(f"{name} must be a DigitsCNNResult from train_digits_cnn; "
+                             f"got {type(net).__name__}")
+    check_choice("method", method, ("spearman", "kendall_tau_a", "pearson"))
+    imgs = _held_out_by_both(cnn_a, cnn_b)[0] if images is None else _check_images(images)
+    if len(imgs) < 3:
+        raise ValueError(f"images must hold at least 3 stimuli; got {len(imgs)}")
+    acts = [cnn_layer_activations(net, imgs) for net in (cnn_a, cnn_b)]
+    names = tuple(acts[0])
+    rdms = [{n: rdm(a[n]) for n in names} for a in acts]
+    return LayerCorrespondence(
+        names=names,
+        cka=np.array([[linear_cka(acts[0][i], acts[1][j]) for j in names] for i in names]),
+        rdm_correlation=np.array([[compare_rdms(rdms[0][i], rdms[1][j], method) for j in names]
+                                  for i in names]),
+        n_stimuli=len(imgs), method=method)
