@@ -228,22 +228,9 @@ def test_output_only_gains_most_from_a_wider_hidden_layer(seed):
 
 
 # ---------------------------------------------------------------------------
-# 3. The f-I curve
+# 4. From spikes to activation functions (the noise-free curve's concave rise and its 500 Hz ceiling are
+# chapter 0's claims, tested in test_ch00_claims)
 # ---------------------------------------------------------------------------
-
-def test_rate_grows_ever_more_slowly_above_rheobase():
-    """"above it the rate grows, ever more slowly as the refractory period caps it" """
-    curve = spiking.fi_curve(np.linspace(0, 6, 25) * nA, duration=1 * second, seed=0)
-    rates = np.asarray(curve.rates / (1 / second))
-    above = rates[np.asarray(curve.currents / nA) > 2.0]
-    steps = np.diff(above)
-    assert np.all(steps > 0)
-    # Concave: each 1 nA step adds less than the one before. (Steps of 0.25 nA jitter by up to
-    # 2 Hz because spikes fall on the 0.1 ms time grid; 1 nA steps add 46, 33, 29 Hz.)
-    assert np.all(np.diff(np.diff(above[::4])) < 0)
-    assert steps[-1] < 0.5 * steps[0]
-    assert rates.max() < 1.0 / 0.002                      # below the 1 / t_ref = 500 Hz ceiling
-
 
 FI_NOISE_MV = (0, 1, 2, 3, 4, 6)
 
