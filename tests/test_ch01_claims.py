@@ -308,7 +308,7 @@ def test_noise_makes_the_lif_more_relu_like_then_softplus_like(noisy_fi, seed):
 
 
 # ---------------------------------------------------------------------------
-# 4. Simple and complex cells
+# 5. From the retina to V1: centre-surround, simple and complex cells
 # ---------------------------------------------------------------------------
 
 def test_simple_and_complex_cells_share_their_tuning():
@@ -388,7 +388,7 @@ def test_grating_values_lie_between_minus_c_and_c():
 
 
 # ---------------------------------------------------------------------------
-# Spiking simple cells
+# 5. Spiking simple cells, contrast invariance, normalisation
 # ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -584,7 +584,7 @@ def test_normalisation_keeps_the_shape_of_the_tuning_curve(normalised):
 
 
 # ---------------------------------------------------------------------------
-# 5. ICA on natural images, 6. the CNN
+# 6. ICA on natural images, 7. the CNN
 # ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -666,7 +666,7 @@ def test_cnn_filters_are_less_gabor_like_than_ica_filters(cnns, chapter_ica, see
 
 
 # ---------------------------------------------------------------------------
-# Demos 2 and 3
+# The ICA and CNN demos
 # ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
