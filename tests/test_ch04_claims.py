@@ -152,6 +152,13 @@ def test_synchrony_appears_above_the_critical_coupling(oscillators):
             float(sync.kuramoto_theory(k, width=0.5)), abs=0.01)
     # The transition: r jumps by more than 5x between 0.9 K_c and 1.25 K_c.
     assert oscillators[1.25].r_stationary > 5 * oscillators[0.9].r_stationary
+    # The figure: from a low start, r rises "within about 5 to 15 s" to its plateau at K = 1.5
+    # and 3 (90 % of it; measured 11 s and 4 s), and stays low at K = 0.5.
+    for k in (1.5, 3.0):
+        run = oscillators[k]
+        assert run.r[0] < 0.1
+        assert 2 <= run.t[np.argmax(run.r >= 0.9 * run.r_stationary)] <= 16
+    assert oscillators[0.5].r.max() < 0.1
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -299,7 +306,7 @@ def test_random_start_synchronises_at_8_ns_and_splits_in_two_clusters_below(junc
     chi = [r.chi for r in runs]
     assert chi[0] == pytest.approx(1 / np.sqrt(50), abs=0.03)
     assert chi[5] > 0.95
-    assert all(0.3 < c < 0.8 for c in chi[2:5])                    # measured: 0.60, 0.50, 0.45
+    assert all(0.3 < c < 0.8 for c in chi[1:5])              # measured: 0.4-0.6 (0.5 to 4 nS)
     # 1 nS: by the end most neurons fire within a few per cent of a period of the last one.
     lag = np.abs(_last_spike_phases(runs[2]))
     assert np.quantile(lag, 0.9) < 0.05 and lag.max() < 0.15
