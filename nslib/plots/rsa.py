@@ -109,7 +109,7 @@ def plot_layer_rdm(result: Any, layer: str):
     >>> res = LayerRDMs(("a", "b"), np.stack([category_rdm(lab)] * 2), category_rdm(lab),
     ...                 np.array([0.5, 1.0]), np.array([0.4, 1.0]), lab, "spearman")
     >>> plot_layer_rdm(res, "b").axes[1].get_ylabel()
-    'correlation with the category model'
+    'similarity to the category model'
     """
     r = _require(result, ("names", "rdms", "category", "correlations", "labels"), "a LayerRDMs")
     names = list(r.names)
@@ -131,7 +131,7 @@ def plot_layer_rdm(result: Any, layer: str):
         ax2.plot(x, r.cka, "D", color=PALETTE[2], label="linear CKA with the labels")
         ax2.legend(fontsize=8, loc="upper left")
     ax2.set_xticks(x, names, rotation=30, ha="right")
-    ax2.set_ylabel("correlation with the category model")
+    ax2.set_ylabel("similarity to the category model")
     ax2.set_xlabel("representation (input → output)")
     ax2.set_ylim(0, 1)
     ax2.set_title(f"{_NAME.get(r.method, r.method)} with the category RDM")
@@ -224,14 +224,12 @@ def plot_layer_correspondence(result: Any, *, labels: tuple[str, str] = ("networ
                 ax.text(j, i, f"{m[i, j]:.2f}", ha="center", va="center", fontsize=8,
                         fontweight="bold" if j == best[i] else "normal",
                         color="white" if dark else "black")
-        ax.plot(best, np.arange(len(m)), "s", ms=22, mfc="none", mec=PALETTE[5], mew=2,
-                label="best match in each row")
+        ax.plot(best, np.arange(len(m)), "s", ms=22, mfc="none", mec=PALETTE[5], mew=2)
         ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
         ax.set_yticks(range(len(names)), names, fontsize=8)
         ax.set_xlabel(f"layer of {labels[1]}")
         ax.set_ylabel(f"layer of {labels[0]}")
-        ax.set_title(title)
-        ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, -0.28))
+        ax.set_title(f"{title}\n(boxed: the best match in each row)", fontsize=10)
         fig.colorbar(image, ax=ax, shrink=0.75, label=label)
     fig.suptitle(f"Layer by layer: {labels[0]} against {labels[1]} ({r.n_stimuli} held-out digits)")
     return fig
