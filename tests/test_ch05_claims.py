@@ -1,9 +1,13 @@
 """The claims chapters/05_continual_learning.md makes, each checked on nslib with the chapter's own calls.
 
-Every test repeats the chapter's call (same arguments, same seeds) and checks the sentence or alt text
-quoted in its docstring. The measured values are in the comments; tolerances are a few percentage points,
-enough for another BLAS or CPU, not enough to turn a claim around. Training runs are cached per module,
-as in the chapter, so each configuration is trained once.
+The chapter's numbers come from its executed cells through ``{eval}``, so they cannot drift from the
+code; these tests check the *words* around them. A sentence that states an effect generally ("in every
+seed", "forgets less", an ordering) is checked for three seeds, 0, 1 and 2: seed ``s`` draws its own
+split of the digits, its own permutations, its own initial weights and its own order of examples
+(``make_task_sequence(..., seed=s)`` and ``train_sequence(..., seed=s)``), with the chapter's full
+configuration. A sentence about the run the chapter shows ("in this run", an alt text) is checked for
+seed 0. Tolerances leave room for another BLAS or CPU, not for the claim to turn around. Training runs are
+cached per module, so each configuration is trained once.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from functools import lru_cache
 
 import numpy as np
 import pytest
+from brian2 import Hz, second
 
 from nslib.continual import (
+    compare_scenarios,
     hebbian_spiking_pca,
     make_task_sequence,
     oja_subspace,
@@ -23,42 +29,47 @@ from nslib.continual import (
     train_sequence,
 )
 
-brian2 = pytest.importorskip("brian2")
-torch = pytest.importorskip("torch")
-from brian2 import Hz, second  # noqa: E402
-
+SEEDS = (0, 1, 2)
 PERMUTED = make_task_sequence("permuted", n_tasks=5, seed=0)
-SPLIT_TASK = make_task_sequence("split", n_tasks=5, seed=0, scenario="task")
-SPLIT_CLASS = make_task_sequence("split", n_tasks=5, seed=0, scenario="class")
 
 
 @lru_cache(maxsize=None)
-def run(method, **settings):
-    """The chapter's run_permuted: five permuted tasks, seed 0."""
-    return train_sequence(PERMUTED, method, seed=0, **settings)
+def permuted(seed):
+    return PERMUTED if seed == 0 else make_task_sequence("permuted", n_tasks=5, seed=seed)
 
 
 @lru_cache(maxsize=None)
-def run_split(scenario, method, **settings):
-    seq = SPLIT_TASK if scenario == "task" else SPLIT_CLASS
-    return train_sequence(seq, method, seed=0, **settings)
+def run(method, seed=0, **settings):
+    """The chapter's run_permuted (seed 0) and seed_run (other seeds)."""
+    return train_sequence(permuted(seed), method, seed=seed, **settings)
 
 
-def ewc(lam):
-    return run("sgd") if lam == 0 else run("ewc", ewc_lambda=float(lam))
+def ewc(lam, seed=0):
+    return run("sgd", seed) if lam == 0 else run("ewc", seed, ewc_lambda=float(lam))
 
 
-def replay(size):
-    return run("sgd") if size == 0 else run("replay", buffer_size=size)
+def replay(size, seed=0):
+    return run("sgd", seed) if size == 0 else run("replay", seed, buffer_size=size)
 
 
-def hlop(k):
-    return run("sgd") if k == 0 else run("hlop", subspace_dim=k)
+def hlop(k, seed=0):
+    return run("sgd", seed) if k == 0 else run("hlop", seed, subspace_dim=k)
 
 
-LAMBDAS = [0, 1, 10, 100, 1000, 10_000, 1_000_000]
-BUFFERS = [0, 10, 30, 100, 300, 1000]
-DIMS = [0, 5, 10, 15, 20, 30]
+def practice(epochs, seed=0):
+    return run("sgd", seed) if epochs == 10 else run("sgd", seed, epochs=epochs)
+
+
+@lru_cache(maxsize=None)
+def run_class(method, seed=0, **settings):
+    """Split digits with one shared ten-way head (class-incremental)."""
+    tasks = make_task_sequence("split", n_tasks=5, seed=seed, scenario="class")
+    return train_sequence(tasks, method, seed=seed, **settings)
+
+
+LAMBDAS = [0, 1, 10, 100, 1000, 1_000_000]
+BUFFERS = [0, 10, 100, 300, 1000]
+DIMS = [0, 5, 10, 20, 30]
 
 
 # ---------------------------------------------------------------------------
@@ -66,59 +77,95 @@ DIMS = [0, 5, 10, 15, 20, 30]
 # ---------------------------------------------------------------------------
 
 def test_data_sizes():
-    """"1347 training and 450 test images per permuted task; split tasks have about 270 training
-    images each"; "about 2% of the old tasks' training images" for a memory of 100."""
-    assert len(PERMUTED.tasks[0].y_train) == 1347 and len(PERMUTED.tasks[0].y_test) == 450
-    sizes = [len(t.y_train) for t in SPLIT_CLASS.tasks]
-    assert all(250 <= n <= 290 for n in sizes)                 # measured: 265 to 276
-    assert 100 / (4 * 1347) == pytest.approx(0.02, abs=0.002)
+    """"scikit-learn's 1,797 handwritten digits of 8×8 pixels, three quarters for training and a quarter
+    for testing"."""
+    task = PERMUTED.tasks[0]
+    assert task.x_train.shape[1] == 64
+    assert len(task.y_train) + len(task.y_test) == 1797
+    assert len(task.y_test) / 1797 == pytest.approx(0.25, abs=0.01)
 
 
-def test_sgd_forgets_the_permuted_tasks():
-    """"Each task is learned to about 95% when it is new, and then erased by the tasks that follow:
-    task 1 drops to about 30% after four more tasks, and on average the network loses 51 percentage
-    points"; alt text: every earlier task ends "far below where it started, though above the 10
-    percent chance level". Issue: SGD forgets (strongly negative backward transfer)."""
+def test_accuracy_identity_in_the_text():
+    """"ACC = LA + (T−1)/T BWT" (and "ACC = LA + 4/5 BWT" for five tasks), on the chapter's SGD run."""
     sgd = run("sgd")
-    assert np.all(np.abs(np.diag(sgd.R) - 0.95) < 0.04)      # measured: 0.92 to 0.96
-    assert sgd.R[-1, 0] == pytest.approx(0.30, abs=0.05)       # measured: 0.298
-    assert sgd.backward_transfer == pytest.approx(-0.51, abs=0.04)  # measured: -0.514
-    assert sgd.backward_transfer < -0.3
-    assert sgd.average_accuracy == pytest.approx(0.53, abs=0.03)  # measured: 0.532
-    below = sgd.R[np.tril_indices(5, -1)]
-    assert below.min() > 0.15 and np.all(sgd.R[-1, :-1] < np.diag(sgd.R)[:-1] - 0.25)
+    assert sgd.average_accuracy == pytest.approx(
+        sgd.learning_accuracy + 4 / 5 * sgd.backward_transfer, abs=1e-12)
 
 
-def test_the_scenario_decides_how_bad_forgetting_is():
-    """"With one head per task, split digits are barely forgotten (BWT -0.3 points)"; "With one shared
-    head the same network forgets everything (BWT -99 points): after learning 2 against 3 it does not
-    classify a single test image of 0 or 1 correctly any more"; alt text: class-incremental "nearly
-    100 on the diagonal and 0 everywhere below it"."""
-    task_il, class_il = run_split("task", "sgd"), run_split("class", "sgd")
-    assert task_il.backward_transfer == pytest.approx(-0.003, abs=0.01)   # measured: -0.003
-    assert task_il.average_accuracy > 0.97                                # measured: 0.987
-    assert class_il.backward_transfer == pytest.approx(-0.99, abs=0.02)   # measured: -0.994
-    assert class_il.R[1, 0] == 0.0
-    assert np.all(class_il.R[np.tril_indices(5, -1)] <= 0.02)
-    assert np.all(np.diag(class_il.R) > 0.95)
-    assert class_il.average_accuracy == pytest.approx(0.19, abs=0.02)     # measured: 0.193
+@pytest.mark.parametrize("seed", SEEDS)
+def test_sgd_forgets_the_permuted_tasks(seed):
+    """"Each task is learned well when it is new ..., and then erased by the tasks that follow: ... task 1
+    drops ...". Issue: SGD forgets (strongly negative backward transfer)."""
+    sgd = run("sgd", seed)
+    assert np.all(np.diag(sgd.R) > 0.8)                      # seed 0: 0.83 to 0.97
+    assert sgd.backward_transfer < -0.3                      # -0.49, -0.46, -0.46
+    assert sgd.R[-1, 0] < sgd.R[0, 0] - 0.4
+    assert np.all(sgd.R[np.tril_indices(5, -1)] > 0.1)
+
+
+def test_sgd_run_in_the_alt_text():
+    """Alt text: "Each task reaches between about 80 and 97 percent when it is learned ... task 1 ends at
+    about 30 percent, and every earlier task ends far below where it started, though above the 10 percent
+    chance level"."""
+    sgd = run("sgd")
+    assert np.all((np.diag(sgd.R) > 0.8) & (np.diag(sgd.R) < 0.98))
+    assert np.all(sgd.R[-1, :-1] < np.diag(sgd.R)[:-1] - 0.25) and np.all(sgd.R[-1] > 0.1)
+    assert sgd.R[-1, 0] == pytest.approx(0.3, abs=0.06)      # measured: 0.29
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_practice_does_not_protect(seed):
+    """Answer: "In three seeds, the learning accuracy grows from 1 to 3 to 10 passes, ten passes forget
+    more than one, and task 1 ends below half of its images after one, three or ten passes per task"."""
+    runs = [practice(e, seed) for e in (1, 3, 10)]
+    assert runs[0].learning_accuracy < runs[1].learning_accuracy < runs[2].learning_accuracy
+    assert runs[2].backward_transfer < runs[0].backward_transfer
+    assert all(r.R[-1, 0] < 0.5 for r in runs)
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    return compare_scenarios(seeds=SEEDS)
+
+
+def test_the_scenarios_order_in_every_seed(scenarios):
+    """"the network ends with an average accuracy of ... when it is told the task, ... when it must say
+    even or odd without being told, and ... when it must name the digit: the order van de Ven et al.
+    found for split MNIST, in every seed"; "With one head per task, split digits are barely forgotten";
+    "with the shared ten-way head the network forgets everything"; alt text: accuracies "close to 100",
+    "around 80", "around 20" percent, "each above its chance level"; backward transfer "close to 0",
+    "around minus 20 points", "close to minus 100 points". Issue: task > domain > class (a review run
+    gave 98.7, 79.4 and 19.3 %)."""
+    acc, bwt = scenarios.average_accuracy, scenarios.backward_transfer
+    assert scenarios.scenarios == ("task", "domain", "class")
+    assert np.all(acc[0] > acc[1]) and np.all(acc[1] > acc[2])          # in every seed
+    assert np.all(acc[0] > 0.95)                                        # 0.99, 0.99, 1.00
+    assert np.all((acc[1] > 0.7) & (acc[1] < 0.9))                      # 0.84, 0.82, 0.81
+    assert np.all((acc[2] > 0.15) & (acc[2] < 0.25))                    # 0.19, 0.19, 0.20
+    assert np.all(acc[:2] > 0.5) and np.all(acc[2] > 0.1)               # above chance
+    assert np.all(bwt[0] > -0.02)
+    assert np.all((bwt[1] < -0.1) & (bwt[1] > -0.35))                   # -0.19 to -0.23
+    assert np.all(bwt[2] < -0.95)
+
+
+def test_the_scenario_matrices(scenarios):
+    """"each task has output units of its own, and ... the hidden layer ... features still tell the task's
+    two digits apart"; "the earlier pairs lose part of what they had"; "after learning 2 against 3 it
+    classifies ... of the test images of 0 and 1 correctly (seed 0)" (none or nearly none); alt text:
+    class-incremental "0 or close to 0 everywhere below" the diagonal, domain-incremental "lower values
+    below it", every diagonal "nearly 100"."""
+    task_il, domain_il, class_il = (scenarios.results[s][0] for s in ("task", "domain", "class"))
+    below = np.tril_indices(5, -1)
+    assert np.all(task_il.R[below] > 0.9)
+    assert np.all(class_il.R[below] < 0.05) and class_il.R[1, 0] < 0.02
+    assert np.all(domain_il.R[-1, :-1] < np.diag(domain_il.R)[:-1])
+    for r in (task_il, domain_il, class_il):
+        assert np.all(np.diag(r.R) > 0.9)                    # measured: 0.94 to 1.00
 
 
 # ---------------------------------------------------------------------------
 # 2. Synaptic consolidation
 # ---------------------------------------------------------------------------
-
-def test_ewc_forgets_less_than_sgd_but_learns_less():
-    """"With λ = 100 forgetting falls from -51 to -20 points and the average accuracy rises from 53% to
-    69%, but new tasks are learned less well (85% against 94% on the diagonal)". Issue: EWC forgets
-    less than SGD."""
-    e, sgd = ewc(100), run("sgd")
-    assert e.backward_transfer == pytest.approx(-0.20, abs=0.04)          # measured: -0.204
-    assert e.backward_transfer > sgd.backward_transfer + 0.2
-    assert e.average_accuracy == pytest.approx(0.69, abs=0.03)            # measured: 0.686
-    assert e.learning_accuracy == pytest.approx(0.85, abs=0.03)           # measured: 0.850
-    assert sgd.learning_accuracy == pytest.approx(0.94, abs=0.02)         # measured: 0.944
-
 
 def test_ewc_protects_the_pixels_that_carry_strokes():
     """Alt text and prose: edge and corner pixels are unimportant, central columns important; "pixels
@@ -127,140 +174,183 @@ def test_ewc_protects_the_pixels_that_carry_strokes():
     blank = PERMUTED.tasks[0].x_train.max(axis=0).reshape(8, 8) == 0
     assert blank.any() and np.all(importance[blank] == 0)
     centre, edges = importance[:, 2:6].mean(), importance[:, [0, 7]].mean()
-    assert centre > 10 * edges                                  # measured: 0.28 against 0.004
+    assert centre > 10 * edges
 
 
-def test_si_numbers_in_the_comparison():
-    """Alt text of the comparison: "SI: 90, 68, minus 27"."""
-    si = run("si", si_c=1.0)
-    assert si.learning_accuracy == pytest.approx(0.90, abs=0.02)          # measured: 0.900
-    assert si.average_accuracy == pytest.approx(0.68, abs=0.03)           # measured: 0.680
-    assert si.backward_transfer == pytest.approx(-0.27, abs=0.04)         # measured: -0.274
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ewc_forgets_less_and_learns_less_in_every_seed(seed):
+    """"In every seed EWC forgets less (the backward transfer rises ...) and learns less (the diagonal
+    falls ...)"; in this run "forgetting falls ... but new tasks are learned less well". Issue: the
+    backward-transfer gain holds for every seed; the gain in ACC does not (it is only reported)."""
+    sgd, e = run("sgd", seed), ewc(100, seed)
+    assert e.backward_transfer > sgd.backward_transfer + 0.1          # +30, +25, +27 points
+    assert e.learning_accuracy < sgd.learning_accuracy - 0.03         # -14, -18, -10 points
 
 
-def test_the_lambda_sweep():
-    """"The learning accuracy falls steadily as λ grows"; "At λ = 10^6 the network hardly learns anything
-    new (the fifth task reaches 2%, worse than chance)"; "The best average accuracy lies in between,
-    near λ = 100"; "Between λ = 100 and 10^4 it [forgetting] grows again"; alt text: learning accuracy
-    "from 94 percent to about 52 percent", ACC "peak of about 69 percent at lambda 100, then falls to 44
-    percent", BWT "ends near minus 11 points". Issue: a very large λ stops new learning."""
+@pytest.mark.parametrize("seed", SEEDS)
+def test_si_forgets_less_and_learns_a_little_less(seed):
+    """"Like EWC, SI forgets less than plain SGD and learns new tasks a little less well"."""
+    sgd, si = run("sgd", seed), run("si", seed, si_c=1.0)
+    assert si.backward_transfer > sgd.backward_transfer + 0.1
+    assert sgd.learning_accuracy - 0.15 < si.learning_accuracy < sgd.learning_accuracy
+
+
+def test_the_lambda_sweep_of_this_run():
+    """Alt text: "The learning accuracy falls from above 90 percent to about half. The average accuracy
+    first rises above plain SGD's, then falls below it at the largest lambda. Backward transfer rises from
+    about minus 50 points towards zero, and is closest to zero when almost nothing new is learned"."""
     runs = [ewc(lam) for lam in LAMBDAS]
-    learning = [r.learning_accuracy for r in runs]
-    acc = [r.average_accuracy for r in runs]
-    bwt = [r.backward_transfer for r in runs]
+    learning = np.array([r.learning_accuracy for r in runs])
+    acc = np.array([r.average_accuracy for r in runs])
+    bwt = np.array([r.backward_transfer for r in runs])
     assert np.all(np.diff(learning) < 0)
-    assert learning[-1] == pytest.approx(0.52, abs=0.04)                 # measured: 0.524
-    assert runs[-1].R[-1, -1] < 0.1                                      # measured: 0.024
-    assert learning[-1] < learning[0] - 0.3
-    assert int(np.argmax(acc)) == LAMBDAS.index(100)
-    assert acc[-1] == pytest.approx(0.44, abs=0.03)                      # measured: 0.438
-    assert bwt[LAMBDAS.index(1000)] < bwt[LAMBDAS.index(100)] - 0.05     # measured: -0.388 vs -0.204
-    assert bwt[LAMBDAS.index(10_000)] < bwt[LAMBDAS.index(100)] - 0.05   # measured: -0.313
-    assert bwt[-1] == pytest.approx(-0.11, abs=0.04)                     # measured: -0.107
+    assert learning[0] > 0.9 and learning[-1] == pytest.approx(0.5, abs=0.1)   # measured: 0.54
+    assert acc.max() > acc[0] and acc[-1] < acc[0]
+    assert bwt[0] == pytest.approx(-0.5, abs=0.08) and int(np.argmax(bwt)) == len(LAMBDAS) - 1
 
 
-def test_ewc_demo_answer():
-    """"What is kept changes first ... task 1 ends at 43% with λ = 1, 65% with λ = 10 and 80% with λ = 100,
-    against 30% with plain SGD, while the diagonal hardly moves at first (a learning accuracy of 94.1% at
-    λ = 1, 91.9% at λ = 10) and then dims: at λ = 100 the fourth and fifth tasks reach only 76% and 81%
-    instead of 94% and 96%. At λ = 10^6 the first column stays bright (91% at the end) but the diagonal
-    darkens task by task, to 78%, 54%, 32% and finally 2%"."""
-    e, sgd, frozen = ewc(100), run("sgd"), ewc(1_000_000)
-    assert [ewc(lam).R[-1, 0] for lam in (1, 10)] == pytest.approx([0.43, 0.65], abs=0.04)
-    assert ewc(1).learning_accuracy == pytest.approx(0.941, abs=0.01)
-    assert ewc(10).learning_accuracy == pytest.approx(0.919, abs=0.015)
-    assert ewc(1).learning_accuracy > sgd.learning_accuracy - 0.01      # the diagonal hardly moves
-    assert ewc(1).R[-1, 0] > sgd.R[-1, 0] + 0.1                          # what is kept does
-    assert e.R[-1, 0] == pytest.approx(0.80, abs=0.03)
-    assert e.R[3, 3] == pytest.approx(0.76, abs=0.03) and e.R[4, 4] == pytest.approx(0.81, abs=0.03)
-    assert sgd.R[3, 3] == pytest.approx(0.94, abs=0.02) and sgd.R[4, 4] == pytest.approx(0.96, abs=0.02)
-    assert frozen.R[-1, 0] == pytest.approx(0.91, abs=0.03)
-    assert np.allclose(np.diag(frozen.R)[1:], [0.78, 0.54, 0.32, 0.02], atol=0.04)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_stiff_springs_freeze_the_network_in_every_seed(seed):
+    """"less learning and less forgetting at λ = 10^6 than with plain SGD, holds in every seed we tried";
+    "the fifth task is learned to only ..."; the backward transfer "looks good only because there was
+    little to forget"."""
+    sgd, frozen = run("sgd", seed), ewc(1_000_000, seed)
+    assert frozen.learning_accuracy < sgd.learning_accuracy - 0.3
+    assert frozen.backward_transfer > sgd.backward_transfer + 0.3
+    assert frozen.R[-1, -1] < 0.3                                    # 0.24, 0.06, 0.08
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_what_is_kept_changes_first(seed):
+    """Answer: "What is kept changes first ... in every seed we tried, λ = 10 gains at least twice as much
+    in backward transfer as it loses in learning accuracy"."""
+    sgd, soft = run("sgd", seed), ewc(10, seed)
+    gain = soft.backward_transfer - sgd.backward_transfer
+    loss = sgd.learning_accuracy - soft.learning_accuracy
+    assert gain > 0.1 and gain > 2 * loss                             # 19, 19, 17 against 3, 5, 2
+
+
+def test_the_ewc_demo_answer_of_this_run():
+    """Answer: "At λ = 100 the diagonal dims too: the fourth and fifth tasks reach ... instead of ...";
+    "At λ = 10^6 the first column stays bright ... but the diagonal darkens: tasks 2 to 5 reach only ...
+    The network is nearly frozen"."""
+    sgd, e, frozen = run("sgd"), ewc(100), ewc(1_000_000)
+    assert e.R[3, 3] < sgd.R[3, 3] and e.R[4, 4] < sgd.R[4, 4] - 0.1
+    assert frozen.R[-1, 0] > sgd.R[-1, 0] + 0.3
+    assert np.all(np.diag(frozen.R)[1:] < np.diag(sgd.R)[1:])
+    assert np.mean(np.diag(frozen.R)[1:]) < np.mean(np.diag(sgd.R)[1:]) - 0.3
 
 
 # ---------------------------------------------------------------------------
 # 3. Replay
 # ---------------------------------------------------------------------------
 
-def test_replay_forgetting_falls_with_the_memory():
-    """"Forgetting falls with every increase of the memory, from -51 points with none to -17 with 100
-    images ... and -2 with 1,000"; "the learning accuracy barely moves"; alt text: learning accuracy
-    "between 93 and 94 percent", ACC "from 53 to 91 percent". Issue: replay forgets less than SGD."""
-    runs = [replay(size) for size in BUFFERS]
+@pytest.mark.parametrize("seed", SEEDS)
+def test_replay_forgets_less_as_the_memory_grows(seed):
+    """"Replay trades memory for forgetting, and not for plasticity: the learning accuracy barely moves";
+    "Forgetting falls as the memory grows"; answer: "With diminishing returns" (a tenth of the largest
+    memory recovers most of what it recovers); "The last task is learned about as well as without
+    replay ... in every seed we tried". Issue: replay forgets less than SGD."""
+    runs = [replay(size, seed) for size in (0, 100, 1000)]
     bwt = [r.backward_transfer for r in runs]
-    assert np.all(np.diff(bwt) > 0)
-    assert bwt[BUFFERS.index(100)] == pytest.approx(-0.17, abs=0.04)     # measured: -0.173
-    assert bwt[-1] == pytest.approx(-0.02, abs=0.03)                     # measured: -0.016
-    assert all(0.92 <= r.learning_accuracy <= 0.95 for r in runs)        # measured: 0.927 to 0.944
-    assert runs[-1].average_accuracy == pytest.approx(0.91, abs=0.03)    # measured: 0.914
+    assert bwt[0] < bwt[1] < bwt[2]
+    assert all(abs(r.learning_accuracy - runs[0].learning_accuracy) < 0.03 for r in runs)
+    first = [r.R[-1, 0] for r in runs]
+    assert first[1] - first[0] > 0.5 * (first[2] - first[0])
+    assert all(abs(r.R[-1, -1] - runs[0].R[-1, -1]) < 0.04 for r in runs[1:])
 
 
-def test_replay_demo_answer():
-    """"About 300 images ... keep task 1 at 87% to the end; 100 keep it at 68%"; "The last task is learned
-    about as well as without replay (94% to 96% for every memory size, against 96%)"."""
-    assert replay(300).R[-1, 0] == pytest.approx(0.87, abs=0.03)         # measured: 0.873
-    assert replay(100).R[-1, 0] == pytest.approx(0.68, abs=0.04)         # measured: 0.684
-    for size in BUFFERS[1:]:
-        assert replay(size).R[-1, -1] == pytest.approx(0.95, abs=0.015)  # measured: 0.938 to 0.956
-    assert run("sgd").R[-1, -1] == pytest.approx(0.96, abs=0.01)         # measured: 0.962
+def test_the_replay_sweep_of_this_run():
+    """Alt text: "The learning accuracy stays level, above 90 percent. The average accuracy rises from about
+    55 to above 90 percent and backward transfer from about minus 50 points to nearly zero"."""
+    runs = [replay(size) for size in BUFFERS]
+    assert all(r.learning_accuracy > 0.9 for r in runs)
+    assert runs[0].average_accuracy == pytest.approx(0.55, abs=0.05) and runs[-1].average_accuracy > 0.9
+    assert np.all(np.diff([r.average_accuracy for r in runs]) > 0)
+    assert runs[-1].backward_transfer > -0.03
 
 
-def test_only_replay_helps_in_the_class_incremental_scenario():
-    """"EWC and SI do not help at all here (BWT -99 points for both)"; "with 100 stored images the average
-    accuracy rises from 19% to 90%"; alt text: all four learn each task to about 98 percent, replay's
-    backward transfer about minus 10 points."""
+@pytest.mark.parametrize("seed", SEEDS)
+def test_only_replay_helps_in_the_class_incremental_scenario(seed):
+    """"EWC and SI do not help at all here: they end where SGD ends (... in every seed we tried within a
+    point or two of SGD's average accuracy)"; "with 100 stored images the average accuracy rises"; alt
+    text: "All four learn each task to nearly 100 percent", SGD, EWC and SI "a backward transfer of about
+    minus 100 points"."""
+    sgd = run_class("sgd", seed)
     for method in ("ewc", "si"):
-        assert run_split("class", method).backward_transfer < -0.97             # measured: -0.992
-    r = run_split("class", "replay")
-    assert r.average_accuracy == pytest.approx(0.90, abs=0.03)                  # measured: 0.898
-    assert r.backward_transfer == pytest.approx(-0.10, abs=0.04)                # measured: -0.103
+        r = run_class(method, seed)
+        assert abs(r.average_accuracy - sgd.average_accuracy) <= 0.02
+        assert r.backward_transfer < -0.95
+    rep = run_class("replay", seed)
+    assert rep.average_accuracy > sgd.average_accuracy + 0.5
     for method in ("sgd", "ewc", "si", "replay"):
-        assert run_split("class", method).learning_accuracy > 0.96              # measured: 0.980-0.989
+        assert run_class(method, seed).learning_accuracy > 0.95
+
+
+def test_replay_class_incremental_alt_text():
+    """Alt text: "replay ends near 90 percent with a backward transfer of about minus 10 points"."""
+    r = run_class("replay")
+    assert r.average_accuracy == pytest.approx(0.9, abs=0.05)          # measured: 0.90
+    assert r.backward_transfer == pytest.approx(-0.1, abs=0.06)        # measured: -0.11
 
 
 # ---------------------------------------------------------------------------
 # 4. Oja's rule and Hebbian orthogonal projection
 # ---------------------------------------------------------------------------
 
-def test_oja_finds_the_top_principal_subspace_of_the_digits():
-    """"The cosines of all eight principal angles between the two subspaces exceed 0.999 (every angle is
-    below 1.5°), and the learned subspace leaves unexplained the same share of the variance as PCA's";
-    alt text: residual "falling from about 90 percent at the start to the PCA optimum of about 33
-    percent within a few epochs". Issue: Oja's rule finds the top principal subspace."""
+@pytest.mark.parametrize("seed", SEEDS)
+def test_oja_finds_the_top_principal_subspace_of_the_digits(seed):
+    """"a handful of Hebbian neurons ... find the subspace that an eigendecomposition of the whole data set
+    finds, whatever their random start (from two other starts, every angle stays below 6°)"; seed 0 is
+    the chapter's (its cosines and angle are {eval}s); alt text: residual "falling from about 90 percent at the
+    start to the PCA optimum of about a third within a few epochs and staying there". Issue: Oja's rule
+    finds the top principal subspace."""
     digits = np.vstack([PERMUTED.tasks[0].x_train, PERMUTED.tasks[0].x_test])
     centred = digits - digits.mean(axis=0)
-    oja = oja_subspace(centred, 8, seed=0)
+    oja = oja_subspace(centred, 8, seed=seed)
     cosines = subspace_alignment(oja.components, pca_subspace(centred, 8))
-    assert cosines.min() > 0.999                                   # measured: 0.9998
-    assert np.degrees(np.arccos(cosines.min())) < 1.5
+    assert np.degrees(np.arccos(cosines.min())) < 6                 # 1.9, 1.2 and 4.4 degrees
     singular = np.linalg.svd(centred, compute_uv=False)
     best = 1 - np.sum(singular[:8] ** 2) / np.sum(singular ** 2)
-    assert best == pytest.approx(0.33, abs=0.01)                   # measured: 0.3261
-    assert oja.residual_energy[-1] == pytest.approx(best, abs=0.001)  # measured: 0.3262
-    assert oja.residual_energy[0] == pytest.approx(0.9, abs=0.05)  # measured: 0.89
-    assert oja.residual_energy[5] < best + 0.02
-    assert oja.orthonormality_error < 0.01                         # measured: 7.7e-4
+    assert best == pytest.approx(1 / 3, abs=0.03)                  # measured: 0.326
+    assert oja.residual_energy[-1] == pytest.approx(best, abs=0.002)
+    assert oja.residual_energy[0] == pytest.approx(0.9, abs=0.06)
+    assert np.all(oja.residual_energy[5:] < best + 0.02)
+    assert oja.orthonormality_error < 0.01
 
 
-def test_orthogonal_projection_nearly_stops_forgetting():
-    """"Forgetting nearly vanishes: -2.5 points against SGD's -51, and the average accuracy rises to 83%";
-    "after four tasks with 20 neurons each the whole space is protected, so the fifth task ... reaches
-    61% instead of 96%"; alt text: the first four tasks "stay between 84 and 93 percent". Issue: the
-    projection method forgets least of all and keeps an average accuracy well above SGD's."""
-    h, sgd = hlop(20), run("sgd")
-    assert h.backward_transfer == pytest.approx(-0.025, abs=0.02)        # measured: -0.025
-    assert h.average_accuracy == pytest.approx(0.83, abs=0.03)           # measured: 0.828
+@pytest.mark.parametrize("seed", SEEDS)
+def test_orthogonal_projection_nearly_stops_forgetting(seed):
+    """"Forgetting nearly vanishes ... and the average accuracy rises"; "the fifth task can change only the
+    output layer, and reaches ... instead of ..."; "At these settings, and in every seed we tried, the
+    Hebbian projection forgets least of all and replay keeps the most plasticity among the remedies; the
+    two end with average accuracies within a few points of each other ..., well above the springs'";
+    answer: "At a similar or higher learning accuracy, it forgets far less (in every seed we tried)" than
+    EWC with λ = 100. Issue: the projection method forgets least of all."""
+    h, sgd = hlop(20, seed), run("sgd", seed)
+    assert h.backward_transfer > -0.05                                  # -0.9, -2.3, -1.2 points
     assert h.average_accuracy > sgd.average_accuracy + 0.2
+    assert h.R[-1, -1] < sgd.R[-1, -1] - 0.1
     assert h.subspace_dims.tolist() == [65, 80]
-    assert h.R[-1, -1] == pytest.approx(0.61, abs=0.05)                  # measured: 0.61
-    assert np.all((h.R[-1, :4] > 0.82) & (h.R[-1, :4] < 0.95))           # measured: 0.85 to 0.90
-    others = [run("sgd"), ewc(100), run("si", si_c=1.0), replay(100)]
-    assert h.backward_transfer > max(r.backward_transfer for r in others) + 0.1
-    assert h.average_accuracy > max(r.average_accuracy for r in others)  # "the highest average accuracy"
+    springs = [ewc(100, seed), run("si", seed, si_c=1.0)]
+    rep = replay(100, seed)
+    assert h.backward_transfer > max(r.backward_transfer for r in [sgd, *springs, rep]) + 0.05
+    assert rep.learning_accuracy > max(r.learning_accuracy for r in [*springs, h])
+    assert abs(h.average_accuracy - rep.average_accuracy) < 0.05
+    assert min(h.average_accuracy, rep.average_accuracy) > max(r.average_accuracy for r in springs)
+    assert h.learning_accuracy > springs[0].learning_accuracy - 0.02
+    assert h.backward_transfer > springs[0].backward_transfer + 0.1
+
+
+def test_projection_accuracy_matrices_alt_text():
+    """Alt text: "With the projection the first four tasks stay close to their diagonal values to the end,
+    while the last task is learned less well than with SGD"."""
+    h = hlop(20)
+    assert np.all(h.R[-1, :4] > np.diag(h.R)[:4] - 0.05)
 
 
 def test_permuted_tasks_overlap_in_input_space():
-    """"a 20-dimensional subspace that holds 97% of the energy of task 1's inputs ... also holds about
+    """"a 20-dimensional subspace that holds most of the energy of task 1's inputs ... also holds about
     half of the energy of task 2's"."""
     def with_bias(task):
         return np.hstack([task.x_train, np.ones((len(task.x_train), 1))])
@@ -270,141 +360,145 @@ def test_permuted_tasks_overlap_in_input_space():
     for t in (0, 1):
         x = with_bias(PERMUTED.tasks[t])
         shares.append(np.sum((x @ protected.T) ** 2) / np.sum(x ** 2))
-    assert shares[0] == pytest.approx(0.97, abs=0.01)          # measured: 0.968
-    assert shares[1] == pytest.approx(0.5, abs=0.08)           # measured: 0.529
+    assert shares[0] > 0.9                                   # measured: 0.97
+    assert shares[1] == pytest.approx(0.5, abs=0.08)         # measured: 0.53
 
 
 def test_subspace_dimension_trades_forgetting_for_plasticity():
-    """Answer: "BWT -51, -16, -10, -5, -2.5 and 0 points for k = 0, 5, 10, 15, 20 and 30 ... with k = 30
-    the input layer is full after three tasks, and tasks 4 and 5 are learned to only 59% and 48%. The
-    average accuracy peaks in between, at 86% for k = 15"."""
+    """Answer: "As k grows, the cells below the diagonal approach the diagonal ... while the diagonal itself
+    sinks from the fourth task on: with k = 30 the input layer is full after three tasks, and tasks 4 and
+    5 are learned to only ...; In this run the average accuracy peaks in between"."""
     runs = [hlop(k) for k in DIMS]
     bwt = [r.backward_transfer for r in runs]
-    assert np.allclose(bwt, [-0.51, -0.16, -0.10, -0.05, -0.025, 0.0], atol=0.03)
     assert np.all(np.diff(bwt) > 0)
-    full = runs[-1]
+    full, sgd = runs[-1], runs[0]
     assert full.subspace_dims[0] == 65
-    assert full.R[3, 3] == pytest.approx(0.59, abs=0.05) and full.R[4, 4] == pytest.approx(0.48, abs=0.05)
+    assert full.R[3, 3] < sgd.R[3, 3] - 0.15 and full.R[4, 4] < sgd.R[4, 4] - 0.15
     acc = [r.average_accuracy for r in runs]
-    assert int(np.argmax(acc)) == DIMS.index(15)
-    assert acc[DIMS.index(15)] == pytest.approx(0.86, abs=0.03)          # measured: 0.856
+    assert 0 < int(np.argmax(acc)) < len(DIMS) - 1
 
 
-def test_projection_forgets_less_than_ewc_at_every_level_of_plasticity():
-    """"the same stability-plasticity trade-off as EWC's λ, but with far less forgetting at every level of
-    plasticity": for every EWC run there is a projection run that learns at least about as well (learning
-    accuracy at most 3 points lower) and forgets at least 10 points less."""
-    projections = [hlop(k) for k in DIMS[1:]]
-    for lam in LAMBDAS[1:]:
-        e = ewc(lam)
-        matches = [h for h in projections if h.learning_accuracy >= e.learning_accuracy - 0.03]
-        assert matches, lam
-        assert max(h.backward_transfer for h in matches) > e.backward_transfer + 0.1, lam
-
-
-def test_method_comparison_numbers():
-    """Alt text: "SGD: learning 94, ACC 53, BWT minus 51. EWC: 85, 69, minus 20. SI: 90, 68, minus 27.
-    Replay: 94, 80, minus 17. Hebbian orthogonal projection: 85, 83, minus 3"; "among the remedies,
-    replay keeps the most plasticity"."""
-    expected = {"sgd": (run("sgd"), 0.94, 0.53, -0.51), "ewc": (ewc(100), 0.85, 0.69, -0.20),
-                "si": (run("si", si_c=1.0), 0.90, 0.68, -0.27),
-                "replay": (replay(100), 0.94, 0.80, -0.17), "hlop": (hlop(20), 0.85, 0.83, -0.03)}
-    for result, la, acc, bwt in expected.values():
-        assert result.learning_accuracy == pytest.approx(la, abs=0.02)
-        assert result.average_accuracy == pytest.approx(acc, abs=0.03)
-        assert result.backward_transfer == pytest.approx(bwt, abs=0.04)
-    remedies = [expected[m][0] for m in ("ewc", "si", "replay", "hlop")]
-    assert max(remedies, key=lambda r: r.learning_accuracy).method == "replay"
-
-
-def test_projection_in_the_class_incremental_scenario():
-    """"Unlike the springs, the projection keeps the old classes (almost no backward transfer) ... from the
-    fourth task on too little room is left to learn the new classes (18% and 0% for the last two tasks).
-    Replay's 90% remains out of reach"."""
-    h = run_split("class", "hlop", subspace_dim=20)
-    assert abs(h.backward_transfer) < 0.01                               # measured: 0.000
-    assert h.R[3, 3] == pytest.approx(0.18, abs=0.08) and h.R[4, 4] < 0.05
-    assert h.average_accuracy < run_split("class", "replay").average_accuracy - 0.2   # 0.62 vs 0.90
+@pytest.mark.parametrize("seed", SEEDS)
+def test_projection_in_the_class_incremental_scenario(seed):
+    """"the projection keeps the old classes (almost no backward transfer ...), but ... from the fourth task
+    on too little room is left to learn the new classes"; "Replay's ... remains out of reach"."""
+    h = run_class("hlop", seed, subspace_dim=20)
+    assert abs(h.backward_transfer) < 0.03
+    assert h.R[3, 3] < 0.8 and h.R[4, 4] < 0.3
+    assert h.average_accuracy < run_class("replay", seed).average_accuracy - 0.15
 
 
 # ---------------------------------------------------------------------------
 # 5. The spiking Hebbian neuron
 # ---------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def hebb():
-    # The chapter runs the cython target; numpy gives the same spikes and weights (checked for this
-    # seed) without compiling.
-    return hebbian_spiking_pca(20, duration=40 * second, seed=0, target="numpy")
+@lru_cache(maxsize=None)
+def hebb(seed=0, learning_rate=0.01):
+    """The chapter's neuron (the default target, as in the chapter; numpy gives the same spikes)."""
+    return hebbian_spiking_pca(20, duration=40 * second, learning_rate=learning_rate, seed=seed)
 
 
-def test_spiking_neuron_learns_the_first_principal_component(hebb):
-    """"the weight vector points along the first principal component of the spike counts ... (|cos| =
-    0.91), and nearly orthogonally to the second (0.05)"; alt text: the cosine with PC 1 "rises from
-    near zero to above 0.9 by about 25 seconds, while the cosine with the second component stays below
-    0.3"; weights start "between about minus 0.5 and 0.75". Issue: the spiking Hebbian building block
-    extracts the principal component."""
-    assert hebb.final_alignment == pytest.approx(0.91, abs=0.04)       # measured: 0.914
-    assert hebb.alignment_second[-1] < 0.1                             # measured: 0.049
-    t = np.asarray(hebb.times / second)
-    assert hebb.alignment[0] < 0.2                                     # measured: 0.06
-    assert np.all(hebb.alignment[t >= 27] > 0.88)
-    assert hebb.alignment_second.max() < 0.35                          # measured: 0.30
-    assert -0.6 < hebb.weights[0].min() and hebb.weights[0].max() < 0.8
-    # PC 1 of the spikes is the designed loading; the spike counts have a clear leading eigenvalue.
-    assert abs(hebb.principal_component @ hebb.inputs.loadings[0]) > 0.95
-    assert hebb.count_eigenvalues[0] > 2.5 * hebb.count_eigenvalues[1]   # measured: 10.4 vs 3.8
-    assert float(hebb.output_rate / Hz) == pytest.approx(30, abs=5)      # measured: 30.4 Hz
+def _late(result):
+    t = np.asarray(result.times / second)
+    return result.alignment[t >= 30]
 
 
-def test_mean_trace_in_the_text():
-    """"x̄ = r̄ τ_pre = 0.6" for r̄ = 30 Hz and τ_pre = 20 ms."""
-    assert 30 * 0.020 == pytest.approx(0.6)
+def _first_above(result, level=0.8):
+    t = np.asarray(result.times / second)
+    above = t[result.alignment > level]
+    return above[0] if above.size else np.inf
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_spiking_neuron_learns_the_first_principal_component(seed):
+    """"After 40 s ... the weight vector points along the first principal component of the spike counts
+    ... and nearly orthogonally to the second; with two other seeds it ends above 0.85 too". Issue: the
+    spiking Hebbian building block extracts the principal component."""
+    r = hebb(seed)
+    assert r.final_alignment > 0.85                                   # 0.91, 0.94, 0.93
+    assert r.alignment_second[-1] < 0.15                               # 0.05, 0.06, 0.04
+
+
+def test_the_spiking_run_in_the_alt_text():
+    """Alt text: weights start "between about minus 0.5 and 0.75"; the cosine with PC 1 "rises from near
+    zero to above 0.9 within the 40 seconds, while the cosine with the second component stays low"; final
+    weights follow "a cosine profile" (PC 1 of the spikes is the designed loading)."""
+    r = hebb()
+    assert -0.6 < r.weights[0].min() and r.weights[0].max() < 0.8
+    assert r.alignment[0] < 0.2 and r.alignment.max() > 0.9
+    assert r.alignment_second.max() < 0.35
+    assert abs(r.principal_component @ r.inputs.loadings[0]) > 0.95
+    assert r.count_eigenvalues[0] > 2.5 * r.count_eigenvalues[1]
+    assert float(r.output_rate / Hz) == pytest.approx(30, abs=5)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_learning_rate_trades_speed_for_steadiness(seed):
+    """Answer: "In three seeds, the smallest rate ends below 0.7, and the largest gets above 0.8 first but
+    averages less over the last 10 s than η = 0.01"; "The middle one" ends best aligned (seed 0)."""
+    slow, chapter, fast = hebb(seed, 0.001), hebb(seed), hebb(seed, 0.1)
+    assert slow.final_alignment < 0.7                                   # 0.19, 0.44, 0.58
+    assert _first_above(fast) < _first_above(chapter)                   # 1 s against 6 to 21 s
+    assert _late(fast).mean() < _late(chapter).mean() - 0.1             # 0.64 against 0.94
+    if seed == 0:
+        assert chapter.final_alignment > max(slow.final_alignment, fast.final_alignment)
 
 
 # ---------------------------------------------------------------------------
-# 6. Rich and lazy learning
+# 6. Richer and lazier learning
 # ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def rich_lazy():
-    return {rank: [rich_lazy_experiment(rank, seed=seed) for seed in range(3)] for rank in (1, 4, 16, 64)}
+    """The chapter's twelve runs: ranks 1, 4, 16 and 64, seeds 0, 1 and 2."""
+    return {rank: [rich_lazy_experiment(rank, seed=seed) for seed in SEEDS] for rank in (1, 4, 16, 64)}
 
 
-def test_low_rank_connectivity_changes_more(rich_lazy):
-    """"Starting from rank 1, the recurrent weights move about 14% further than from full rank, and the
-    representation is transformed far more (alignment 0.69 against 0.96)"; alt text: the weight change
-    "falls from about 1.27 at rank 1 to about 1.11 at rank 64", representation alignment rises "from
-    about 0.69 at rank 1 to about 0.96". Issue: low rank gives the larger weight change."""
+def test_low_rank_connectivity_learns_more_richly(rich_lazy):
+    """"Starting from rank 1, the recurrent weights move further than from full rank (... on average, and
+    in every seed), and the representation is transformed far more (alignment ..., lower at rank 1 in
+    every seed)"; alt text: the weight change "is largest at rank 1 and smallest at rank 64", the
+    representation alignment "lowest at rank 1 and close to 1 at rank 64". Issue: low rank gives the
+    larger weight change."""
     change = {r: np.mean([x.weight_change for x in runs]) for r, runs in rich_lazy.items()}
     alignment = {r: np.mean([x.representation_alignment for x in runs]) for r, runs in rich_lazy.items()}
-    assert change[1] == pytest.approx(1.27, abs=0.05)                  # measured: 1.270
-    assert change[64] == pytest.approx(1.11, abs=0.05)                 # measured: 1.110
-    assert change[1] / change[64] == pytest.approx(1.14, abs=0.05)
-    # Paired by seed (the same Gaussian matrix, truncated): rank 1 moves further in every seed.
-    assert all(a.weight_change > b.weight_change for a, b in zip(rich_lazy[1], rich_lazy[64], strict=True))
-    assert alignment[1] == pytest.approx(0.69, abs=0.06)               # measured: 0.691
-    assert alignment[64] == pytest.approx(0.96, abs=0.03)              # measured: 0.959
-    assert np.all(np.diff([alignment[r] for r in (1, 4, 16, 64)]) > 0)
+    for low, full in zip(rich_lazy[1], rich_lazy[64], strict=True):     # paired by seed
+        assert low.weight_change > full.weight_change
+        assert low.representation_alignment < full.representation_alignment - 0.1
+    assert max(change, key=change.get) == 1 and min(change, key=change.get) == 64
+    assert min(alignment, key=alignment.get) == 1 and alignment[64] > 0.9
 
 
-def test_all_ranks_learn_the_task_about_equally(rich_lazy):
-    """"All networks learn the task about equally well (83% to 85% of held-out trials ...)"; "the tangent
-    kernel's alignment varies too much from seed to seed to show the trend"; alt text: "scattered between
-    0.34 and 0.54 with no clear trend"."""
-    accuracy = {r: np.mean([x.accuracy for x in runs]) for r, runs in rich_lazy.items()}
-    assert all(0.82 <= a <= 0.86 for a in accuracy.values())          # measured: 0.833 to 0.845
+def test_all_ranks_learn_the_task_about_equally_and_no_kernel_stays_put(rich_lazy):
+    """"All networks learn the task about equally well"; "No network here is lazy in the strict sense: the
+    tangent kernel's alignment lies between ... and ... in every run, far from 1, ... and it varies too much
+    from seed to seed to show the trend"; alt text: "scattered between about 0.3 and 0.7 at every rank,
+    with no clear trend". Issue: the kernel alignment is 0.34-0.54 at every rank."""
+    accuracy = [np.mean([x.accuracy for x in runs]) for runs in rich_lazy.values()]
+    assert min(accuracy) > 0.8 and np.ptp(accuracy) < 0.05
     kernel = np.array([[x.kernel_alignment for x in runs] for runs in rich_lazy.values()])
-    assert kernel.min() > 0.3 and kernel.max() < 0.56                  # measured: 0.343 to 0.538
+    assert kernel.min() > 0.3 and kernel.max() < 0.7
     spread = kernel.max(axis=1) - kernel.min(axis=1)
-    means = kernel.mean(axis=1)
-    assert np.ptp(means) < spread.max()                                # no trend beyond the scatter
+    assert np.ptp(kernel.mean(axis=1)) < spread.max()
+
+
+def test_learning_adds_directions_to_a_rank_one_start(rich_lazy):
+    """Answer: "From rank 1 the trained matrix has a second singular value ... where the start had 0 (in
+    every seed the second exceeds 0.3)"; "From full rank the spectrum barely moves: the change is small
+    against the start's own singular values"; "the change itself is concentrated in a few directions"
+    (seed 0)."""
+    for low in rich_lazy[1]:
+        assert low.singular_values[1] < 1e-6 and low.final_singular_values[1] > 0.3
+    low, full = rich_lazy[1][0], rich_lazy[64][0]
+    assert full.change_singular_values[0] < 0.5 * full.singular_values[0]
+    for r in (low, full):
+        assert np.sum(r.change_singular_values[:3] ** 2) / r.weight_change ** 2 > 0.75
 
 
 def test_rank_one_recurrent_input_is_one_vector():
     """"With rank-1 connectivity W_0 = σ u vᵀ the recurrent input to every unit is a multiple of one
-    vector u" (and every rank has the same total strength)."""
+    vector u" (and every rank has the same total strength, entries of standard deviation 1.25/√64)."""
     low, full = rich_lazy_experiment(1, steps=1, seed=0), rich_lazy_experiment(64, steps=1, seed=0)
     assert np.sum(low.singular_values > 1e-6) == 1
     assert low.initial_norm == pytest.approx(full.initial_norm)
-    assert low.initial_norm == pytest.approx(1.25 * np.sqrt(64), rel=0.05)   # entries of sd 1.25/√64
+    assert low.initial_norm == pytest.approx(1.25 * np.sqrt(64), rel=0.05)

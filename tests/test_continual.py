@@ -1,18 +1,22 @@
-"""nslib.continual: task sequences, metrics, Oja's rule, the five training methods, the spiking
-Hebbian neuron, the rich/lazy RNN, and their figures. Small, fast configurations; the chapter's own
-numbers are asserted in test_ch05_claims.py."""
+"""nslib.continual: task sequences, scenarios, metrics, Oja's rule, the five training methods, their
+random streams, the spiking Hebbian neuron, the rich/lazy RNN, and their figures. Small, fast
+configurations; the chapter's own numbers are asserted in test_ch05_claims.py."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
+from brian2 import Hz, ms, second
 from figure_checks import assert_labelled_figure
 from helpers import raises_param
 
 from nslib.continual import (
     METHODS,
+    SPLIT_SCENARIOS,
     average_accuracy,
     backward_transfer,
+    compare_scenarios,
     correlated_inputs,
     decision_trials,
     hebbian_spiking_pca,
@@ -28,11 +32,6 @@ from nslib.continual import (
     train_sequence,
 )
 from nslib.plots import continual as plots
-
-brian2 = pytest.importorskip("brian2")
-from brian2 import Hz, ms, second  # noqa: E402
-
-torch = pytest.importorskip("torch")
 
 SMALL = dict(hidden_units=24, epochs=2)
 
@@ -79,6 +78,31 @@ def test_split_tasks_deal_out_two_digits_each(split_task):
     assert make_task_sequence("split").scenario == "class"
 
 
+def test_split_domain_scenario_asks_even_or_odd_with_the_same_two_outputs(split_task):
+    domain = make_task_sequence("split", n_tasks=3, seed=0, scenario="domain")
+    assert domain.scenario == "domain"
+    for task, same in zip(domain.tasks, split_task.tasks, strict=True):
+        assert task.classes == (0, 1)
+        assert np.array_equal(task.x_train, same.x_train)           # the same images ...
+        assert np.array_equal(task.y_train, same.y_train % 2)       # ... labelled by their place
+        assert np.array_equal(task.y_test, same.y_test % 2)
+
+
+def test_the_split_draws_one_block_of_random_numbers():
+    # The train/test split draws one key per image before looking at the classes, so the draw
+    # does not depend on how many images each class has: the generator moves on by exactly one
+    # block of 1797 numbers (split digits draw nothing else).
+    used, fresh = np.random.default_rng(5), np.random.default_rng(5)
+    make_task_sequence("split", n_tasks=5, seed=used)
+    fresh.random(1797)
+    assert used.random() == fresh.random()
+    # Permuted digits then draw one permutation of the 64 pixels per extra task.
+    used, fresh = np.random.default_rng(5), np.random.default_rng(5)
+    seq = make_task_sequence("permuted", n_tasks=3, seed=used)
+    fresh.random(1797)
+    assert np.array_equal(seq.permutations[1], fresh.permutation(64))
+
+
 def test_task_sequences_are_seeded_and_read_only(permuted3):
     again = make_task_sequence("permuted", n_tasks=3, seed=0)
     other = make_task_sequence("permuted", n_tasks=3, seed=1)
@@ -94,7 +118,7 @@ def test_task_sequences_are_seeded_and_read_only(permuted3):
     (dict(n_tasks=0), "n_tasks"),
     (dict(kind="split", n_tasks=6), "n_tasks"),
     (dict(kind="permuted", scenario="class"), "scenario"),
-    (dict(kind="split", scenario="domain"), "scenario"),
+    (dict(kind="split", scenario="pixel"), "scenario"),
     (dict(test_fraction=1.0), "test_fraction"),
     (dict(seed=-1), "seed"),
 ])
@@ -122,6 +146,15 @@ def test_metrics_of_a_known_matrix():
 def test_metrics_validate_R(bad):
     with raises_param("R"):
         average_accuracy(bad)
+
+
+def test_average_accuracy_is_learning_accuracy_plus_backward_transfer():
+    # ACC = LA + (T - 1)/T BWT for any accuracy matrix (the chapter uses it to read EWC's results).
+    rng = np.random.default_rng(0)
+    for T in (2, 3, 5):
+        R = rng.random((T, T))
+        assert average_accuracy(R) == pytest.approx(
+            learning_accuracy(R) + (T - 1) / T * backward_transfer(R), abs=1e-12)
 
 
 def test_backward_transfer_needs_two_tasks():
@@ -160,6 +193,14 @@ def test_oja_with_fixed_neurons_learns_what_they_leave_unexplained():
     assert np.abs(more.components @ first.T).max() < 0.01
     assert subspace_alignment(more.basis, q[:, :4].T).min() > 0.999
     assert more.basis.shape == (4, 8)
+
+
+def test_oja_residual_energy_is_the_reconstruction_error():
+    x, _ = _anisotropic(400)
+    result = oja_subspace(x, 2, epochs=2, seed=0)
+    recon = (x @ result.basis.T) @ result.basis
+    assert result.residual_energy[-1] == pytest.approx(np.sum((x - recon) ** 2) / np.sum(x ** 2),
+                                                       rel=1e-9)
 
 
 def test_oja_is_seeded():
@@ -237,6 +278,33 @@ def test_every_method_fills_an_accuracy_matrix(permuted3, method, extra):
     assert (result.subspace_dims is not None) == (method == "hlop")
 
 
+def test_random_streams_are_drawn_up_front_and_shared_by_every_method(permuted3):
+    from nslib.continual.training import _draw_streams, _Trainer
+
+    streams = _draw_streams(permuted3, 4, 7)
+    n = len(permuted3.tasks[0].y_train)
+    assert [o.shape for o in streams.orders] == [(4, n)] * 3
+    assert all(sorted(o[1].tolist()) == list(range(n)) for o in streams.orders)
+    assert [r.shape for r in streams.replay] == [(4, n)] * 3
+    assert len(streams.oja) == 3 and all(len(layers) == 2 for layers in streams.oja)
+    # The same seed gives the same blocks whatever the method: every method sees the examples in
+    # the same order, and replay's picks do not shift the order of the shuffles.
+    again = _draw_streams(permuted3, 4, 7)
+    assert all(np.array_equal(a, b) for a, b in zip(streams.orders, again.orders, strict=True))
+    trainers = [_Trainer(permuted3, m, {}, 8, 0.1, 32, streams) for m in ("sgd", "replay")]
+    assert trainers[0].streams is trainers[1].streams
+
+
+def test_replay_picks_from_the_memory_with_the_drawn_numbers(permuted3):
+    # Replay with a memory of 30 and of 60 draw the same uniform numbers; only how they map onto
+    # the memory differs. Both leave task 1's training untouched.
+    small = train_sequence(permuted3, "replay", seed=0, buffer_size=30, **SMALL)
+    large = train_sequence(permuted3, "replay", seed=0, buffer_size=60, **SMALL)
+    sgd = train_sequence(permuted3, "sgd", seed=0, **SMALL)
+    assert np.array_equal(small.R[0], sgd.R[0]) and np.array_equal(large.R[0], sgd.R[0])
+    assert not np.array_equal(small.R[1], large.R[1])
+
+
 def test_training_is_seeded(permuted3):
     a = train_sequence(permuted3, "ewc", seed=3, **SMALL)
     b = train_sequence(permuted3, "ewc", seed=3, **SMALL)
@@ -274,6 +342,40 @@ def test_replay_in_the_class_incremental_scenario_keeps_old_classes():
 def test_task_incremental_heads_only_choose_among_the_tasks_classes(split_task):
     result = train_sequence(split_task, "sgd", seed=0, **SMALL)
     assert result.scenario == "task" and result.R.min() >= 0.3   # chance is 50%, not 10%
+
+
+def test_domain_incremental_uses_two_outputs_and_class_incremental_all_ten():
+    from nslib.continual.training import _draw_streams, _Trainer
+
+    for scenario, outputs in (("domain", [0, 1]), ("class", list(range(10)))):
+        seq = make_task_sequence("split", n_tasks=2, seed=0, scenario=scenario)
+        trainer = _Trainer(seq, "sgd", {}, 8, 0.1, 32, _draw_streams(seq, 1, 0))
+        for mask in trainer.masks:           # the same outputs in every task, from the first on
+            assert torch.nonzero(mask).flatten().tolist() == outputs
+
+
+def test_compare_scenarios_trains_each_scenario_for_each_seed():
+    c = compare_scenarios((0, 3), n_tasks=2, hidden_units=16, epochs=1)
+    assert c.scenarios == SPLIT_SCENARIOS == ("task", "domain", "class")
+    assert c.seeds == (0, 3) and c.average_accuracy.shape == (3, 2)
+    for k, scenario in enumerate(c.scenarios):
+        assert [r.scenario for r in c.results[scenario]] == [scenario] * 2
+        assert c.average_accuracy[k].tolist() == [r.average_accuracy for r in c.results[scenario]]
+    assert c.mean("backward_transfer")["class"] == pytest.approx(c.backward_transfer[2].mean())
+    # A seed trains the same network on the same split as train_sequence with that seed.
+    alone = train_sequence(make_task_sequence("split", 2, seed=3, scenario="class"), "sgd", seed=3,
+                           hidden_units=16, epochs=1)
+    assert np.array_equal(alone.R, c.results["class"][1].R)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(seeds=()), "seeds"), (dict(seeds=(0, 0)), "seeds"), (dict(seeds=(-1,)), "seed"),
+    (dict(seeds="012"), "seeds"), (dict(seeds=(np.random.default_rng(0),)), "seeds"),
+    (dict(method="adam"), "method"), (dict(n_tasks=6), "n_tasks"),
+])
+def test_compare_scenarios_validates(kwargs, name):
+    with raises_param(name):
+        compare_scenarios(**kwargs)
 
 
 def test_fisher_matches_per_example_autograd():
@@ -350,6 +452,10 @@ def test_rich_lazy_keeps_the_norm_and_sets_the_rank():
     assert -1 <= low.kernel_alignment <= 1 and -1 <= low.representation_alignment <= 1
     again = rich_lazy_experiment(2, n_units=16, steps=30, n_probe=4, seed=0)
     assert again.weight_change == low.weight_change
+    # The spectra: of W_0 (rank 2), of W_T, and of the change, whose norm is the weight change.
+    assert low.final_singular_values.shape == low.change_singular_values.shape == (16,)
+    assert np.sqrt(np.sum(low.change_singular_values ** 2)) == pytest.approx(low.weight_change,
+                                                                            rel=1e-4)
 
 
 @pytest.mark.parametrize("kwargs, name", [
@@ -488,6 +594,11 @@ def test_figures_are_labelled(permuted3, ewc_small, split_task):
         plots.plot_input_importance(ewc_small, task=1),
         plots.plot_oja_vs_pca(oja, pca_subspace(x, 2), optimal_residual=0.1, image_shape=(2, 4)),
         plots.plot_rich_lazy(runs),
+        plots.plot_rich_lazy_run(runs[0]),
+        plots.plot_scenario_comparison(compare_scenarios((0, 1), n_tasks=2, hidden_units=8,
+                                                         epochs=1)),
+        plots.plot_forgetting_curves(train_sequence(make_task_sequence("split", 2, scenario="domain"),
+                                                    "sgd", **SMALL)),
         plots.plot_hebbian_spiking(hebbian_spiking_pca(6, duration=0.5 * second, target="numpy")),
     ]
     for fig in figures:
@@ -512,6 +623,10 @@ def test_figures_validate(ewc_small):
         plots.plot_method_comparison({})
     with raises_param("results"):
         plots.plot_rich_lazy([])
+    with raises_param("result"):
+        plots.plot_rich_lazy_run(ewc_small)
+    with raises_param("comparison"):
+        plots.plot_scenario_comparison(ewc_small)
     x, _ = _anisotropic(100)
     with raises_param("image_shape"):
         plots.plot_oja_vs_pca(oja_subspace(x, 2, epochs=1), pca_subspace(x, 2))

@@ -10,6 +10,8 @@ measures what it keeps, in the accuracy matrix ``R``:
 * :mod:`.training` -- :func:`train_sequence`: plain SGD, elastic weight
   consolidation, synaptic intelligence, experience replay and Hebbian
   orthogonal projection;
+* :mod:`.scenarios` -- :func:`compare_scenarios`: one method on split digits in
+  the task-, domain- and class-incremental scenarios, over several seeds;
 * :mod:`.metrics` -- :func:`average_accuracy`, :func:`backward_transfer`;
 * :mod:`.hebbian` -- :func:`oja_subspace` (Oja's subspace rule), principal
   subspaces and projections;
@@ -25,6 +27,7 @@ only when a model runs.
 from .hebbian import OjaResult, oja_subspace, pca_subspace, project_out, subspace_alignment
 from .metrics import average_accuracy, backward_transfer, learning_accuracy
 from .rich_lazy import RichLazyResult, decision_trials, kernel_alignment, rich_lazy_experiment
+from .scenarios import SPLIT_SCENARIOS, ScenarioComparison, compare_scenarios
 from .spiking_hebbian import (
     CorrelatedInputs,
     HebbianSpikingResult,
@@ -41,6 +44,8 @@ __all__ = [
     "HebbianSpikingResult",
     "RichLazyResult",
     "KINDS",
+    "SPLIT_SCENARIOS",
+    "ScenarioComparison",
     "METHODS",
     "OjaResult",
     "SCENARIOS",
@@ -48,6 +53,7 @@ __all__ = [
     "TaskSequence",
     "average_accuracy",
     "backward_transfer",
+    "compare_scenarios",
     "correlated_inputs",
     "decision_trials",
     "hebbian_spiking_pca",

@@ -59,9 +59,16 @@ class OjaResult:
     n_updates: int
 
 
-def _residual_energy(x: np.ndarray, basis: np.ndarray) -> float:
-    recon = (x @ basis.T) @ basis
-    return float(np.sum((x - recon) ** 2) / np.sum(x ** 2))
+def _residual_energy(gram: np.ndarray, basis: np.ndarray) -> float:
+    """``‖X − X Hᵀ H‖² / ‖X‖²`` from the Gram matrix ``G = Xᵀ X`` (d × d) and ``H = basis``.
+
+    ``‖X (I − Hᵀ H)‖² = tr G − 2 tr(H G Hᵀ) + tr(H Hᵀ · H G Hᵀ)``: a few products of the
+    small matrices instead of reconstructing every input.
+    """
+    hg = basis @ gram
+    m = hg @ basis.T
+    total = float(np.trace(gram))
+    return float((total - 2.0 * np.trace(m) + np.sum((basis @ basis.T) * m)) / total)
 
 
 def oja_subspace(x: Any, k: int, *, fixed: Any = None, epochs: int = 40,
@@ -134,7 +141,8 @@ def oja_subspace(x: Any, k: int, *, fixed: Any = None, epochs: int = 40,
     from threadpoolctl import threadpool_limits
 
     w = rng.normal(scale=1.0 / np.sqrt(d), size=(k, d))
-    history = [_residual_energy(x, np.vstack([fixed_arr, w]))]
+    gram = x.T @ x
+    history = [_residual_energy(gram, np.vstack([fixed_arr, w]))]
     n_updates = 0
     # Small matrix products: one BLAS thread is several times faster than many.
     with threadpool_limits(1, user_api="blas"):
@@ -146,7 +154,7 @@ def oja_subspace(x: Any, k: int, *, fixed: Any = None, epochs: int = 40,
                 y = e @ w.T                                    # the new neurons' activity
                 w += eta * (y.T @ (e - y @ w)) / len(e)        # Oja: ΔW = η y (e − Wᵀy)ᵀ
                 n_updates += 1
-            history.append(_residual_energy(x, np.vstack([fixed_arr, w])))
+            history.append(_residual_energy(gram, np.vstack([fixed_arr, w])))
     basis = np.vstack([fixed_arr, w])
     gram = basis @ basis.T
     return OjaResult(components=w, basis=basis, residual_energy=np.asarray(history),

@@ -2,11 +2,13 @@
 
 Liu et al. (2023) trained recurrent networks whose initial recurrent weights
 had the same Frobenius norm (the same total synaptic strength) but different
-rank. Low-rank starting points learned *richly*: their weights, their
-representations and their tangent kernel changed a lot. Full-rank ones learned
-*lazily*: a small change of the weights, tuned to features the random
-connectivity already provided. Large changes are costly for a brain, and
-every change to shared weights risks overwriting what they stored.
+rank. Low-rank starting points learned more *richly*: their weights, their
+representations and their tangent kernel changed more. Full-rank ones learned
+more *lazily*: a smaller change of the weights, using features the random
+connectivity already provided (in the lazy limit the network behaves like its
+linearisation around the start, and its tangent kernel stays fixed; Chizat,
+Oyallon & Bach 2019). Rich and lazy are the ends of a continuum: a network is
+richer or lazier than another.
 
 This is a small version of their experiment, after their published code: a
 ReLU RNN of 64 units, ``h_t = relu(U x_t + W h_{t-1})``, outputs ``V h_t``, on a
@@ -132,6 +134,10 @@ class RichLazyResult:
         Fraction of 500 held-out trials decided correctly.
     singular_values : numpy.ndarray, shape (n_units,)
         Of the initial ``W``.
+    final_singular_values : numpy.ndarray, shape (n_units,)
+        Of the trained ``W_T``.
+    change_singular_values : numpy.ndarray, shape (n_units,)
+        Of the change ``W_T − W_0``: how many directions learning added.
     """
 
     rank: int
@@ -144,6 +150,8 @@ class RichLazyResult:
     loss: np.ndarray
     accuracy: float
     singular_values: np.ndarray
+    final_singular_values: np.ndarray
+    change_singular_values: np.ndarray
 
 
 def rich_lazy_experiment(rank: int, *, n_units: int = 64, gain: float = 1.25, steps: int = 500,
@@ -236,12 +244,15 @@ def rich_lazy_experiment(rank: int, *, n_units: int = 64, gain: float = 1.25, st
             out, _ = run(torch.tensor(test_x, dtype=torch.float32))
             accuracy = float((out[-1].argmax(dim=1).numpy() == test_y[-1]).mean())
             change = float(torch.linalg.norm(recurrent - torch.tensor(w0, dtype=torch.float32)))
+            w_final = recurrent.detach().numpy().astype(float)
     initial_norm = float(np.linalg.norm(w0))
     return RichLazyResult(
         rank=rank, n_units=n_units, initial_norm=initial_norm, weight_change=change,
         relative_weight_change=change / initial_norm, kernel_alignment=kernel_alignment(k0, k1),
         representation_alignment=kernel_alignment(r0, r1), loss=losses, accuracy=accuracy,
-        singular_values=np.linalg.svd(w0, compute_uv=False))
+        singular_values=np.linalg.svd(w0, compute_uv=False),
+        final_singular_values=np.linalg.svd(w_final, compute_uv=False),
+        change_singular_values=np.linalg.svd(w_final - w0, compute_uv=False))
 
 
 def _kernels(run, probe, recurrent):

@@ -8,10 +8,17 @@ Two classic ways to cut one data set into a sequence of tasks
   order). The input distribution changes from task to task, the meaning of
   the outputs does not (*domain-incremental*);
 * **split**: the ten digits are dealt out two per task, (0, 1), (2, 3), ...
-  Either the network is told which task an image comes from and answers with
-  that task's own two outputs (*task-incremental*, one head per task), or it
-  must pick among all classes seen so far with one shared head
-  (*class-incremental*).
+  The same tasks pose all three scenarios, depending on how the network is
+  asked:
+
+  - *task-incremental*: it is told which task an image comes from and
+    answers with that task's own two outputs (one head per task);
+  - *domain-incremental*: it is not told the task and answers with the same
+    two outputs in every task, "the first (even) or the second (odd) digit of
+    its pair?" (one shared two-way head);
+  - *class-incremental*: it is not told the task and must name the digit,
+    with one shared head of ten outputs, all of them in use from the first
+    task on.
 
 The data are the 1797 digits of 8 × 8 pixels that ship with scikit-learn, so
 nothing is downloaded. Pixel values are scaled to [0, 1].
@@ -47,9 +54,13 @@ class Task:
         Images as rows of 64 pixel intensities in [0, 1] (permuted for a
         permuted task).
     y_train, y_test : numpy.ndarray of int, shape (n,)
-        Digit classes 0–9.
+        The answers the network must give: the digit 0–9, except for split
+        digits in the domain-incremental scenario, where it is the digit's
+        place in its pair (0 for the even digit, 1 for the odd one).
     classes : tuple of int
-        The classes this task contains (all ten for a permuted task).
+        The labels (output units) this task uses: all ten for a permuted task,
+        the task's two digits for a split one, ``(0, 1)`` for a split one in
+        the domain-incremental scenario.
     """
 
     x_train: np.ndarray
@@ -69,9 +80,11 @@ class TaskSequence:
     ----------
     kind : {"permuted", "split"}
     scenario : {"domain", "task", "class"}
-        How the network's outputs are used: one shared head for the same ten
-        classes (``"domain"``, permuted tasks), one head per task
-        (``"task"``), or one shared head for every class seen (``"class"``).
+        How the network's outputs are used: one head per task (``"task"``),
+        one shared head whose outputs mean the same in every task
+        (``"domain"``: the ten digits of permuted tasks, or "even or odd
+        digit of the pair" for split ones), or one shared head of ten outputs
+        that must name every digit (``"class"``).
     tasks : tuple of Task
     permutations : numpy.ndarray of int, shape (n_tasks, 64), or None
         The pixel order of each permuted task (row 0 is the identity).
@@ -100,10 +113,14 @@ def _digits_split(test_fraction: float, rng: np.random.Generator):
     digits = load_digits()
     x = np.asarray(digits.data, dtype=float) / _DIGITS_MAX
     y = np.asarray(digits.target, dtype=int)
+    # One block of random keys, one per image, drawn before looking at the classes; each
+    # class's test images are those with its smallest keys (stratified: the same fraction
+    # of every class).
+    keys = rng.random(len(y))
     test = np.zeros(len(y), dtype=bool)
-    for c in range(_N_CLASSES):  # stratified: the same fraction of every class
+    for c in range(_N_CLASSES):
         idx = np.flatnonzero(y == c)
-        test[rng.choice(idx, size=int(round(test_fraction * len(idx))), replace=False)] = True
+        test[idx[np.argsort(keys[idx], kind="stable")[:int(round(test_fraction * len(idx)))]]] = True
     return x[~test], y[~test], x[test], y[test]
 
 
@@ -124,7 +141,9 @@ def make_task_sequence(kind: str = "permuted", n_tasks: int = 5, seed: Any = 0, 
     scenario : {"domain", "task", "class"} or None
         ``None`` means ``"domain"`` for permuted tasks and ``"class"`` for
         split ones. Permuted tasks are always ``"domain"``; split tasks are
-        ``"task"`` (one head per task) or ``"class"`` (one shared head).
+        ``"task"`` (one head of two outputs per task), ``"domain"`` (one
+        shared head of two outputs: even or odd digit of the pair) or
+        ``"class"`` (one shared head of ten outputs).
     test_fraction : float, in (0, 1)
         Fraction of each class held out for testing (the same images, permuted,
         in every permuted task).
@@ -143,12 +162,15 @@ def make_task_sequence(kind: str = "permuted", n_tasks: int = 5, seed: Any = 0, 
     >>> split = make_task_sequence("split", n_tasks=5, scenario="task")
     >>> [t.classes for t in split.tasks][:2]
     [(0, 1), (2, 3)]
+    >>> domain = make_task_sequence("split", n_tasks=5, scenario="domain")
+    >>> domain.tasks[1].classes, sorted(set(domain.tasks[1].y_train.tolist()))
+    ((0, 1), [0, 1])
     """
     check_choice("kind", kind, KINDS)
     n_tasks = check_int("n_tasks", n_tasks, low=1, high=10 if kind == "permuted" else 5)
     if scenario is None:
         scenario = "domain" if kind == "permuted" else "class"
-    check_choice("scenario", scenario, ("domain",) if kind == "permuted" else ("task", "class"))
+    check_choice("scenario", scenario, ("domain",) if kind == "permuted" else SCENARIOS)
     test_fraction = check_number("test_fraction", test_fraction, low=0.0, high=1.0,
                                  low_inclusive=False, high_inclusive=False)
     rng = as_generator(seed)
@@ -166,7 +188,10 @@ def make_task_sequence(kind: str = "permuted", n_tasks: int = 5, seed: Any = 0, 
         for t in range(n_tasks):
             classes = (2 * t, 2 * t + 1)
             tr, te = np.isin(y_train, classes), np.isin(y_test, classes)
-            tasks.append(Task(x_train[tr], y_train[tr], x_test[te], y_test[te], classes))
+            if scenario == "domain":  # the same two outputs in every task: even or odd digit
+                tasks.append(Task(x_train[tr], y_train[tr] % 2, x_test[te], y_test[te] % 2, (0, 1)))
+            else:
+                tasks.append(Task(x_train[tr], y_train[tr], x_test[te], y_test[te], classes))
     for task in tasks:
         for arr in (task.x_train, task.y_train, task.x_test, task.y_test):
             arr.setflags(write=False)

@@ -153,7 +153,9 @@ def train_sequence(tasks: TaskSequence, method: str = "sgd", seed: Any = 0, *,
         See the module docstring.
     seed : int or numpy.random.Generator
         Seeds the initial weights, the order of the examples, the replay
-        memory and the lateral neurons.
+        memory and the lateral neurons. Each of these has its own random
+        stream, drawn in whole blocks before training starts, so the same seed
+        shows every method the examples in the same order.
     hidden_units : int, >= 1
         Width of the hidden layer.
     epochs : int, >= 1
@@ -204,8 +206,9 @@ def train_sequence(tasks: TaskSequence, method: str = "sgd", seed: Any = 0, *,
         "oja_learning_rate": oja_learning_rate})
     rng = as_generator(seed)
     tseed = torch_seed(rng if isinstance(seed, np.random.Generator) else seed)  # int: same seed
-    with reproducible_torch(tseed) as generator:
-        trainer = _Trainer(tasks, method, hp, hidden_units, learning_rate, batch_size, rng, generator)
+    streams = _draw_streams(tasks, epochs, tseed)
+    with reproducible_torch(tseed):
+        trainer = _Trainer(tasks, method, hp, hidden_units, learning_rate, batch_size, streams)
         R = np.zeros((tasks.n_tasks, tasks.n_tasks))
         for t in range(tasks.n_tasks):
             trainer.learn_task(t, epochs)
@@ -222,6 +225,47 @@ def train_sequence(tasks: TaskSequence, method: str = "sgd", seed: Any = 0, *,
         learning_accuracy=learning_accuracy(R), hyperparameters=settings,
         input_importance=trainer.importance_summary(),
         subspace_dims=trainer.subspace_dims(), orthonormality_error=trainer.orthonormality_error)
+
+
+@dataclass(frozen=True, eq=False)
+class _Streams:
+    """Every random number training uses, drawn up front in blocks of fixed shape.
+
+    Nothing here depends on the method, on the data's values or on what
+    happened during training, so every method sees the examples in the same
+    order, and a difference in the last bit of a result cannot move a later
+    draw.
+
+    Attributes
+    ----------
+    orders : list of numpy.ndarray of int, shape (epochs, n_train_t)
+        Per task, the order of its training examples in each epoch.
+    memory : list of numpy.ndarray of int, shape (n_train_t,)
+        Per task, the order in which replay keeps its examples (the first
+        ones are stored).
+    replay : list of numpy.ndarray of float, shape (epochs, n_train_t)
+        Per task, one uniform number in [0, 1) for each replayed example of
+        each epoch; ``floor(u · memory size)`` picks it.
+    oja : list of list of numpy.random.SeedSequence
+        Per task and layer, the seed of the lateral neurons HLOP adds.
+    """
+
+    orders: list
+    memory: list
+    replay: list
+    oja: list
+
+
+def _draw_streams(tasks: TaskSequence, epochs: int, seed: int) -> _Streams:
+    order_seq, memory_seq, replay_seq, oja_seq = np.random.SeedSequence(seed).spawn(4)
+    order_rng, memory_rng, replay_rng = (np.random.default_rng(s)
+                                         for s in (order_seq, memory_seq, replay_seq))
+    sizes = [len(task.y_train) for task in tasks.tasks]
+    orders = [np.stack([order_rng.permutation(n) for _ in range(epochs)]) for n in sizes]
+    memory = [memory_rng.permutation(n) for n in sizes]
+    replay = [replay_rng.random((epochs, n)) for n in sizes]
+    oja = [list(s.spawn(2)) for s in oja_seq.spawn(tasks.n_tasks)]
+    return _Streams(orders=orders, memory=memory, replay=replay, oja=oja)
 
 
 def _mlp_fisher(params, x, mask):
@@ -257,22 +301,24 @@ def _mlp_fisher(params, x, mask):
 class _Trainer:
     """The network, its optimiser and the state each method keeps between tasks."""
 
-    def __init__(self, tasks, method, hp, hidden_units, learning_rate, batch_size, rng, generator):
+    def __init__(self, tasks, method, hp, hidden_units, learning_rate, batch_size, streams):
         import torch
 
         self.torch = torch
         self.tasks, self.method, self.hp = tasks, method, hp
-        self.lr, self.batch_size, self.rng, self.generator = learning_rate, batch_size, rng, generator
+        self.lr, self.batch_size, self.streams = learning_rate, batch_size, streams
         hidden = torch.nn.Linear(tasks.n_inputs, hidden_units)
         out = torch.nn.Linear(hidden_units, tasks.n_classes)
         self.params = [hidden.weight, hidden.bias, out.weight, out.bias]
         self.optimizer = torch.optim.SGD(self.params, lr=learning_rate)
         n_classes = tasks.n_classes
-        # One mask of allowed outputs per task: the task's own head, or every class.
+        # One mask of allowed outputs per task: the task's own outputs (its head, or the
+        # shared head whose outputs mean the same in every task), or all ten for the
+        # class-incremental scenario, from the first task on.
         self.masks = []
         for task in tasks.tasks:
             mask = torch.zeros(n_classes, dtype=torch.bool)
-            mask[list(task.classes) if tasks.scenario == "task" else slice(None)] = True
+            mask[list(task.classes) if tasks.scenario != "class" else slice(None)] = True
             self.masks.append(mask)
         self.data = [(torch.tensor(t.x_train, dtype=torch.float32), torch.tensor(t.y_train),
                       torch.tensor(t.x_test, dtype=torch.float32), torch.tensor(t.y_test))
@@ -287,7 +333,7 @@ class _Trainer:
         # HLOP: per layer, the lateral weights H (rows span protected inputs, bias included).
         dims = (tasks.n_inputs + 1, hidden_units + 1)
         self.bases = [np.zeros((0, d)) for d in dims]
-        self.projectors = None
+        self.projectors = None   # per layer: (H, (H Hᵀ)⁻¹ H) as float32 tensors, or None
         self.orthonormality_error = None if method != "hlop" else 0.0
 
     # -- the network ---------------------------------------------------------------------
@@ -322,14 +368,16 @@ class _Trainer:
             omega = [torch.zeros_like(p) for p in self.params]
             start = [p.detach().clone() for p in self.params]
         n = len(y_train)
-        for _ in range(epochs):
-            order = torch.randperm(n, generator=self.generator)
+        orders = torch.from_numpy(self.streams.orders[t])
+        for epoch in range(epochs):
+            order = orders[epoch]
             for s in range(0, n, self.batch_size):
                 idx = order[s:s + self.batch_size]
                 loss = F.cross_entropy(self.logits(x_train[idx], mask), y_train[idx])
                 if replay is not None:
                     rx, ry, rmask = replay
-                    pick = torch.randint(len(ry), (len(idx),), generator=self.generator)
+                    u = self.streams.replay[t][epoch, s:s + len(idx)]   # drawn up front
+                    pick = torch.from_numpy(np.floor(u * len(ry)).astype(np.int64))
                     replayed = self.forward(rx[pick])[0].masked_fill(~rmask[pick], float("-inf"))
                     loss = loss + F.cross_entropy(replayed, ry[pick])
                 self.optimizer.zero_grad()
@@ -361,9 +409,10 @@ class _Trainer:
         for layer, projector in enumerate(self.projectors):
             if projector is None:
                 continue
+            h, h_pinv = projector        # G Hᵀ(H Hᵀ)⁻¹H, computed as (G Hᵀ)((H Hᵀ)⁻¹H)
             w, b = self.params[2 * layer], self.params[2 * layer + 1]
             g = torch.cat([w.grad, b.grad[:, None]], dim=1)
-            g = g - g @ projector
+            g = g - (g @ h.T) @ h_pinv
             w.grad.copy_(g[:, :-1])
             b.grad.copy_(g[:, -1])
 
@@ -400,7 +449,7 @@ class _Trainer:
     def _store(self, t: int) -> None:
         size = self.hp["buffer_size"]
         x, y, _, _ = self.data[t]
-        order = self.rng.permutation(len(y))
+        order = self.torch.from_numpy(self.streams.memory[t])
         self.memory.append((x[order], y[order], t))
         per_task = size // len(self.memory)
         # Shrink every task's share to make room: keep the first examples of each.
@@ -429,14 +478,16 @@ class _Trainer:
             k_new = min(k, a.shape[1] - basis.shape[0])
             if k_new < 1:
                 continue
+            seed = np.random.default_rng(self.streams.oja[t][layer])  # its own stream
             learned = oja_subspace(a, k_new, fixed=basis, epochs=self.hp["oja_epochs"],
-                                   learning_rate=self.hp["oja_learning_rate"], seed=self.rng)
+                                   learning_rate=self.hp["oja_learning_rate"], seed=seed)
             self.bases[layer] = learned.basis
             self.orthonormality_error = max(self.orthonormality_error,
                                             learned.orthonormality_error)
         # Hᵀ(H Hᵀ)⁻¹H is Hᵀ H once Oja's rule has made the rows orthonormal, and stays
         # an exact projection where it has not quite (a neuron that saw no signal).
-        self.projectors = [torch.tensor(b.T @ np.linalg.pinv(b @ b.T) @ b, dtype=torch.float32)
+        self.projectors = [(torch.tensor(b, dtype=torch.float32),
+                            torch.tensor(np.linalg.pinv(b @ b.T) @ b, dtype=torch.float32))
                            if len(b) else None for b in self.bases]
 
     # -- summaries ---------------------------------------------------------------------------

@@ -20,6 +20,8 @@ __all__ = [
     "plot_method_comparison",
     "plot_oja_vs_pca",
     "plot_rich_lazy",
+    "plot_rich_lazy_run",
+    "plot_scenario_comparison",
     "plot_stability_plasticity",
     "plot_task_examples",
     "plot_tradeoff",
@@ -114,15 +116,83 @@ def plot_forgetting_curves(result, *, title: str | None = None):
     for j in range(n):
         ax.plot(stages[j:], 100 * R[j:, j], marker=markers[j % len(markers)],
                 color=PALETTE[j % len(PALETTE)], label=f"task {j + 1}")
-    chance = None if getattr(result, "scenario", "domain") == "task" else 10.0
-    if chance is not None:
-        ax.axhline(chance, color="grey", linestyle=":", linewidth=1, label="chance (10 classes)")
+    chance = _chance(result)
+    ax.axhline(100 * chance, color="grey", linestyle=":", linewidth=1,
+               label=f"chance ({round(1 / chance)} outputs)")
     ax.set_xticks(stages)
     ax.set_ylim(0, 100)
     ax.set_xlabel("trained up to task")
     ax.set_ylabel("test accuracy (%)")
     ax.legend(fontsize=8, ncols=2)
     ax.set_title(title or "Each task's accuracy as later tasks are learned")
+    return fig
+
+
+def _chance(result) -> float:
+    """Chance accuracy: 1/2 with two outputs per answer (task-incremental, split domain-incremental)."""
+    scenario = getattr(result, "scenario", "domain")
+    two_way = scenario == "task" or (scenario == "domain" and getattr(result, "kind", "") == "split")
+    return 0.5 if two_way else 0.1
+
+
+_SCENARIO_NAMES = {"task": "task-incremental\n(told the task)",
+                   "domain": "domain-incremental\n(even or odd?)",
+                   "class": "class-incremental\n(which digit?)"}
+
+
+def plot_scenario_comparison(comparison, *, title: str | None = None):
+    """Average accuracy and backward transfer of one method in the three scenarios, over seeds.
+
+    Parameters
+    ----------
+    comparison : ScenarioComparison
+        From :func:`nslib.continual.compare_scenarios`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bars of the mean over seeds, a dot per seed, and the chance level of
+        each scenario.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as C
+    >>> toy = C(scenarios=("task", "domain", "class"), seeds=(0, 1), method="sgd",
+    ...         average_accuracy=np.array([[0.99, 0.98], [0.8, 0.7], [0.2, 0.19]]),
+    ...         backward_transfer=np.array([[0.0, -0.01], [-0.2, -0.3], [-1.0, -0.99]]))
+    >>> [ax.get_ylabel() for ax in plot_scenario_comparison(toy).axes]
+    ['average accuracy at the end (%)', 'backward transfer (percentage points)']
+    """
+    scenarios = tuple(getattr(comparison, "scenarios", ()))
+    if not scenarios:
+        raise ValueError("comparison must be a ScenarioComparison with at least one scenario")
+    acc = 100 * np.asarray(comparison.average_accuracy, dtype=float)
+    bwt = 100 * np.asarray(comparison.backward_transfer, dtype=float)
+    n_seeds = acc.shape[1]
+    fig, axes = _axes_row(2, width=4.3, height=3.8)
+    x = np.arange(len(scenarios))
+    jitter = np.linspace(-0.12, 0.12, n_seeds) if n_seeds > 1 else np.zeros(1)
+    chance = [50.0 if s in ("task", "domain") else 10.0 for s in scenarios]
+    for ax, values, ylabel, color in ((axes[0, 0], acc, "average accuracy at the end (%)", PALETTE[2]),
+                                      (axes[0, 1], bwt, "backward transfer (percentage points)",
+                                       PALETTE[5])):
+        ax.bar(x, values.mean(axis=1), width=0.6, color=color, alpha=0.6, label="mean over seeds")
+        for k in range(n_seeds):
+            ax.plot(x + jitter[k], values[:, k], "o", color="black", markersize=4,
+                    label="one seed" if k == 0 else None)
+        ax.set_xticks(x, [_SCENARIO_NAMES.get(s, s) for s in scenarios], fontsize=8)
+        ax.set_xlabel("scenario (split digits, two per task)")
+        ax.set_ylabel(ylabel)
+        ax.axhline(0, color="grey", linewidth=0.8)
+    axes[0, 0].plot(x, chance, "_", color=PALETTE[1], markersize=30, markeredgewidth=2,
+                    label="chance")
+    axes[0, 0].set_ylim(0, 105)
+    axes[0, 1].set_ylim(-105, 5)
+    axes[0, 0].legend(fontsize=8, loc="upper right")
+    axes[0, 0].set_title("what is known after the last task", fontsize=10)
+    axes[0, 1].set_title("what the earlier tasks lost", fontsize=10)
+    name = getattr(comparison, "method", "sgd").upper()
+    fig.suptitle(title or f"One network ({name}) in the three scenarios, {n_seeds} seeds")
     return fig
 
 
@@ -474,4 +544,47 @@ def plot_rich_lazy(results: Sequence[Any], *, title: str | None = None):
         ax.set_title(name, fontsize=10)
     axes[0, 0].legend(fontsize=8)
     fig.suptitle(title or "Low-rank connectivity learns richly, high-rank lazily")
+    return fig
+
+
+def plot_rich_lazy_run(result, *, title: str | None = None):
+    """One rich/lazy run: the spectrum of the recurrent weights before and after learning.
+
+    Left: the singular values of the initial ``W_0`` and the trained ``W_T``.
+    Right: those of the change ``W_T − W_0``, against the initial ones.
+
+    Parameters
+    ----------
+    result : RichLazyResult
+
+    Examples
+    --------
+    >>> from nslib.continual import rich_lazy_experiment
+    >>> run = rich_lazy_experiment(1, n_units=8, steps=5, n_probe=4)
+    >>> [ax.get_ylabel() for ax in plot_rich_lazy_run(run).axes]
+    ['singular value', 'singular value']
+    """
+    spectra = [getattr(result, name, None) for name in
+               ("singular_values", "final_singular_values", "change_singular_values")]
+    if any(s is None for s in spectra):
+        raise ValueError("result must be a RichLazyResult (it has no singular values)")
+    initial, final, change = (np.asarray(s, dtype=float) for s in spectra)
+    index = np.arange(1, len(initial) + 1)
+    fig, axes = _axes_row(2, width=4.2, height=3.5)
+    top = 1.05 * max(initial.max(), final.max())
+    for ax, series, name in (
+            (axes[0, 0], [("initial W_0", initial, "-"), ("trained W_T", final, "--")],
+             "the recurrent weights"),
+            (axes[0, 1], [("initial W_0", initial, "-"), ("change W_T − W_0", change, "--")],
+             "what learning added")):
+        for k, (label, values, style) in enumerate(series):
+            ax.plot(index, values, marker=".", linestyle=style, color=PALETTE[k], label=label)
+        ax.set_xscale("log", base=2)
+        ax.set_ylim(0, top)
+        ax.set_xlabel("index (largest first)")
+        ax.set_ylabel("singular value")
+        ax.legend(fontsize=8)
+        ax.set_title(name, fontsize=10)
+    fig.suptitle(title or f"Initial rank {result.rank}: ‖ΔW‖ = {result.weight_change:.2f}, "
+                          f"representation alignment {result.representation_alignment:.2f}")
     return fig
