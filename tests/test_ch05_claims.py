@@ -434,10 +434,10 @@ def test_the_spiking_run_in_the_alt_text():
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_learning_rate_trades_speed_for_steadiness(seed):
-    """Answer: "In three seeds, the smallest rate ends below 0.7, and the largest gets above 0.8 first but
+    """Answer: "In three seeds, the smallest rate ends below 0.8, and the largest gets above 0.8 first but
     averages less over the last 10 s than η = 0.01"; "The middle one" ends best aligned (seed 0)."""
     slow, chapter, fast = hebb(seed, 0.001), hebb(seed), hebb(seed, 0.1)
-    assert slow.final_alignment < 0.7                                   # 0.19, 0.44, 0.58
+    assert slow.final_alignment < 0.8                                   # 0.19, 0.44, 0.58
     assert _first_above(fast) < _first_above(chapter)                   # 1 s against 6 to 21 s
     assert _late(fast).mean() < _late(chapter).mean() - 0.1             # 0.64 against 0.94
     if seed == 0:

@@ -186,9 +186,10 @@ def plot_scenario_comparison(comparison, *, title: str | None = None):
         ax.axhline(0, color="grey", linewidth=0.8)
     axes[0, 0].plot(x, chance, "_", color=PALETTE[1], markersize=30, markeredgewidth=2,
                     label="chance")
-    axes[0, 0].set_ylim(0, 105)
+    axes[0, 0].set_ylim(0, 122)                   # room for the legend above the bars
+    axes[0, 0].set_yticks(range(0, 101, 20))
     axes[0, 1].set_ylim(-105, 5)
-    axes[0, 0].legend(fontsize=8, loc="upper right")
+    axes[0, 0].legend(fontsize=7, loc="upper center", ncols=3)
     axes[0, 0].set_title("what is known after the last task", fontsize=10)
     axes[0, 1].set_title("what the earlier tasks lost", fontsize=10)
     name = getattr(comparison, "method", "sgd").upper()
