@@ -1,8 +1,10 @@
 """nbgrader configuration of the course's exercises (read by `nbgrader` run from this folder).
 
 Release (student) notebooks are made with `python -m grader release`, which
-runs `nbgrader generate_assignment` here. Grading does not use nbgrader's
-autograder: `course-grade` runs the tests in a sandbox (see README.md).
+runs `nbgrader generate_assignment` here. The course grades with `course-grade`,
+which runs the tests in a sandbox; stock `nbgrader autograde` also works here and
+gives every test cell the same points (README.md, "Two graders", says how the two
+differ and which to use when).
 """
 
 import os
@@ -20,6 +22,6 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Release notebooks carry no outputs (they are cleared) and no execution counts.
 c.ClearOutput.remove_metadata_fields = ["collapsed", "scrolled", "execution"]
 
-# If an instructor does use `nbgrader autograde` (not recommended: it runs
-# student code unsandboxed), bound each cell's run time.
+# For `nbgrader autograde` (it runs student code unsandboxed: see README.md),
+# bound each cell's run time.
 c.Execute.timeout = 60

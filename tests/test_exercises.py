@@ -84,6 +84,126 @@ def test_validate_source_names_each_problem(tmp_path):
         load_assignment(path)
 
 
+def _bound_names(code: str) -> set[str]:
+    """Names a block of code binds in the namespace it runs in (a notebook's globals, for a cell).
+
+    Function and comprehension scopes do not count; an ``except ... as err`` name is unbound again at
+    the end of its handler, so it does not count either."""
+    import ast
+
+    names: set[str] = set()
+
+    def targets(node):
+        names.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+
+    def walrus(node):
+        if node is not None:
+            names.update(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
+
+    def visit(statements):
+        for s in statements:
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(s.name)
+            elif isinstance(s, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in s.names)
+            elif isinstance(s, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                for target in (s.targets if isinstance(s, ast.Assign) else [s.target]):
+                    targets(target)
+                walrus(s.value)
+            elif isinstance(s, (ast.For, ast.AsyncFor)):
+                targets(s.target)
+                walrus(s.iter)
+                visit(s.body + s.orelse)
+            elif isinstance(s, (ast.While, ast.If)):
+                walrus(s.test)
+                visit(s.body + s.orelse)
+            elif isinstance(s, (ast.With, ast.AsyncWith)):
+                for item in s.items:
+                    walrus(item.context_expr)
+                    if item.optional_vars is not None:
+                        targets(item.optional_vars)
+                visit(s.body)
+            elif isinstance(s, ast.Try):
+                visit(s.body + s.orelse + s.finalbody)
+                for handler in s.handlers:
+                    visit(handler.body)
+            elif not isinstance(s, ast.Delete):
+                walrus(s)
+
+    visit(ast.parse(code).body)
+    return names
+
+
+def _deleted_names(code: str) -> list[str]:
+    """Names deleted by the top-level ``del`` statements of a block of code."""
+    import ast
+
+    return [n.id for s in ast.parse(code).body if isinstance(s, ast.Delete)
+            for target in s.targets for n in ast.walk(target) if isinstance(n, ast.Name)]
+
+
+def test_bound_names_are_the_globals_a_cell_leaves():
+    code = ("import numpy as np\nfrom a.b import c as d\nx, (y, *z) = 1, (2, 3)\nfor k in []:\n    m = 1\n"
+            "def f():\n    inner = 1\nsquares = [q * q for q in range(3)]\n"
+            "try:\n    pass\nexcept ValueError as err:\n    n = 1\n"
+            "with open('f') as fh:\n    pass\nif (w := 3):\n    pass\ndel x")
+    assert _bound_names(code) == {"np", "d", "x", "y", "z", "k", "m", "f", "squares", "n", "fh", "w"}
+    assert _deleted_names(code) == ["x"]
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_test_cells_leave_no_variables_behind(name):
+    # Stock nbgrader runs the tests in the student's kernel: a variable a test cell leaves is seen by
+    # every later cell. Chapter 1's `t` reached Brian2, which looks names up among the globals, warned
+    # on stderr, and nbgrader gave a correct answer 0 points. So each part of a test cell deletes what
+    # it binds: the hidden part at its end, the public part after the hidden region (the release keeps
+    # that line), each name once.
+    nb = nbformat.read(EXERCISES / "source" / name / f"{name}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if not cell.metadata.get("nbgrader", {}).get("grade"):
+            continue
+        gid = cell.metadata["nbgrader"]["grade_id"]
+        public, hidden, _ = _split_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN)
+        public, hidden = "\n".join(public), "\n".join(hidden)
+        public_names, public_deleted = _bound_names(public), _deleted_names(public)
+        hidden_names, hidden_deleted = _bound_names(hidden) - public_names, _deleted_names(hidden)
+        assert public_names <= set(public_deleted), (gid, sorted(public_names - set(public_deleted)))
+        assert hidden_names <= set(hidden_deleted), (gid, sorted(hidden_names - set(hidden_deleted)))
+        deleted = public_deleted + hidden_deleted
+        assert len(deleted) == len(set(deleted)), f"{gid}: a name deleted twice raises NameError"
+        assert set(deleted) <= public_names | hidden_names, f"{gid}: deletes a name it does not bind"
+        # Each part's del is its last statement: the public one comes after the hidden region.
+        import ast
+        for part, names in ((public, public_names), (hidden, hidden_names)):
+            assert not names or isinstance(ast.parse(part).body[-1], ast.Delete), gid
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_brian2_runs_use_an_explicit_namespace_and_the_question_says_why(name):
+    # Without namespace=, Network.run() and Synapses.connect("i != j") resolve names among the
+    # caller's locals and the notebook's globals, so the result depends on other cells: a student's
+    # global `i` made Brian2 warn on stderr, which nbgrader grades as a failed test.
+    import ast
+
+    nb = nbformat.read(EXERCISES / "source" / name / f"{name}.ipynb", as_version=4)
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "brian2" not in cell.source and "Network" not in cell.source:
+            continue
+        calls = [node for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.Call)
+                 and isinstance(node.func, ast.Attribute)]
+        runs = [call for call in calls if call.func.attr == "run"]
+        # Synapses.connect resolves the names of a string condition (or p, or j) the same way.
+        connects = [call for call in calls if call.func.attr == "connect" and any(
+            isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            for arg in [*call.args, *(kw.value for kw in call.keywords)])]
+        for call in runs + connects:
+            assert any(kw.arg == "namespace" for kw in call.keywords), \
+                (cell.metadata.get("nbgrader", {}).get("grade_id"), ast.unparse(call))
+        if runs and cell.metadata.get("nbgrader", {}).get("solution"):
+            question = nb.cells[k - 1].source
+            assert "namespace={}" in question and "nbgrader autograde" in question, k
+
+
 def test_test_cells_split_into_public_and_hidden_parts():
     src = "a = 1\nassert a == 1\n### BEGIN HIDDEN TESTS\nassert a > 0\n### END HIDDEN TESTS\nprint('done')"
     assert _segments(src) == (("public", "a = 1\nassert a == 1"), ("hidden", "assert a > 0\nprint('done')"))
@@ -266,7 +386,7 @@ def test_nslib_imports_nothing_from_the_grader():
     assert loaded == "[]"
 
 
-def test_grader_commands_and_dependencies_are_declared():
+def test_grader_commands_and_dependencies_are_declared(capsys):
     import importlib.metadata
     import sys
     import tomllib
@@ -277,9 +397,16 @@ def test_grader_commands_and_dependencies_are_declared():
     scripts = project["scripts"]
     for new, old in (("course-grade", "nslib-grade"), ("course-check", "nslib-check")):
         assert scripts[new] == scripts[old] and scripts[new].startswith("grader:")
-    import grader
-    assert grader.main is not None and grader.check_main is not None
     assert {scripts["course-grade"], scripts["course-check"]} == {"grader:main", "grader:check_main"}
+    # The installed commands (the virtualenv's console scripts) run these entry points.
+    installed = {ep.name: ep for ep in importlib.metadata.entry_points(group="console_scripts")}
+    for command, prog in (("course-grade", "course-grade"), ("nslib-grade", "course-grade"),
+                          ("course-check", "course-check"), ("nslib-check", "course-check")):
+        assert installed[command].value == scripts[command], f"{command}: pip install -e .[grading] again"
+        with pytest.raises(SystemExit) as exit_info:
+            installed[command].load()(["--help"])
+        assert exit_info.value.code == 0
+        assert capsys.readouterr().out.startswith(f"usage: {prog} "), command
 
     def name(req):
         return Requirement(req).name.lower().replace("_", "-")
