@@ -302,9 +302,9 @@ def test_replay_class_incremental_alt_text():
 def test_oja_finds_the_top_principal_subspace_of_the_digits(seed):
     """"a handful of Hebbian neurons ... find the subspace that an eigendecomposition of the whole data set
     finds, whatever their random start (from two other starts, every angle stays below 6°)"; seed 0 is
-    the chapter's (its cosines and angle are {eval}s); alt text: residual "falling from about 90 percent at the
-    start to the PCA optimum of about a third within a few epochs and staying there". Issue: Oja's rule
-    finds the top principal subspace."""
+    the chapter's (its cosines and angle are {eval}s); alt text: residual "falling from about 90
+    percent at the start to the PCA optimum of about a third within a few epochs and staying there".
+    Issue: Oja's rule finds the top principal subspace."""
     digits = np.vstack([PERMUTED.tasks[0].x_train, PERMUTED.tasks[0].x_test])
     centred = digits - digits.mean(axis=0)
     oja = oja_subspace(centred, 8, seed=seed)
