@@ -25,6 +25,11 @@ What it measures (issue 14), each a section of the results:
     reference solution, 20 times) of every assignment.
 ``dashboards``
     Each dashboard's render time in Voila, warm caches (if `tools/dashboards.py` exists).
+``nbgrader``
+    Not a timing but a check that takes too long for the test suite: stock `nbgrader autograde`
+    and `course-grade` grade every assignment's reference solution, an honest submission and one
+    with one wrong answer (`tests/test_stock_nbgrader.py`, which runs chapter 1 only); every test
+    cell must get the same points from both, the expected ones. `make bench` exits 1 otherwise.
 
 Timings are medians within one run, shown as ratios where they are compared; the load
 average is recorded, since the machine may be shared. Tests never assert on time.
@@ -55,7 +60,7 @@ RESULTS = BENCH / "results.json"
 PY = sys.executable
 BIN = Path(PY).parent
 
-SECTIONS = ("cuba", "sweeps", "book", "grading", "dashboards")
+SECTIONS = ("cuba", "sweeps", "book", "grading", "dashboards", "nbgrader")
 
 # -- targets of issue 14 (seconds unless said) -----------------------------------------------
 TARGETS = {
@@ -577,6 +582,28 @@ def bench_dashboards(repeats: int = 3) -> dict:
             "how": "Voila, headless Chromium: from the request to every sweep's first figure"}
 
 
+# -- 6. Stock nbgrader against course-grade ------------------------------------------------------
+
+def bench_nbgrader() -> dict:
+    """Every assignment's reference, honest and one-slip submissions, graded by stock `nbgrader
+    autograde` and by `course-grade` (tests/test_stock_nbgrader.py): per test cell, both must give
+    the points expected."""
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "tests"))
+    import test_stock_nbgrader as stock
+
+    with tempfile.TemporaryDirectory(prefix="bench-nbgrader-") as tmp:
+        report = stock.compare(Path(tmp), log=_log)
+    rows = [{"assignment": r["assignment"], "student": r["student"], "expected": sum(r["expected"].values()),
+             "nbgrader": sum(r["nbgrader"].values()),
+             "course_grade": sum(r["course_grade"].values()), "agree": r["agree"]}
+            for r in report["rows"]]
+    return {"agree": report["agree"], "cells": report["cells"], "rows": rows,
+            "differences": stock._differences(report["rows"]), "seconds": report["seconds"],
+            "how": "nbgrader autograde (stock, unsandboxed) and course-grade on the same submissions "
+                   "in a temporary course; per-cell points compared"}
+
+
 # -- main ---------------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
@@ -600,6 +627,7 @@ def main(argv=None) -> int:
         "book": lambda: bench_book(edit),
         "grading": lambda: bench_grading(args.batch),
         "dashboards": bench_dashboards,
+        "nbgrader": bench_nbgrader,
     }
     start_all = time.perf_counter()
     for name in SECTIONS:
@@ -619,6 +647,11 @@ def main(argv=None) -> int:
         args.out.write_text(json.dumps(results, indent=1, sort_keys=False) + "\n")
         _log(f"{name} done in {section['meta']['seconds']:.0f} s")
     _log(f"all done in {time.perf_counter() - start_all:.0f} s; written to {args.out}")
+    check = results["sections"].get("nbgrader", {})
+    if "nbgrader" in args.only and check.get("agree") is not True:
+        _log("stock nbgrader and course-grade disagree (or the comparison failed): "
+             + "; ".join(check.get("differences", [check.get("error", "")[-500:]])))
+        return 1
     return 0
 
 

@@ -17,7 +17,7 @@ exactly its own question's (no cascade into later questions).
 The suite grades chapter 1's honest and slip submissions only (``IN_SUITE``: the assignment of
 issue 25, with a Brian2 question; about a minute): stock nbgrader runs every notebook top to
 bottom, explorations included, in a fresh kernel, so all three submissions of every assignment
-take about ten minutes. ``make bench`` (``python bench/run.py --only nbgrader``) runs that full
+take about five minutes on 2 cores. ``make bench`` (``python bench/run.py --only nbgrader``) runs that full
 comparison with :func:`compare`; test_exercises.py grades every reference with course-grade.
 """
 
