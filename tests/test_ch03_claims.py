@@ -425,7 +425,7 @@ def test_network_parameters_are_the_ones_the_chapter_states(spiking_runs):
                  "tau_hebb_ms": 10.0}
     assert spiking_memory.ROW_MS * spiking_memory.ON_ROWS == 30.0
     assert spiking_memory.ROW_MS * (spiking_memory.SLOT_ROWS - spiking_memory.ON_ROWS) == 20.0
-    from brian2 import Mohm, mV, ms, nA
+    from brian2 import Mohm, ms, mV, nA
     net = spiking_memory._network(100, 64, 16, "auto")      # the chapter's network, already built
     assert float(net.duration / ms) == 4000.0 and float(net.dt / ms) == pytest.approx(0.1)
     cs = net.objects["cs"]
