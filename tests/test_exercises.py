@@ -558,10 +558,16 @@ def test_release_version_contains_no_solution_or_hidden_test_line(course, name):
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_release_version_keeps_the_public_tests_and_read_only_cells(course, name):
     source = load_assignment(course / "source" / name / f"{name}.ipynb")
+    raw = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
     released = nbformat.read(course / "release" / name / f"{name}.ipynb", as_version=4)
     by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in released.cells}
+    for cell in raw.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            # The public tests and the line after the hidden region that deletes their variables.
+            public = "\n".join(_split_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN)[0])
+            assert by_id[cell.metadata["nbgrader"]["grade_id"]].strip() == public.strip()
     for test in source.tests:
-        assert by_id[test.grade_id].strip() == test.segments[0][1].strip()
+        assert by_id[test.grade_id].startswith(test.segments[0][1].strip())
     for gid, code in source.setup:
         assert by_id[gid] == code
 
