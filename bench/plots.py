@@ -240,8 +240,18 @@ def grading_table(results: dict) -> str:
              f"{r['peak_mb']:.0f} MB",
              verdict(r["per_submission_s"] <= section["target_s"] and r.get("returncode") == 0)]
             for r in section["rows"]]
-    return table(["assignment", "submissions", "batch wall time", "per submission", "full marks",
+    text = table(["assignment", "submissions", "batch wall time", "per submission", "full marks",
                   "peak memory", f"≤ {section['target_s']:g} s"], rows)
+    per_student = sum(r["per_submission_s"] for r in section["rows"])
+    if per_student > 0:
+        # A class of 500 students handing in every assignment, graded on one machine like this one.
+        hours = 500 * per_student / 3600
+        text += (f"\n\nThroughput with {section.get('jobs', 'the default number of')} jobs: "
+                 f"{60 / (per_student / len(section['rows'])):.0f} submissions a minute on average. "
+                 f"A class of 500 students × {len(section['rows'])} assignments "
+                 f"({500 * len(section['rows']):,} notebooks) would take about {hours:.1f} h on one such "
+                 f"machine, or {hours / 8:.1f} h in 8 shards (`course-grade --shard K/8`).")
+    return text
 
 
 @_guarded
