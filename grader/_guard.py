@@ -49,13 +49,14 @@ class GuardedFunctionError(RuntimeError):
     """A library function the current question asks the student to write was called."""
 
 
-def resolve(name: str) -> tuple[str, str]:
-    """``(module, qualname)`` where the function ``name`` (``"nslib.rl.rescorla_wagner"``) is defined.
+def resolve(name: str) -> list[tuple[str, str]]:
+    """``[(module, qualname), ...]`` of the code ``name`` stands for: a function, or each method a
+    class defines in Python (``"nslib.perceptron.Perceptron"``: its ``__init__``, ``fit``, ...).
 
     Raises
     ------
     ValueError
-        If ``name`` is not a dotted name of a Python function in ``nslib``.
+        If ``name`` is not a dotted name of a Python function or class in ``nslib``.
     """
     if not isinstance(name, str) or not name.startswith("nslib.") or "." not in name:
         raise ValueError(f"guard: {name!r} is not a dotted name in nslib (e.g. 'nslib.rl.td_learning')")
@@ -65,9 +66,17 @@ def resolve(name: str) -> tuple[str, str]:
     except ImportError as err:
         raise ValueError(f"guard: cannot import {module_name!r} for {name!r}: {err}") from None
     obj = inspect.unwrap(getattr(module, attr, None) or _missing(name))
-    if not isinstance(obj, types.FunctionType):
-        raise ValueError(f"guard: {name!r} is not a Python function")
-    return obj.__module__, obj.__qualname__
+    if isinstance(obj, types.FunctionType):
+        return [(obj.__module__, obj.__qualname__)]
+    if isinstance(obj, type) and obj.__module__.startswith("nslib"):
+        methods = [inspect.unwrap(v) for v in vars(obj).values()
+                   if isinstance(inspect.unwrap(v), types.FunctionType)
+                   and inspect.unwrap(v).__qualname__.startswith(obj.__qualname__ + ".")
+                   and inspect.unwrap(v).__code__.co_filename == inspect.getsourcefile(obj)]
+        if methods:
+            return [(obj.__module__, m.__qualname__) for m in methods]
+        raise ValueError(f"guard: the class {name!r} defines no method in Python to switch off")
+    raise ValueError(f"guard: {name!r} is not a Python function or class")
 
 
 def _missing(name: str):
@@ -139,8 +148,8 @@ def checked_sources(names) -> dict[str, str]:
     """
     targets: dict[str, set] = {}
     for name in names:
-        module, qualname = resolve(name)
-        targets.setdefault(module, set()).add(qualname)
+        for module, qualname in resolve(name):
+            targets.setdefault(module, set()).add(qualname)
     sources = {}
     for module_name, qualnames in targets.items():
         path = sys.modules[module_name].__file__
@@ -207,8 +216,8 @@ def install(names) -> None:
     if not names:
         return
     for name in names:
-        module, qualname = resolve(name)
-        _GUARD.targets.setdefault(module, {})[qualname] = name
+        for module, qualname in resolve(name):
+            _GUARD.targets.setdefault(module, {})[qualname] = name
     setattr(builtins, CHECK_NAME, _GUARD.check)
     for module_name, qualnames in _GUARD.targets.items():
         module = sys.modules[module_name]
@@ -226,5 +235,5 @@ def install(names) -> None:
 
 def active(names) -> None:
     """Switch off exactly ``names`` (public dotted names; empty: none) from now on."""
-    public = {name: qualified for qualified, name in _GUARD.public.items()}
-    _GUARD.active = frozenset(public[n] for n in names if n in public)
+    wanted = set(names)
+    _GUARD.active = frozenset(q for q, name in _GUARD.public.items() if name in wanted)

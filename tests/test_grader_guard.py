@@ -188,3 +188,21 @@ def test_a_guard_naming_no_library_function_is_an_authoring_error(tmp_path):
     problems = validate_source(path)
     assert any("'nslib.rl.no_such_rule' does not exist" in p for p in problems), problems
     assert any("'numpy.sum' is not a dotted name in nslib" in p for p in problems), problems
+
+
+def test_a_guarded_class_cannot_be_used_while_its_question_runs(tmp_path):
+    """Naming a class switches off the methods it defines (constructing it fails)."""
+    answer = ("def strengths(stimuli, rewards, alpha=0.2):\n"
+              "    import nslib.perceptron\n"
+              "    nslib.perceptron.Perceptron()\n"
+              + HONEST.split("\n", 1)[1])
+    path = _notebook(tmp_path / "nb.ipynb", answer, guard=("nslib.perceptron.Perceptron",))
+    assert _scores(path) == {"test_strengths": 0.0, "test_final_strength": 1.0}
+    assert "Perceptron() is what this question asks you to write" in _messages(path)["test_strengths"]
+    unguarded = _notebook(tmp_path / "free.ipynb", answer, guard=())
+    assert _scores(unguarded)["test_strengths"] == 2.0
+
+
+def test_a_class_with_no_method_of_its_own_is_refused_as_a_guard(tmp_path):
+    path = _notebook(tmp_path / "nb.ipynb", HONEST, guard=("nslib.rl.RescorlaWagnerResult",))
+    assert any("defines no method in Python" in p for p in validate_source(path))
