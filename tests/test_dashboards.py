@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser_tools import chromium, free_port, retry, server_process
+from browser_tools import STALL_S, chromium, free_port, retry, server_process, wait_progressing
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -244,14 +244,35 @@ _ERRORS = """() => [...document.querySelectorAll(
     .map(e => e.innerText.slice(0, 300))"""
 
 
-def _render(browser, voila, dash, *, timeout_ms: int):
-    """Open one dashboard and wait until every demo shows a figure; the seconds it took."""
+# What moves while Voila streams a dashboard in: its outputs and figures.
+_RENDER_PROGRESS = """() => [document.readyState, document.querySelectorAll('.jp-OutputArea-output').length,
+    document.querySelectorAll('img[alt]').length]"""
+
+
+# A cell that raised: the dashboard will not recover, so the wait stops at once and says why.
+# (nbconvert's templates, which Voila renders with, show a traceback as a stderr output.)
+_FAILED_CELL = """() => {
+    const outputs = [...document.querySelectorAll('[data-mime-type="application/vnd.jupyter.error"], '
+                                                  + '[data-mime-type="application/vnd.jupyter.stderr"]')];
+    const e = outputs.find(o => /Traceback|Error\\b/.test(o.innerText));
+    return e ? 'an error output: ' + e.innerText.trim().slice(0, 1500) : ''; }"""
+
+
+def _render(browser, voila, dash):
+    """Open one dashboard and wait until every demo shows a figure; the seconds it took.
+
+    Fails within STALL_S when the page stops changing (Voila executes the notebook as it streams
+    it in, so outputs keep appearing while it works)."""
     def attempt(n):
         page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.set_default_timeout(STALL_S * 1000)
         start = time.monotonic()
         try:
-            page.goto(f"{voila['url']}/voila/render/{dash.filename}", timeout=timeout_ms)
-            page.wait_for_function(_RENDERED, arg=dash.sweeps, timeout=timeout_ms, polling=250)
+            page.goto(f"{voila['url']}/voila/render/{dash.filename}", wait_until="commit")
+            loaded = f"(n) => document.readyState === 'complete' && ({_RENDERED})(n)"
+            wait_progressing(page, loaded, arg=dash.sweeps, progress=_RENDER_PROGRESS,
+                             blocker=_FAILED_CELL, what=f"dashboard {dash.name} renders every demo",
+                             poll_s=0.25)
             return page, time.monotonic() - start
         except Exception:
             page.screenshot(path=str(voila["tmp"] / f"{dash.name}-render-{n}.png"), full_page=True)
@@ -280,7 +301,7 @@ _FIGURE = """([b]) => {
 def test_every_dashboard_renders_and_every_slider_reruns_the_model(voila, browser, capsys):
     timings = {}
     for dash in voila["dashboards"]:
-        page, first = _render(browser, voila, dash, timeout_ms=300_000)
+        page, first = _render(browser, voila, dash)
         try:
             assert page.evaluate(_ERRORS) == [], dash.name
             title = page.locator("h1").first.inner_text()
@@ -308,7 +329,7 @@ def test_every_dashboard_renders_and_every_slider_reruns_the_model(voila, browse
         finally:
             page.close()
         # A second reader: every program of the dashboard is compiled by now.
-        page, again = _render(browser, voila, dash, timeout_ms=300_000)
+        page, again = _render(browser, voila, dash)
         page.close()
         timings[dash.name] = (first, again)
     with capsys.disabled():
@@ -320,8 +341,9 @@ def test_every_dashboard_renders_and_every_slider_reruns_the_model(voila, browse
 def test_landing_page_links_every_dashboard(voila, browser):
     page = browser.new_page()
     try:
-        page.goto(f"{voila['url']}/voila/render/index.ipynb", timeout=300_000)
-        page.wait_for_selector("h1", timeout=300_000)
+        page.set_default_timeout(STALL_S * 1000)
+        page.goto(f"{voila['url']}/voila/render/index.ipynb", wait_until="commit")
+        page.wait_for_selector("h1")
         links = page.evaluate("""() => [...document.querySelectorAll('h2 a[href$=".ipynb"]')]
                                  .map(a => a.href)""")
         assert links == [f"{voila['url']}/voila/render/{d.filename}" for d in voila["dashboards"]]
