@@ -17,16 +17,3 @@ def category_spearman(rdm, labels):
     return float(compare_rdms(np.asarray(rdm, dtype=float), category_rdm(labels)))
 ''',
 }
-
-# Q1.2: the cosine from nslib.predictive's own predictive-coding and backprop updates.
-BYPASSES["pc_cosine"] = '''
-def hidden_update_cosine(x, target, w_hidden, b_hidden, w_out, b_out, n_steps, output_weight, step_size=0.1):
-    from nslib.predictive import MLPParams, backprop_update, pc_update
-
-    params = MLPParams(np.asarray(w_hidden), np.asarray(b_hidden), np.asarray(w_out), np.asarray(b_out))
-    pc_w = pc_update(params, np.asarray(x), np.asarray(target), n_steps=n_steps, output_weight=output_weight,
-                     step_size=step_size).w_hidden.ravel()
-    bp_w = backprop_update(params, np.asarray(x), np.asarray(target)).w_hidden.ravel()
-    norms = np.linalg.norm(pc_w) * np.linalg.norm(bp_w)
-    return float(pc_w @ bp_w / norms) if norms > 0 else 0.0
-'''
