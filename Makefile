@@ -102,9 +102,12 @@ check-exercise: $(STAMP)
 	@test -n "$(NB)" || (echo "usage: make check-exercise NB=path/to/notebook.ipynb" && exit 2)
 	$(VENV)/bin/course-check "$(NB)"
 
+GRADE_OUT = $(if $(OUT),$(OUT),exercises/autograded)
 grade: $(STAMP) system-deps
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=dir [OUT=dir]" && exit 2)
-	$(VENV)/bin/course-grade "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)") $(if $(SHARD),--shard "$(SHARD)")
+	$(VENV)/bin/course-grade "$(SUBMISSIONS)" --out "$(GRADE_OUT)" $(if $(SHARD),--shard "$(SHARD)")
+	@# The gradebook files next to grades.csv: Canvas's and Moodle's CSV imports, and a plain CSV.
+	@for format in canvas moodle csv; do $(VENV)/bin/course-grade export "$(GRADE_OUT)" --format $$format; done
 
 # About 30 minutes on 2 cores; `make bench ONLY="cuba sweeps"` runs some sections and keeps
 # the others' committed results. Run it on a quiet machine: the load average is recorded.

@@ -219,3 +219,20 @@ def test_student_result_round_trips_through_results_json(class_runs):
     assert back == list(single.results)
     assert data["run"]["jobs"] == 2 and data["run"]["seconds"] > 0
     shutil.rmtree(root / "m", ignore_errors=True)
+
+
+def test_make_grade_writes_grades_report_and_gradebook_exports(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(root / "exercises" / "source" / "ch00_neurons" / "ch00_neurons.ipynb",
+                subs / "ada_ch00_neurons.ipynb")
+    out = tmp_path / "out"
+    proc = subprocess.run(["make", "-s", "-C", str(root), "grade", f"SUBMISSIONS={subs}", f"OUT={out}",
+                           f"PYTHON={sys.executable}"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert (out / "ch00_neurons" / "report.html").is_file()
+    score = next(csv.DictReader(io.StringIO((out / "grades.csv").read_text())))["score"]
+    assert (out / "moodle.csv").read_text().splitlines() == ["username,ch00_neurons", f"ada,{score}"]
+    for name in ("canvas.csv", "csv.csv", "grades.csv"):
+        assert "ada" in (out / name).read_text(), name
