@@ -12,10 +12,12 @@ BYPASSES = {
     # rescorla_wagner starts at 0: one trial from V0 is V0 + the first step with V shifted into the reward.
     v0 = np.asarray(strengths, dtype=float)
     x = np.asarray(present, dtype=float)
-    res = nslib.rl.rescorla_wagner(x[None, :], [lam * reward - float(x @ v0)], alpha=salience, beta=beta)
+    res = nslib.rl.rescorla_wagner(x[None, :], [lam * reward - float(x @ v0)],
+                                   alpha=salience, beta=beta)
     return (v0 + res.strengths[-1]).tolist()
 ''',
-    "dopamine_spike_counts": '''def dopamine_spike_counts(delta, step_ms=100.0, baseline_Hz=5.0, gain_Hz=20.0, n_neurons=100, seed=0):
+    "dopamine_spike_counts": '''def dopamine_spike_counts(delta, step_ms=100.0, baseline_Hz=5.0, gain_Hz=20.0,
+                          n_neurons=100, seed=0):
     import brian2 as b2
     import nslib.rl
     res = nslib.rl.dopamine_population(np.asarray(delta, dtype=float), n_neurons=n_neurons,
@@ -24,7 +26,8 @@ BYPASSES = {
                                        seed=seed, target="numpy")
     return [int(c) for c in np.asarray(res.counts).ravel()[:len(delta)]]
 ''',
-    "expectile_reversal_points": '''def expectile_reversal_points(rewards, asymmetries, n_trials=4000, alpha=0.02, seed=0):
+    "expectile_reversal_points": '''def expectile_reversal_points(rewards, asymmetries, n_trials=4000,
+                              alpha=0.02, seed=0):
     import nslib.rl
     return nslib.rl.expectiles(rewards, asymmetries).tolist()
 ''',

@@ -21,8 +21,8 @@ def rescorla_wagner(cs_trials, us_trials, alpha, beta=0.5):
     """Associative strengths (n_trials + 1, n_cs) under the Rescorla-Wagner rule with saliences alpha."""
     import nslib.rl
     x = np.asarray(cs_trials, dtype=float)
-    res = nslib.rl.rescorla_wagner(x, np.asarray(us_trials, dtype=float), alpha=np.asarray(alpha, dtype=float),
-                                   beta=beta)
+    res = nslib.rl.rescorla_wagner(x, np.asarray(us_trials, dtype=float),
+                                   alpha=np.asarray(alpha, dtype=float), beta=beta)
     return np.vstack([np.zeros((1, x.shape[1])), res.strengths])
 ''',
 }
