@@ -460,8 +460,30 @@ def _add_static(app):
     app.add_css_file("nslib-book.css")
 
 
+REPOSITORY_SCHEME = "repo"
+
+
+def add_repository_scheme(app, config):
+    """Markdown links ``[text](repo:path/in/the/repository)`` point to ``repository.url``.
+
+    A MyST URL scheme (``myst_url_schemes``), built from the repository URL and branch that Jupyter
+    Book passes to the theme: a fork that changes ``repository.url`` links to itself.
+    """
+    options = config.html_theme_options or {}
+    url = (options.get("repository_url") or "").rstrip("/")
+    if not url:
+        return
+    branch = options.get("repository_branch") or "main"
+    schemes = config.myst_url_schemes
+    schemes = {s: None for s in schemes} if isinstance(schemes, (list, tuple)) else dict(schemes or {})
+    schemes[REPOSITORY_SCHEME] = {"url": f"{url}/blob/{branch}/{{{{path}}}}",
+                                  "classes": ["nslib-repository-link"]}
+    config.myst_url_schemes = schemes
+
+
 def setup(app):
     app.connect("config-inited", _add_version)
+    app.connect("config-inited", add_repository_scheme)
     app.connect("builder-inited", _add_static)
     # myst-nb registers an `eval` role that needs a kernel running while the page is read
     # (nb_execution_mode: inline); the book executes with a cache, so evaluate here instead.
