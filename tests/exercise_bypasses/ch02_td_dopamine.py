@@ -3,6 +3,8 @@
 td_errors and td_trial are not listed: nslib.rl.td_conditioning runs whole experiments from zero
 weights and cannot compute the errors of given values or one trial from given weights.
 blocking_experiment is meant to call nslib.rl.rescorla_wagner (it grades the design of the experiment).
+actor_critic_corridor_run's bypass reads the actor's preferences back from nslib's p(right): the
+update keeps H[s, 0] = -H[s, 1], so H[s, 1] = logit(p) / 2.
 """
 
 BYPASSES = {
@@ -30,5 +32,27 @@ BYPASSES = {
                               alpha=0.02, seed=0):
     import nslib.rl
     return nslib.rl.expectiles(rewards, asymmetries).tolist()
+''',
+    "cue_and_reward_responses": '''
+def cue_and_reward_responses(probabilities, n_trials=300, n_test=150, gamma=1.0, alpha=0.1, seed=0):
+    import nslib.rl
+    res = nslib.rl.reward_probability_responses(probabilities, n_trials=n_trials, n_test=n_test,
+                                                n_steps=8, cue_time=2, reward_time=6, gamma=gamma,
+                                                alpha=alpha, seed=seed)
+    return (res.cue_response.tolist(), res.reward_response.tolist(),
+            res.omission_response.tolist())
+''',
+    "actor_critic_corridor_run": '''
+def actor_critic_corridor_run(n_states=5, n_episodes=60, alpha_critic=0.2, alpha_actor=0.5, gamma=0.9,
+                              max_steps=100, seed=0):
+    import nslib.rl
+    res = nslib.rl.actor_critic_corridor(n_states=n_states, n_episodes=n_episodes,
+                                         alpha_critic=alpha_critic, alpha_actor=alpha_actor,
+                                         gamma=gamma, max_steps=max_steps, seed=seed)
+    p = np.clip(res.p_right, 1e-300, 1 - 1e-16)
+    right = np.log(p / (1 - p)) / 2
+    return {"values": res.values.tolist(),
+            "preferences": np.stack([-right, right], axis=-1).tolist(),
+            "steps": [int(n) for n in res.steps]}
 ''',
 }
