@@ -340,7 +340,7 @@ def _sweep_row(chapter: str, report: dict) -> dict:
     return row
 
 
-def bench_sweeps(pattern: str) -> dict:
+def bench_sweeps(pattern: str, freeze: bool = True) -> dict:
     import jupytext
     import nbformat
 
@@ -353,7 +353,7 @@ def bench_sweeps(pattern: str) -> dict:
             probe_start = nbformat.v4.new_code_cell(
                 f"import sys; sys.path.insert(0, {str(BENCH)!r})\n"
                 "import sweep_probe; sweep_probe.start()")
-            probe_end = nbformat.v4.new_code_cell(f"sweep_probe.finish({str(out)!r})")
+            probe_end = nbformat.v4.new_code_cell(f"sweep_probe.finish({str(out)!r}, freeze={freeze})")
             nb.cells = [probe_start, *nb.cells, probe_end]
             env = {**os.environ, "NSLIB_SWEEP_MODE": "live"}
             try:
@@ -369,7 +369,7 @@ def bench_sweeps(pattern: str) -> dict:
             sweeps += rows
             chapters.append({"chapter": path.stem, "live_exec_s": chapter_s, "kernel_wall_s": wall,
                              "drive_s": drive_s, "n_sweeps": len(rows)})
-    return {"sweeps": sweeps, "chapters": chapters,
+    return {"sweeps": sweeps, "chapters": chapters, "gc_freeze": freeze,
             "targets": {k: TARGETS[k] for k in ("sweep_rate_s", "sweep_spiking_s",
                                                 "sweep_slow_first_s")}}
 
@@ -615,6 +615,9 @@ def main(argv=None) -> int:
                         help="chapter whose rebuild the book section times (default: the first)")
     parser.add_argument("--batch", type=int, default=GRADING_BATCH, help="submissions per assignment")
     parser.add_argument("--quick", action="store_true", help="CUBA: N up to 4k and 0.2 s only")
+    parser.add_argument("--no-gc-freeze", dest="gc_freeze", action="store_false",
+                        help="sweeps: move the sliders without the gc.freeze() the dashboards' kernel "
+                             "does once their sweeps are made (to measure what it buys)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -623,7 +626,7 @@ def main(argv=None) -> int:
     edit = args.edit_chapter or _chapters("*.md")[0].stem
     runners = {
         "cuba": lambda: bench_cuba(args.quick),
-        "sweeps": lambda: bench_sweeps(args.chapters),
+        "sweeps": lambda: bench_sweeps(args.chapters, args.gc_freeze),
         "book": lambda: bench_book(edit),
         "grading": lambda: bench_grading(args.batch),
         "dashboards": bench_dashboards,

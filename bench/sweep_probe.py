@@ -10,9 +10,15 @@ after its last, and this module is what they call:
 them) with a clock, so each figure's time splits into the model proper, building the
 figure and rendering it to PNG; it counts Brian2 runs (``brian2.Network.run`` and
 ``nslib.spiking.CompiledNetwork.run``) to tell spiking sweeps from the others; and it
-opens a :class:`nslib.sweeps.SweepTimer`. :func:`finish` moves every live sweep's sliders
-through its whole grid, one slider at a time (:meth:`SweepTimer.visit_every_point`), then
-through it a second time (answers from the sweep's cache), and writes what it measured.
+opens a :class:`sweep_timing.SweepTimer` (an observer of ``nslib.sweeps``). :func:`finish`
+moves every live sweep's sliders through its whole grid, one slider at a time
+(:meth:`SweepTimer.visit_every_point`), then through it a second time (answers from the
+sweep's cache), and writes what it measured.
+
+``finish(path, freeze=True)`` first does what the dashboards' last cell does (``tools/dashboards.py``):
+a full collection, then :func:`gc.freeze`, so that the sliders' garbage collections scan only the
+objects made since. ``make bench`` measures with it (as a reader's dashboard runs) and records the
+collections' seconds per move either way, to show what the freeze buys.
 """
 
 from __future__ import annotations
@@ -88,32 +94,39 @@ def _count_brian() -> None:
 
 def start() -> None:
     """Instrument nslib and start timing sweeps (call before the chapter's first cell)."""
-    from nslib.sweeps import SweepTimer
+    import gc
+
+    from sweep_timing import SweepTimer
+
+    from nslib import sweeps
 
     _wrap_plots()
     _count_brian()
-    _STATE["timer"] = SweepTimer(plot_clock=_plot_clock).__enter__()
-    # Which sweeps ran Brian2: the counter's value when each frame started and ended.
+    # Which sweeps ran Brian2, and the seconds of garbage collection, per frame: a second
+    # observer beside the timer, reading the counters when each frame starts and ends.
     _STATE["brian_at_frame"] = []
     _STATE["gc_at_frame"] = []
+    gc.callbacks.append(_gc_callback)
+    at_start = [0, 0.0]
+
+    def count(event) -> None:
+        if event.kind == "frame_start":
+            at_start[:] = [_BRIAN_RUNS[0], _GC_SECONDS[0]]
+        elif event.kind == "frame_done":
+            _STATE["brian_at_frame"].append((event.sweep.name, _BRIAN_RUNS[0] - at_start[0]))
+            _STATE["gc_at_frame"].append(_GC_SECONDS[0] - at_start[1])
+
+    sweeps.observers.append(count)
+    _STATE["timer"] = SweepTimer(plot_clock=_plot_clock).__enter__()
+
+
+def finish(path: str, freeze: bool = True) -> None:
+    """Drive every live sweep through its grid twice and write the timings to ``path``."""
     import gc
 
-    gc.callbacks.append(_gc_callback)
-    timer = _STATE["timer"]
-    original = timer._frame
-
-    def frame(timed, *args, **kwargs):
-        before, gc_before = _BRIAN_RUNS[0], _GC_SECONDS[0]
-        tag = original(timed, *args, **kwargs)
-        _STATE["brian_at_frame"].append((timed.name, _BRIAN_RUNS[0] - before))
-        _STATE["gc_at_frame"].append(_GC_SECONDS[0] - gc_before)
-        return tag
-
-    timer._frame = frame
-
-
-def finish(path: str) -> None:
-    """Drive every live sweep through its grid twice and write the timings to ``path``."""
+    if freeze:  # as the dashboards' kernel does once their sweeps are made
+        gc.collect()
+        gc.freeze()
     timer = _STATE["timer"]
     report = []
     for timed in timer.sweeps:

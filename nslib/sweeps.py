@@ -23,39 +23,32 @@ Speed: a live slider move costs one model call and one figure. Every frame
 is made with the BLAS and OpenMP pools on one thread, drawn once on an Agg
 canvas, reuses the constrained layout of an earlier frame when nothing the
 layout depends on changed (same pixels, about 40 % less drawing), and is
-cached per grid point; a live sweep freezes the objects alive when it is made
-(:func:`gc.freeze`), so garbage collections stay short.
+cached per grid point. Importing or using this module leaves the garbage
+collector alone; the dashboards tune their own kernel (``tools/dashboards.py``).
 
-Timing (opt-in, for ``make bench``): inside ``with SweepTimer() as timer:``
-every figure a sweep makes is timed, split into the model call (which builds
-the figure) and the rendering to PNG, and every live sweep is kept so that
-:meth:`SweepTimer.visit_every_point` can move its sliders like a reader. The
-environment variable ``NSLIB_SWEEP_TIMINGS=<file>`` does the same for a whole
-process (a book build), appending one JSON line per figure and per sweep to
-``<file>``. Without either, sweeps time nothing.
+Observers (the one hook, for ``make bench`` and the book build's timings):
+a callable in :data:`observers` (or added for a block with :func:`observing`)
+is called with a :class:`SweepEvent` when a sweep is made, before and after
+each model call, after each frame is rendered, and when a static sweep is
+complete. The timers themselves live in ``bench/sweep_timing.py``; with no
+observer, sweeps time nothing.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import gc
 import html
 import io
 import itertools
-import json
 import os
-import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
-__all__ = ["MODES", "TIMINGS_VARIABLE", "FrameTiming", "SweepTimer", "TimedSweep", "figure_to_html",
-           "grid_points", "resolve_mode", "sweep"]
+__all__ = ["EVENTS", "MODES", "SweepEvent", "SweepInfo", "figure_to_html", "grid_points", "observers",
+           "observing", "resolve_mode", "sweep"]
 
 MODES = ("live", "static", "both")
-
-#: Environment variable naming a file to which every sweep of the process appends its timings.
-TIMINGS_VARIABLE = "NSLIB_SWEEP_TIMINGS"
 
 
 def resolve_mode(mode: str | None = None) -> str:
@@ -152,26 +145,27 @@ def _png(fig, dpi: int, layouts: dict | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _sup_texts(fig) -> list:
-    return [fig._suptitle, fig._supxlabel, fig._supylabel]
-
-
 def _layout_key(fig, agg) -> tuple | None:
     """What a constrained layout of ``fig`` depends on, or None where it is not memoized."""
     from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from matplotlib.text import Text
 
     engine = fig.get_layout_engine()
-    # Figure-level texts other than the suptitle and suplabels play no part in the layout.
     if not isinstance(engine, ConstrainedLayoutEngine) or fig.subfigs:
         return None
     renderer = agg.get_renderer()
 
     def height(text) -> tuple:
         # Layouts count the height of titles, not their width.
-        if text is None or not text.get_visible() or not text.get_text():
+        if not text.get_visible() or not text.get_text():
             return ()
         box = text.get_window_extent(renderer)
         return (round(box.height, 3), text.get_fontsize(), text.get_rotation())
+
+    def titles(ax) -> tuple:
+        # The centre, left and right titles: the Text children that are not in ax.texts.
+        return tuple(height(t) for t in ax.get_children()
+                     if isinstance(t, Text) and all(t is not other for other in ax.texts))
 
     def labels(axis) -> tuple:
         locs = axis.get_majorticklocs()
@@ -190,45 +184,56 @@ def _layout_key(fig, agg) -> tuple | None:
             tuple(ax.get_position(original=True).bounds) if spec is None else None,
             ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_aspect(),
             ax.get_anchor(), ax.get_box_aspect(), labels(ax.xaxis), labels(ax.yaxis),
-            tuple(height(t) for t in (ax.title, ax._left_title, ax._right_title)),
-            _legend_key(legend, renderer),
+            titles(ax), _legend_key(legend, renderer, ax.bbox),
             tuple((t.get_text(), tuple(t.get_position()), t.get_fontsize(), t.get_in_layout())
                   for t in ax.texts),
             tuple(sorted(type(c).__name__ for c in ax.get_children())),
         ))
-    legends = tuple((getattr(legend, "_outside_loc", None), _legend_key(legend, renderer))
-                    for legend in fig.legends)
-    return (tuple(fig.get_size_inches()), fig.dpi, tuple(sorted(engine.get().items())),
-            tuple(height(t) for t in _sup_texts(fig)), legends, tuple(panels))
+    # A figure legend is placed in a margin by its loc: its box before the layout says where.
+    legends = tuple(_legend_key(legend, renderer, None) for legend in fig.legends)
+    # The figure's texts: the suptitle and suplabels (which the layout moves) and any other.
+    texts = tuple((height(t), tuple(t.get_position()), t.get_in_layout()) for t in fig.texts)
+    return (tuple(fig.get_size_inches()), fig.dpi, tuple(sorted(engine.get().items())), texts,
+            legends, tuple(panels))
 
 
-def _legend_key(legend, renderer) -> tuple | None:
+def _rounded(box) -> tuple:
+    return tuple(round(v, 3) for v in box.bounds)
+
+
+def _legend_key(legend, renderer, panel) -> tuple | None:
+    """What a legend contributes to the layout: its size, and where it is when that matters.
+
+    A legend inside its panel (``panel``, the axes' box) counts by its size only, wherever its
+    loc puts it (``"best"`` moves it with the data); a figure legend, or one that sticks out of
+    its panel, counts by its box too.
+    """
     if legend is None:
         return None
-    if legend._bbox_to_anchor is None:
-        # Placed by its loc in its panel (or, for a figure legend, in a margin), a
-        # legend counts for the layout by its size only.
-        box = legend.get_window_extent(renderer)
-        return (legend._loc, round(box.width, 3), round(box.height, 3))
-    return (legend._loc, str(legend.get_bbox_to_anchor()), tuple(t.get_text() for t in legend.get_texts()))
+    box = legend.get_window_extent(renderer)
+    anchor = _rounded(legend.get_bbox_to_anchor())
+    if panel is not None and panel.x0 <= box.x0 and box.x1 <= panel.x1 and panel.y0 <= box.y0 \
+            and box.y1 <= panel.y1:
+        return ("inside", anchor, round(box.width, 3), round(box.height, 3))
+    return ("placed", anchor, _rounded(box), legend.get_in_layout())
 
 
 def _recorded_layout(fig) -> dict:
     return {"axes": [(ax.get_position(original=True).frozen(), ax.get_anchor(), ax.get_box_aspect())
                      for ax in fig.axes],
-            "sup": [None if t is None else (t.get_position(), t.get_verticalalignment())
-                    for t in _sup_texts(fig)]}
+            "texts": [(t.get_position(), t.get_verticalalignment()) for t in fig.texts]}
 
 
 def _draw_with_layout(fig, agg, layout: dict) -> None:
     for ax, (position, anchor, box_aspect) in zip(fig.axes, layout["axes"], strict=True):
-        ax._set_position(position, which="both")
+        in_layout = ax.get_in_layout()
+        ax.set_position(position, which="both")
+        ax.set_in_layout(in_layout)  # set_position takes the axes out of the layout
         ax.set_anchor(anchor)
         ax.set_box_aspect(box_aspect)
-    for text, place in zip(_sup_texts(fig), layout["sup"], strict=True):
-        if text is not None and place is not None:
-            text.set_position(place[0])
-            text.set_verticalalignment(place[1])
+    for text, (position, va) in zip(fig.texts, layout["texts"], strict=True):
+        text.set_position(position)
+        text.set_verticalalignment(va)
     engine = fig.get_layout_engine()
     fig.set_layout_engine("none")
     try:
@@ -274,73 +279,30 @@ def _alt_text(alt: str | Callable[..., str] | None, params: dict[str, Any]) -> s
     return alt.format(**params)
 
 
+# -- the observer hook ---------------------------------------------------------------------------
+
+#: The kinds of :class:`SweepEvent`, in the order a frame sees them.
+EVENTS = ("sweep", "frame_start", "model_done", "frame_done", "static_done")
+
+
 @dataclass(frozen=True)
-class FrameTiming:
-    """How long one figure of a sweep took to make, in seconds.
+class SweepInfo:
+    """A sweep as its observers see it.
 
     Attributes
     ----------
-    sweep : str
+    name : str
         The model function's name.
     mode : str
-        ``"static"`` (drawn up front) or ``"live"`` (drawn after a slider move).
-    params : dict
-        The grid point.
-    model_s : float
-        Wall time of ``model(**params)``, which computes and builds the figure.
-    plot_s : float
-        The part of ``model_s`` that the timer's ``plot_clock`` counted (time
-        spent building the figure); 0 without a clock.
-    render_s : float
-        Wall time of :func:`figure_to_html`: rasterising, PNG encoding, base64.
-    html_bytes : int
-        Size of the figure's ``<img>`` tag, which the static book embeds.
-    cpu_s : float
-        CPU seconds the process and the programs it waited for (a compiled
-        Brian2 model) spent on the figure. On a busy machine the wall times
-        above exceed it; on an idle one they are close.
-    """
-
-    sweep: str
-    mode: str
-    params: dict
-    model_s: float
-    plot_s: float
-    render_s: float
-    html_bytes: int
-    cpu_s: float = float("nan")
-
-    @property
-    def compute_s(self) -> float:
-        """Time in the model proper: ``model_s - plot_s``."""
-        return self.model_s - self.plot_s
-
-    @property
-    def draw_s(self) -> float:
-        """Time spent drawing: building the figure and rendering it."""
-        return self.plot_s + self.render_s
-
-    @property
-    def total_s(self) -> float:
-        """Time from the parameters to the finished ``<img>`` tag."""
-        return self.model_s + self.render_s
-
-    def to_dict(self) -> dict:
-        """A JSON-compatible dict (parameters as strings where JSON has no type for them)."""
-        return {"sweep": self.sweep, "mode": self.mode,
-                "params": {k: _format_value(v) for k, v in self.params.items()},
-                "model_s": self.model_s, "plot_s": self.plot_s, "render_s": self.render_s,
-                "html_bytes": self.html_bytes, "cpu_s": self.cpu_s}
-
-
-@dataclass(frozen=True)
-class TimedSweep:
-    """One sweep made while a :class:`SweepTimer` was active.
-
-    ``controls`` (the sliders by parameter name) and ``figure`` (the widget
-    showing the current figure) are set for live sweeps and ``None`` for static
-    ones; ``build_s`` and ``html_bytes`` describe a static sweep as a whole
-    (every frame drawn, and the bytes of images the page embeds).
+        ``"static"`` (every frame drawn up front) or ``"live"`` (a ``"both"``
+        sweep is one of each).
+    grid : dict
+        Parameter name to its values, in slider order.
+    controls : dict or None
+        A live sweep's sliders by parameter name (setting a slider's
+        ``value`` moves it as a reader would); None for a static sweep.
+    figure : ipywidgets.HTML or None
+        The widget showing a live sweep's current figure; None for a static one.
     """
 
     name: str
@@ -348,31 +310,50 @@ class TimedSweep:
     grid: dict
     controls: dict | None = None
     figure: Any = None
-    build_s: float = float("nan")
-    html_bytes: int = 0
-    frames: list = field(default_factory=list, repr=False)
 
 
-class SweepTimer:
-    """Time every sweep made while it is active (``with SweepTimer() as timer:``).
-
-    Parameters
-    ----------
-    plot_clock : callable, optional
-        A function returning a running total of seconds spent building
-        figures (for example, summed over the plotting functions a benchmark
-        wraps). Its increase during each model call is reported as
-        :attr:`FrameTiming.plot_s`.
-    path : str or path-like, optional
-        A file to which each :class:`FrameTiming` and each finished static
-        sweep is appended as one JSON line.
+@dataclass(frozen=True)
+class SweepEvent:
+    """What a sweep tells its observers.
 
     Attributes
     ----------
-    frames : list of FrameTiming
-        Every figure made, in order.
-    sweeps : list of TimedSweep
-        Every sweep made (a ``"both"`` sweep counts as a static and a live one).
+    kind : str
+        One of :data:`EVENTS`: ``"sweep"`` (a sweep was made, before its first
+        frame), ``"frame_start"`` (a model call begins), ``"model_done"`` (the
+        model returned its figure; rendering begins), ``"frame_done"`` (the
+        ``<img>`` tag is ready) and ``"static_done"`` (every frame of a static
+        sweep is drawn).
+    sweep : SweepInfo
+    params : dict or None
+        The grid point, for the three frame events.
+    html : str or None
+        The frame's ``<img>`` tag, for ``"frame_done"``.
+    """
+
+    kind: str
+    sweep: SweepInfo
+    params: dict | None = None
+    html: str | None = None
+
+
+#: Callables ``observer(event)`` told of every :class:`SweepEvent` of every sweep, in order.
+observers: list[Callable[[SweepEvent], Any]] = []
+
+
+@contextlib.contextmanager
+def observing(observer: Callable[[SweepEvent], Any]) -> Iterator[Callable[[SweepEvent], Any]]:
+    """Add ``observer`` to :data:`observers` for the duration of a ``with`` block.
+
+    Parameters
+    ----------
+    observer : callable
+        Called with each :class:`SweepEvent`; what it returns is ignored.
+
+    Yields
+    ------
+    callable
+        ``observer`` itself.
 
     Examples
     --------
@@ -380,130 +361,27 @@ class SweepTimer:
     >>> def line(slope):
     ...     fig = Figure(figsize=(2, 2)); fig.subplots().plot([0, 1], [0, slope])
     ...     return fig
-    >>> with SweepTimer() as timer:
-    ...     box = sweep(line, {"slope": [1, 2, 3]}, mode="live")
-    ...     latencies = timer.visit_every_point(timer.sweeps[0])
-    >>> len(timer.frames), len(latencies)
-    (3, 2)
+    >>> seen = []
+    >>> with observing(lambda event: seen.append(event.kind)):
+    ...     _ = sweep(line, {"slope": [1, 2]}, mode="static")
+    >>> seen[0], seen.count("frame_done"), seen[-1]
+    ('sweep', 2, 'static_done')
     """
-
-    def __init__(self, *, plot_clock: Callable[[], float] | None = None, path=None):
-        if plot_clock is not None and not callable(plot_clock):
-            raise ValueError(f"plot_clock must be callable or None; got {type(plot_clock).__name__}")
-        self.plot_clock = plot_clock
-        self.path = None if path is None else os.fspath(path)
-        self.frames: list[FrameTiming] = []
-        self.sweeps: list[TimedSweep] = []
-        self._previous = None
-
-    def __enter__(self) -> SweepTimer:
-        global _TIMER
-        self._previous, _TIMER = _TIMER, self
-        return self
-
-    def __exit__(self, *exc) -> None:
-        global _TIMER
-        _TIMER, self._previous = self._previous, None
-
-    def _clock(self) -> float:
-        return float(self.plot_clock()) if self.plot_clock is not None else 0.0
-
-    def _write(self, record: dict) -> None:
-        if self.path is not None:
-            with open(self.path, "a", encoding="utf-8") as fh:
-                fh.write(json.dumps(record) + "\n")
-
-    def _frame(self, timed: TimedSweep, model, params, alt, dpi, layouts=None) -> str:
-        cpu_start = _cpu_seconds()
-        plot_start = self._clock()
-        start = time.perf_counter()
-        fig = model(**params)
-        model_s = time.perf_counter() - start
-        plot_s = self._clock() - plot_start
-        start = time.perf_counter()
-        tag = _figure_html(fig, _alt_text(alt, params), dpi, layouts)
-        render_s = time.perf_counter() - start
-        frame = FrameTiming(timed.name, timed.mode, dict(params), model_s, plot_s, render_s, len(tag),
-                            _cpu_seconds() - cpu_start)
-        self.frames.append(frame)
-        timed.frames.append(frame)
-        self._write({"kind": "frame", **frame.to_dict()})
-        return tag
-
-    def _add(self, timed: TimedSweep) -> TimedSweep:
-        self.sweeps.append(timed)
-        return timed
-
-    def _static_done(self, timed: TimedSweep, build_s: float) -> TimedSweep:
-        done = TimedSweep(timed.name, timed.mode, timed.grid, build_s=build_s,
-                          html_bytes=sum(f.html_bytes for f in timed.frames), frames=timed.frames)
-        self.sweeps = [done if s is timed else s for s in self.sweeps]
-        self._write({"kind": "static_sweep", "sweep": done.name, "n_frames": len(done.frames),
-                     "build_s": build_s, "html_bytes": done.html_bytes})
-        return done
-
-    def visit_every_point(self, timed: TimedSweep) -> list[float]:
-        """Move a live sweep's sliders through every grid point, one slider at a time.
-
-        The path is a boustrophedon: the last slider runs up and down while the
-        ones before it step, so each move changes one slider, as a reader would,
-        and reaches every grid point once; it starts where the sliders are (the
-        first grid point, or the end of a previous visit, walked back). A point
-        the sweep has already drawn comes from its cache.
-
-        Returns
-        -------
-        list of float
-            Seconds from setting each slider to the new figure being shown, one
-            per move (one fewer than the grid's points).
-        """
-        if timed.controls is None:
-            raise ValueError(f"timed must be a live sweep; got a {timed.mode} one")
-        path = _boustrophedon(timed.grid)
-        if all(timed.controls[k].value == v for k, v in path[-1].items()):
-            path.reverse()  # back from where a previous visit ended
-        latencies = []
-        for point in path:
-            moves = [(k, v) for k, v in point.items() if timed.controls[k].value != v]
-            if not moves:  # where the sliders already are
-                continue
-            start = time.perf_counter()
-            for name, value in moves:
-                timed.controls[name].value = value
-            latencies.append(time.perf_counter() - start)
-        return latencies
+    if not callable(observer):
+        raise ValueError(f"observer must be callable; got {type(observer).__name__}")
+    observers.append(observer)
+    try:
+        yield observer
+    finally:
+        observers.remove(observer)
 
 
-def _cpu_seconds() -> float:
-    """CPU time of this process and of the children it has waited for (user + system)."""
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
-
-
-def _boustrophedon(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    """Every grid point, consecutive ones differing in one parameter."""
-    names = list(grid)
-    paths: list[list[Any]] = [[]]
-    for name in names:
-        values = grid[name]
-        paths = [prefix + [v] for k, prefix in enumerate(paths)
-                 for v in (values if k % 2 == 0 else values[::-1])]
-    return [dict(zip(names, combo, strict=True)) for combo in paths]
-
-
-_TIMER: SweepTimer | None = None
-_ENV_TIMERS: dict[str, SweepTimer] = {}
-
-
-def _active_timer() -> SweepTimer | None:
-    if _TIMER is not None:
-        return _TIMER
-    path = os.environ.get(TIMINGS_VARIABLE, "").strip()
-    if not path:
-        return None
-    if path not in _ENV_TIMERS:
-        _ENV_TIMERS[path] = SweepTimer(path=path)
-    return _ENV_TIMERS[path]
+def _notify(kind: str, info: SweepInfo, params: dict | None = None, html: str | None = None) -> None:
+    if not observers:
+        return
+    event = SweepEvent(kind, info, None if params is None else dict(params), html)
+    for observer in list(observers):
+        observer(event)
 
 
 def _name(model) -> str:
@@ -525,25 +403,19 @@ def _one_thread():
     return threadpool_limits(limits=1)
 
 
-def _make_frame(timer, timed, model, params, alt, dpi, layouts) -> str:
+def _make_frame(info: SweepInfo, model, params, alt, dpi, layouts) -> str:
+    """One frame: the model's figure as an ``<img>`` tag, told to the observers."""
     with _one_thread():
-        if timer is None:
-            return _figure_html(model(**params), _alt_text(alt, params), dpi, layouts)
-        return timer._frame(timed, model, params, alt, dpi, layouts)
+        _notify("frame_start", info, params)
+        fig = model(**params)
+        _notify("model_done", info, params)
+        tag = _figure_html(fig, _alt_text(alt, params), dpi, layouts)
+        _notify("frame_done", info, params, tag)
+    return tag
 
 
-def _freeze_heap() -> None:
-    """Exempt the objects alive now from Python's full garbage collections.
-
-    A kernel that has imported Brian2, torch and matplotlib holds over half a
-    million objects; a full collection that scans them all pauses for up to
-    0.5 s, and drawing a figure allocates enough to trigger one every few
-    slider moves. Garbage is collected first, then what survives (modules,
-    the chapter's data) is frozen, so later collections scan only the objects
-    made after this point (see :func:`gc.freeze`).
-    """
-    gc.collect()
-    gc.freeze()
+def _info(model, mode: str, grid: dict, controls=None, figure=None) -> SweepInfo:
+    return SweepInfo(_name(model), mode, grid, controls, figure)
 
 
 def _controls(grid: dict[str, list[Any]], labels: Mapping[str, str]):
@@ -562,9 +434,8 @@ def _controls(grid: dict[str, list[Any]], labels: Mapping[str, str]):
 def _static_widget(model, grid, alt, labels, dpi):
     import ipywidgets as widgets
 
-    timer = _active_timer()
-    timed = timer._add(TimedSweep(_name(model), "static", grid)) if timer else None
-    start = time.perf_counter()
+    info = _info(model, "static", grid)
+    _notify("sweep", info)
     layouts: dict = {}  # constrained layouts met so far (see _png)
     names = list(grid)
     sliders = _controls(grid, labels)
@@ -572,7 +443,7 @@ def _static_widget(model, grid, alt, labels, dpi):
 
     def build(level: int, chosen: dict[str, Any]):
         if level == len(names):
-            return widgets.HTML(_make_frame(timer, timed, model, chosen, alt, dpi, layouts))
+            return widgets.HTML(_make_frame(info, model, chosen, alt, dpi, layouts))
         name = names[level]
         children = [build(level + 1, {**chosen, name: v}) for v in grid[name]]
         stack = widgets.Stack(children=children, selected_index=0)
@@ -586,8 +457,7 @@ def _static_widget(model, grid, alt, labels, dpi):
              for name, stacks in zip(names, stacks_by_level, strict=True) for stack in stacks]
     box = widgets.VBox([*sliders.values(), root])
     box._nslib_links = links  # keep the links alive as long as the widget
-    if timer:
-        timer._static_done(timed, time.perf_counter() - start)
+    _notify("static_done", info)
     return box
 
 
@@ -599,17 +469,15 @@ def _live_widget(model, grid, alt, labels, dpi):
     status = widgets.HTML()
     cache: dict[tuple, str] = {}
     layouts: dict = {}  # constrained layouts met so far (see _png)
-    timer = _active_timer()
-    timed = timer._add(TimedSweep(_name(model), "live", grid, controls=sliders,
-                                  figure=figure)) if timer else None
-    _freeze_heap()
+    info = _info(model, "live", grid, sliders, figure)
+    _notify("sweep", info)
 
     def update(*_):
         params = {name: slider.value for name, slider in sliders.items()}
         key = tuple(params.items())
         if key not in cache:
             status.value = "<i>running the model…</i>"
-            cache[key] = _make_frame(timer, timed, model, params, alt, dpi, layouts)
+            cache[key] = _make_frame(info, model, params, alt, dpi, layouts)
             status.value = ""
         figure.value = cache[key]
 

@@ -1,8 +1,12 @@
-"""nslib.sweeps: static (client-side) and live (kernel) parameter sweeps."""
+"""nslib.sweeps: static (client-side) and live (kernel) parameter sweeps, their observer hook, and
+the timers of make bench that observe them (bench/sweep_timing.py)."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
@@ -10,16 +14,12 @@ import pytest
 from helpers import raises_param
 from matplotlib.figure import Figure
 
-from nslib.sweeps import figure_to_html, grid_points, resolve_mode, sweep
+from nslib import sweeps as sweeps_module
+from nslib.sweeps import figure_to_html, grid_points, observing, resolve_mode, sweep
 
-
-@pytest.fixture(autouse=True)
-def _unfreeze_heap():
-    """Live sweeps freeze the heap (gc.freeze); later tests must find it as they would alone."""
-    import gc
-
-    yield
-    gc.unfreeze()
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import sweep_timing  # noqa: E402  (bench/sweep_timing.py, the timers of make bench)
 
 
 class CountingModel:
@@ -162,10 +162,41 @@ def test_figure_to_html_rejects_bad_alt_and_dpi():
     assert 'alt="a &quot;quoted&quot; &lt;alt&gt;"' in figure_to_html(fig, 'a "quoted" <alt>')
 
 
-# --- opt-in timing (make bench) -----------------------------------------------------------
+# --- the observer hook, and the timers of make bench that use it ------------------------------
+
+def test_observers_see_every_event_in_order():
+    events = []
+    with observing(events.append):
+        sweep(CountingModel(), {"a": [1, 2]}, mode="static")
+        live = sweep(CountingModel(), {"a": [5, 6]}, mode="live")
+        live.children[0].value = 6
+    assert sweeps_module.observers == []
+    frame = ["frame_start", "model_done", "frame_done"]
+    assert [e.kind for e in events] == (["sweep", *frame, *frame, "static_done"]
+                                        + ["sweep", *frame, *frame])
+    static, live_info = events[0].sweep, events[8].sweep
+    assert (static.name, static.mode, static.controls, static.figure) == (
+        "CountingModel", "static", None, None)
+    assert live_info.mode == "live" and live_info.controls["a"] is live.children[0]
+    assert live_info.figure is live.children[-1]
+    done = [e for e in events if e.kind == "frame_done"]
+    assert [e.params for e in done] == [{"a": 1}, {"a": 2}, {"a": 5}, {"a": 6}]
+    assert done[-1].html == live.children[-1].value
+    with raises_param("observer", "must be callable"):
+        with observing(3):
+            pass
+
+
+def test_a_live_sweep_made_before_an_observer_reports_its_later_frames():
+    live = sweep(CountingModel(), {"a": [1, 2]}, mode="live")
+    seen = []
+    with observing(seen.append):
+        live.children[0].value = 2
+    assert [e.kind for e in seen] == ["frame_start", "model_done", "frame_done"]
+
 
 class FakeClock:
-    """A plot clock that advances by exactly 0.25 s between two readings."""
+    """A plot clock that advances by exactly 0.125 s between two readings."""
 
     def __init__(self):
         self.now = 0.0
@@ -176,17 +207,17 @@ class FakeClock:
 
 
 def test_timer_records_every_frame_and_each_static_sweep():
-    from nslib.sweeps import SweepTimer
-
     model = CountingModel()
-    with SweepTimer(plot_clock=FakeClock()) as timer:
+    with sweep_timing.SweepTimer(plot_clock=FakeClock()) as timer:
         static = sweep(model, {"a": [1, 2], "b": ["x", "y"]}, mode="static")
         live = sweep(model, {"a": [5, 6]}, mode="live")
+    assert sweeps_module.observers == []
     assert [(f.mode, f.params) for f in timer.frames] == (
         [("static", p) for p in grid_points({"a": [1, 2], "b": ["x", "y"]})] + [("live", {"a": 5})])
     assert {f.sweep for f in timer.frames} == {"CountingModel"}
     # The clock is read once before and once after each model call.
     assert all(f.plot_s == 0.125 for f in timer.frames)
+    assert all(f.model_s > 0 and f.render_s > 0 for f in timer.frames)
     sizes = [len(leaf.value) for leaf in _leaves(static.children[-1])] + [len(live.children[-1].value)]
     assert [f.html_bytes for f in timer.frames] == sizes
     done, live_sweep = timer.sweeps
@@ -197,11 +228,9 @@ def test_timer_records_every_frame_and_each_static_sweep():
 
 
 def test_visit_every_point_moves_one_slider_at_a_time_then_hits_the_cache():
-    from nslib.sweeps import SweepTimer
-
     model = CountingModel()
     grid = {"a": [1, 2, 3], "b": ["x", "y"]}
-    with SweepTimer() as timer:
+    with sweep_timing.SweepTimer() as timer:
         sweep(model, grid, mode="live")
         (timed,) = timer.sweeps
         moves = timer.visit_every_point(timed)
@@ -212,19 +241,22 @@ def test_visit_every_point_moves_one_slider_at_a_time_then_hits_the_cache():
     for before, after in zip(model.calls[:-1], model.calls[1:], strict=True):
         assert sum(before[k] != after[k] for k in grid) == 1
     with raises_param("timed", "must be a live sweep"):
-        with SweepTimer() as timer:
+        with sweep_timing.SweepTimer() as timer:
             sweep(model, {"a": [1]}, mode="static")
             timer.visit_every_point(timer.sweeps[0])
+    with raises_param("plot_clock", "must be callable"):
+        sweep_timing.SweepTimer(plot_clock=3)
 
 
-def test_timings_environment_variable_appends_json_lines(tmp_path, monkeypatch):
+def test_record_to_appends_json_lines(tmp_path):
     import json
 
-    from nslib.sweeps import TIMINGS_VARIABLE
-
     path = tmp_path / "timings.jsonl"
-    monkeypatch.setenv(TIMINGS_VARIABLE, str(path))
-    sweep(CountingModel(), {"a": [1, 2, 3]}, mode="static")
+    timer = sweep_timing.record_to(path)
+    try:
+        sweep(CountingModel(), {"a": [1, 2, 3]}, mode="static")
+    finally:
+        timer.__exit__(None, None, None)
     records = [json.loads(line) for line in path.read_text().splitlines()]
     assert [r["kind"] for r in records] == ["frame"] * 3 + ["static_sweep"]
     assert [r["params"] for r in records[:3]] == [{"a": "1"}, {"a": "2"}, {"a": "3"}]
@@ -232,13 +264,46 @@ def test_timings_environment_variable_appends_json_lines(tmp_path, monkeypatch):
     assert records[-1]["html_bytes"] == sum(r["html_bytes"] for r in records[:3])
 
 
-def test_sweeps_time_nothing_without_a_timer(monkeypatch):
-    from nslib import sweeps as module
+def test_the_book_cache_times_a_page_through_the_hook(tmp_path):
+    # tools/book_cache.py runs this set-up code in a page's kernel when make bench asks for timings.
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import book_cache
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    assert book_cache._timings_setup(None) == ""
+    path = tmp_path / "page.jsonl"
+    code = book_cache._timings_setup(str(path))
+    script = code + (";\nfrom matplotlib.figure import Figure; from nslib.sweeps import sweep\n"
+                     "def f(a):\n    fig = Figure(); fig.subplots().plot([0, a]); return fig\n"
+                     "sweep(f, {'a': [1, 2]}, mode='static')\n")
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120, cwd=tmp_path)
+    assert path.read_text().count('"kind": "frame"') == 2
 
-    monkeypatch.delenv(module.TIMINGS_VARIABLE, raising=False)
-    assert module._active_timer() is None
-    with raises_param("plot_clock", "must be callable"):
-        module.SweepTimer(plot_clock=3)
+
+def test_sweeps_leave_the_garbage_collector_alone():
+    import gc
+
+    before = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    sweep(CountingModel(), {"a": [1, 2]}, mode="live").children[0].value = 2
+    sweep(CountingModel(), {"a": [1, 2]}, mode="static")
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before
+    # Nor does importing nslib and its sweeps, in a fresh interpreter.
+    code = ("import gc, nslib, nslib.sweeps; "
+            "print(gc.get_freeze_count(), gc.isenabled(), gc.get_threshold())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         timeout=120).stdout.split(maxsplit=1)
+    assert out[0] == "0" and out[1].strip() == f"True {gc.get_threshold()}"
+
+
+def test_no_private_matplotlib_attribute_is_read():
+    import ast
+
+    tree = ast.parse((ROOT / "nslib" / "sweeps.py").read_text())
+    private = sorted({node.attr for node in ast.walk(tree)
+                      if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                      and not node.attr.startswith("__") and node.attr != "_nslib_links"})
+    assert private == []
 
 
 def test_frames_run_with_one_blas_thread_and_restore_it():
@@ -258,17 +323,6 @@ def test_frames_run_with_one_blas_thread_and_restore_it():
         after = {info["filepath"]: info["num_threads"] for info in threadpool_info()}
     assert seen and all(set(threads.values()) == {1} for threads in seen)
     assert after == before
-
-
-def test_live_sweep_freezes_the_heap_it_finds():
-    import gc
-
-    gc.unfreeze()
-    try:
-        sweep(CountingModel(), {"a": [1, 2]}, mode="live")
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
 
 
 def test_figures_are_drawn_with_the_same_pixels_savefig_gives_and_left_as_they_were():

@@ -28,8 +28,9 @@ changes, so this script handles what it cannot see, and makes the runs faster:
 
 The seconds each page took are written to ``_build/.execution-times.json``.
 If ``NSLIB_BOOK_SWEEP_TIMINGS`` names a folder, each page's kernel times its
-sweeps into ``<folder>/<page>.jsonl`` (``nslib.sweeps.TIMINGS_VARIABLE``), for
-``make bench``.
+sweeps into ``<folder>/<page>.jsonl``, for ``make bench``: before the page's first cell the
+kernel runs ``bench/sweep_timing.py``'s ``record_to``, an observer of ``nslib.sweeps``
+(its one hook, ``nslib.sweeps.observers``).
 """
 
 from __future__ import annotations
@@ -225,10 +226,24 @@ def _eval_client_class():
     from nbclient.exceptions import CellExecutionError
 
     class EvalNotebookClient(NotebookClient):
-        """Executes code cells as usual and evaluates each Markdown cell's ``{eval}`` roles."""
+        """Executes code cells as usual and evaluates each Markdown cell's ``{eval}`` roles.
+
+        ``setup_code``, if set, runs silently in the kernel before the first cell (it adds no
+        cell, output or execution count to the page)."""
+
+        setup_code = ""
 
         async def async_execute_cell(self, cell, cell_index, execution_count=None,
                                      store_history=True):
+            if self.setup_code:
+                code, self.setup_code = self.setup_code, ""
+                msg_id = self.kc.execute(code, silent=True, store_history=False)
+                reply = await self.async_wait_for_reply(msg_id, cell)
+                if reply is None or reply["content"].get("status") != "ok":
+                    content = reply["content"] if reply else {}
+                    raise CellExecutionError(f"the set-up code failed: {content.get('ename')}: "
+                                             f"{content.get('evalue')}", content.get("ename", ""),
+                                             content.get("evalue", ""))
             if cell.cell_type != "markdown":
                 return await super().async_execute_cell(cell, cell_index, execution_count,
                                                         store_history)
@@ -256,6 +271,15 @@ def _eval_client_class():
 
 # -- executing ------------------------------------------------------------------------------------
 
+def _timings_setup(timings: str | None) -> str:
+    """Code that makes a page's kernel time its sweeps into ``timings`` (nothing without it)."""
+    if not timings:
+        return ""
+    bench = str(ROOT / "bench")
+    return (f"import sys as _s; _s.path.append({bench!r}); import sweep_timing as _t; "
+            f"_t.record_to({timings!r}); del _s, _t")
+
+
 def _execute(page: str, notebook_json: str, timeout: int, allow_errors: bool,
              timings: str | None) -> tuple[str, str | None, float, str | None, list | None]:
     """Execute one page's notebook in a fresh kernel (in a worker process).
@@ -270,9 +294,6 @@ def _execute(page: str, notebook_json: str, timeout: int, allow_errors: bool,
     # would only compete with the other pages for the same cores.
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"
-    os.environ.pop("NSLIB_SWEEP_TIMINGS", None)
-    if timings:
-        os.environ["NSLIB_SWEEP_TIMINGS"] = timings
     notebook = nbformat.reads(notebook_json, as_version=4)
     execution = notebook.metadata.get("execution", {})
     timeout = execution.get("timeout", timeout)
@@ -282,6 +303,7 @@ def _execute(page: str, notebook_json: str, timeout: int, allow_errors: bool,
     client = _eval_client_class()(notebook, timeout=timeout, allow_errors=allow_errors,
                                   record_timing=False,
                                   resources={"metadata": {"path": str(Path(page).parent)}})
+    client.setup_code = _timings_setup(timings)
     start = time.perf_counter()
     try:
         client.execute()
