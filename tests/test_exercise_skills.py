@@ -182,3 +182,26 @@ def test_assignments_load_their_guards_from_the_source():
     for name, assignment in ASSIGNMENTS.items():
         loaded = load_assignment(EXERCISES / "source" / name / f"{name}.ipynb")
         assert loaded.guards == assignment.guards
+
+
+# Answer cells that still define two functions (their questions are being split; issue 19).
+TWO_FUNCTION_CELLS = {
+    ("ch05_continual_learning", "ewc"), ("ch05_continual_learning", "oja"),
+    ("ch06_predictive_coding", "pc_relax"), ("ch06_predictive_coding", "rdm"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ASSIGNMENTS))
+def test_one_function_per_graded_answer_cell(name):
+    """All-or-nothing cells with two functions make one slip cost both: each answer cell defines
+    exactly one top-level function (helpers go inside it)."""
+    source = nbformat.read(EXERCISES / "source" / name / f"{name}.ipynb", as_version=4)
+    for cell in source.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("solution") or meta.get("grade") or meta.get("task"):
+            continue
+        defs = re.findall(r"^def (\w+)", cell.source, re.M)
+        if (name, meta["grade_id"]) in TWO_FUNCTION_CELLS:
+            assert len(defs) > 1, f"{name}/{meta['grade_id']} is split now: remove it from TWO_FUNCTION_CELLS"
+            continue
+        assert len(defs) == 1, f"{name}/{meta['grade_id']}: {len(defs)} top-level functions {defs}"
