@@ -111,9 +111,14 @@ grade: $(STAMP) system-deps
 
 # About 30 minutes on 2 cores; `make bench ONLY="cuba sweeps"` runs some sections and keeps
 # the others' committed results. Run it on a quiet machine: the load average is recorded.
+# The dashboards section drives Voila with Debian's chromium (make system-deps). The suite's time:
+# `make test PYTEST_ADDOPTS=--junitxml=_build/junit.xml`, then `make bench ONLY=tests JUNIT=_build/junit.xml`
+# (with JUNIT=, a full `make bench` records it too).
 ONLY ?=
-bench: $(STAMP)
-	$(PY) bench/run.py $(if $(ONLY),--only $(ONLY))
+JUNIT ?=
+bench: $(STAMP) system-deps
+	$(PY) bench/run.py $(if $(ONLY),--only $(ONLY),$(if $(JUNIT),--only cuba sweeps book grading dashboards nbgrader tests)) \
+	  $(if $(JUNIT),--junit $(JUNIT))
 
 # One dashboard per chapter, generated from its cells tagged `dashboard` (tools/dashboards.py),
 # plus a landing page; the folder is git-ignored. `make voila` serves them with live sliders.
@@ -129,10 +134,14 @@ voila: dashboards
 clean:
 	rm -rf $(BUILD) dashboards exercises/release
 
-# Refresh the pins from the current .venv (after installing or upgrading a
-# package there): requirements-reader.lock, requirements.lock, environment.yml.
-lock: $(STAMP)
-	$(PY) tools/lock.py
+# Resolve the pins, with hashes, from pyproject.toml's extras (after changing a requirement there):
+# requirements-reader.lock, requirements.lock, environment.yml. tools/lock.py runs `uv pip compile`
+# (uv 0.13.10, kept outside .venv: `make lock UV=/tmp/lockvenv/bin/uv`, or uv on the PATH); a
+# version moves only when pyproject.toml requires it (LOCK_ARGS=--upgrade-package NAME moves one).
+UV ?=
+LOCK_ARGS ?=
+lock: | $(PY)
+	$(PY) tools/lock.py $(if $(UV),--uv $(UV)) $(LOCK_ARGS)
 
 # Rebuild book/_vendor and tests/vendor from the npm releases pinned (with their sha512) in
 # tools/vendor_js.py, and rewrite their MANIFEST.json. `python3 tools/vendor_js.py --check`

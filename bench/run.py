@@ -24,7 +24,14 @@ What it measures (issue 14), each a section of the results:
     Seconds per submission when `python -m grader grade` grades a batch of 20 (the
     reference solution, 20 times) of every assignment.
 ``dashboards``
-    Each dashboard's render time in Voila, warm caches (if `tools/dashboards.py` exists).
+    Every dashboard in Voila with headless chromium, end to end (`bench/browser.py`): its first
+    render (twice, a new kernel each time), and for every sweep the latency of at least 5 slider
+    moves from the key press to the new image's ``load`` event (median and worst), whether each
+    move changed the image, and when the progress indicator appeared; kernel side, where the first
+    render goes (kernel start, imports, set-up cells, first frames). ``--dashboards '04_*'`` runs some.
+``tests``
+    Not run here (the suite takes about 20 minutes): the time of a ``make test`` run and its 20
+    slowest tests, read from the JUnit file it wrote (``--junit``; the Makefile's ``JUNIT=``).
 ``nbgrader``
     Not a timing but a check that takes too long for the test suite: stock `nbgrader autograde`
     and `course-grade` grade every assignment's reference solution, an honest submission and one
@@ -36,6 +43,7 @@ average is recorded, since the machine may be shared. Tests never assert on time
 
     python bench/run.py                      # everything, about 30 minutes on 2 cores
     python bench/run.py --only cuba sweeps   # some sections; the others keep their results
+    python bench/run.py --only dashboards --dashboards '04_*'   # one dashboard in the browser
 """
 
 from __future__ import annotations
@@ -56,11 +64,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
+sys.path[:0] = [str(BENCH), str(ROOT / "tests")]  # bench/browser.py, tests/browser_tools.py
 RESULTS = BENCH / "results.json"
 PY = sys.executable
 BIN = Path(PY).parent
 
-SECTIONS = ("cuba", "sweeps", "book", "grading", "dashboards", "nbgrader")
+SECTIONS = ("cuba", "sweeps", "book", "grading", "dashboards", "nbgrader", "tests")
 
 # -- targets of issue 14 (seconds unless said) -----------------------------------------------
 TARGETS = {
@@ -71,7 +80,8 @@ TARGETS = {
     "book_cold_s": 600.0,
     "book_one_chapter_s": 90.0,
     "grading_per_submission_s": 5.0,
-    "dashboard_render_s": 10.0,
+    "dashboard_render_s": 5.0,     # first render in Voila, warm caches, 2 cores (issue 24)
+    "test_suite_s": 1200.0,        # make test on a fresh clone, 2 cores (issue 24)
 }
 
 # Sweeps whose model is inherently slower than a slider move should be: they show a
@@ -496,90 +506,106 @@ def bench_grading(batch: int) -> dict:
 
 # -- 5. Dashboards ----------------------------------------------------------------------------
 
-def _free_port() -> int:
-    import socket
+def _dashboards_tool():
+    import importlib.util
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_server(url: str, seconds: float = 120) -> None:
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return  # the server answers, if only with an error page
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"no server at {url} after {seconds} s")
+    spec = importlib.util.spec_from_file_location("tools_dashboards", ROOT / "tools" / "dashboards.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
-def _n_sweeps(notebook: Path) -> int:
-    import nbformat
+def _dashboard_row(measured: dict, breakdown: dict | None) -> dict:
+    """One dashboard's results: renders, and per sweep the end-to-end latency of its moves."""
+    sweeps = []
+    for sweep in measured["sweeps"]:
+        moves = sweep["moves"]
+        fresh = [m["latency_s"] for m in moves if m["latency_s"] is not None and m["fresh"]]
+        every = [m["latency_s"] for m in moves if m["latency_s"] is not None]
+        progress = [m["progress_s"] for m in moves if m.get("progress_s") is not None]
+        sweeps.append({
+            "index": sweep["index"], "alt": sweep["alt"], "n_sliders": sweep["n_sliders"],
+            "n_moves": len(moves), "n_fresh": len(fresh),
+            "median_s": _median(fresh or every), "worst_s": max(fresh or every, default=None),
+            "unchanged": sum(not m["changed"] for m in moves),
+            "progress_max_s": max(progress, default=None),
+            "moves": [[m["slider"], m["to"], m["fresh"], m["changed"],
+                       None if m["latency_s"] is None else round(m["latency_s"], 4)] for m in moves],
+            "moves_columns": ["slider", "to_index", "fresh", "changed", "latency_s"],
+        })
+    renders = measured["render_s"]
+    return {"dashboard": measured["dashboard"], "sweeps_expected": measured["sweeps_expected"],
+            "render_s": renders, "first_render_s": renders[0], "render_median_s": _median(renders),
+            "kernel": breakdown, "sweeps": sweeps}
 
-    nb = nbformat.read(notebook, as_version=4)
-    return sum(cell.source.count("sweep(") for cell in nb.cells if cell.cell_type == "code")
+
+def _judge_browser(dashboard: str, sweep: dict, kernel_rows: list[dict]) -> dict:
+    """The target of one browser-measured sweep: its kernel-side row (same chapter, same order)."""
+    kernel = [r for r in kernel_rows if r.get("chapter") == dashboard]
+    row = kernel[sweep["index"]] if sweep["index"] < len(kernel) else None
+    kind = row["kind"] if row else "rate"
+    slow = row.get("slow_reason") if row else None
+    target = (TARGETS["sweep_slow_first_s"] if slow else
+              TARGETS["sweep_spiking_s"] if kind == "spiking" else TARGETS["sweep_rate_s"])
+    judged = sweep["worst_s"] if slow else sweep["median_s"]
+    return {"sweep": row["sweep"] if row else None, "kind": kind, "slow_reason": slow, "target_s": target,
+            "kernel_median_s": row["latency_median_s"] if row else None,
+            "meets_target": judged is not None and judged <= target and sweep["unchanged"] == 0}
 
 
-def bench_dashboards(repeats: int = 3) -> dict:
-    """Each dashboard in Voila, in a headless browser: from the request to every sweep's figure."""
-    tool = ROOT / "tools" / "dashboards.py"
-    if not tool.exists():
-        return {"skipped": "tools/dashboards.py does not exist yet, so there are no dashboards to "
-                           "render; `make bench` measures them once it does."}
-    from playwright.sync_api import sync_playwright
+def bench_dashboards(only: str = "*", renders: int = 2) -> dict:
+    """Every dashboard in Voila, in headless chromium: first renders, and every sweep's slider latency
+    from the key press to the new image's load event (bench/browser.py); and, kernel side, where the
+    first render goes."""
+    import fnmatch
 
+    import browser as measure
+    from browser_tools import chromium, free_port, server_process
+
+    tool = _dashboards_tool()
+    made = [d for d in tool.collect(ROOT / "chapters", report=lambda _: None)
+            if fnmatch.fnmatch(d.name, only)]
+    env = {k: v for k, v in os.environ.items() if k != "NSLIB_SWEEP_MODE"}  # live sweeps
+    env.update(MPLBACKEND="Agg")
+    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-dash-") as tmp:
         out = Path(tmp) / "dashboards"
-        made = run_child([PY, str(tool), "--out", str(out)], cwd=ROOT, timeout=600)
-        if made["returncode"] != 0:
-            return {"error": made["stderr"][-2000:]}
-        notebooks = sorted(p for p in out.glob("*.ipynb") if p.name != "index.ipynb")
-        port = _free_port()
-        env = {k: v for k, v in os.environ.items() if k != "NSLIB_SWEEP_MODE"}  # live sweeps
-        server = subprocess.Popen(
-            [str(BIN / "voila"), str(out), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"],
-            cwd=out, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        rows = []
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for_server(base + "/")
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=shutil.which("chromium") or None,
-                                            headless=True, args=["--no-sandbox", "--disable-gpu"])
-                for nb in notebooks:
-                    n = _n_sweeps(nb)
-                    times = []
-                    for _ in range(repeats):
-                        _log(f"dashboard {nb.name} ({n} sweeps)")
-                        page = browser.new_page()
-                        start = time.perf_counter()
-                        page.goto(f"{base}/voila/render/{nb.name}", timeout=600_000)
-                        # Rendered: every sweep shows its figure (an <img> with alt text).
-                        page.wait_for_function(
-                            f"() => document.querySelectorAll('img[alt]').length >= {n}",
-                            timeout=600_000)
-                        times.append(time.perf_counter() - start)
-                        errors = page.locator(".jp-RenderedText[data-mime-type="
-                                              "'application/vnd.jupyter.stderr']").count()
-                        page.close()
-                    rows.append({"dashboard": nb.stem, "sweeps": n, "first_s": times[0],
-                                 "warm_s": _median(times[1:]), "stderr_outputs": errors})
-                browser.close()
-        finally:
-            server.terminate()
+        tool.write(made, out)
+        imports = {m: measure.import_seconds(m, env) for m in ("brian2", "torch")}
+        breakdowns = {}
+        for dash in made:
+            _log(f"dashboard {dash.name}: kernel side")
             try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-    return {"rows": rows, "target_s": TARGETS["dashboard_render_s"],
-            "how": "Voila, headless Chromium: from the request to every sweep's first figure"}
+                breakdowns[dash.name] = measure.kernel_breakdown(out / dash.filename, env, tool.SWEEP_CALL,
+                                                                 tool.FREEZE_TAG)
+            except Exception as err:  # a broken dashboard must not stop the benchmark
+                breakdowns[dash.name] = {"error": f"{type(err).__name__}: {err}"[-2000:]}
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        cmd = [str(BIN / "voila"), str(out), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+               "--Voila.port_retries=0", "--show_tracebacks=True"]
+        with server_process(cmd, ready_url=base + "/", cwd=Path(tmp), env=env, log=Path(tmp) / "voila.log"), \
+                chromium() as browser:
+            for dash in made:
+                _log(f"dashboard {dash.name} ({dash.sweeps} sweeps) in the browser")
+                try:
+                    measured = measure.measure_dashboard(browser, base, dash, renders=renders, log=_log)
+                except Exception as err:
+                    rows.append({"dashboard": dash.name, "error": f"{type(err).__name__}: {err}"[-2000:],
+                                 "kernel": breakdowns.get(dash.name)})
+                    continue
+                rows.append(_dashboard_row(measured, breakdowns.get(dash.name)))
+    kernel_rows = json.loads(RESULTS.read_text())["sections"].get("sweeps", {}).get("sweeps", []) \
+        if RESULTS.exists() else []
+    for row in rows:
+        for sweep in row.get("sweeps", []):
+            sweep.update(_judge_browser(row["dashboard"], sweep, kernel_rows))
+    return {"rows": rows, "imports_s": imports, "target_render_s": TARGETS["dashboard_render_s"],
+            "how": "Voila, headless chromium (playwright): a render is from the request to every live "
+                   "sweep's figure loaded, in a new kernel; a move is one slider step by the keyboard, "
+                   "timed in the page from keydown to the new <img>'s load event, to a grid point not "
+                   f"shown before; at least {measure.MIN_MOVES} moves per sweep, every slider moved"}
 
 
 # -- 6. Stock nbgrader against course-grade ------------------------------------------------------
@@ -604,17 +630,44 @@ def bench_nbgrader() -> dict:
                    "in a temporary course; per-cell points compared"}
 
 
+# -- 7. The test suite's time, from a JUnit file -------------------------------------------------
+
+def bench_tests(junit: Path | None) -> dict:
+    """The whole suite's time and its slowest tests, from ``pytest --junitxml`` (``make test
+    PYTEST_ADDOPTS=--junitxml=FILE``); the suite is not run here."""
+    import xml.etree.ElementTree as ET
+
+    if junit is None or not Path(junit).exists():
+        raise FileNotFoundError(f"--junit must name the JUnit XML file of a make test run; got {junit}")
+    root = ET.parse(junit).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+    cases = [(f"{c.get('classname')}::{c.get('name')}", float(c.get("time") or 0.0))
+             for suite in suites for c in suite.iter("testcase")]
+    total = sum(float(suite.get("time") or 0.0) for suite in suites)
+    count = sum(int(suite.get(k) or 0) for suite in suites for k in ("failures", "errors"))
+    return {"total_s": total, "n_tests": len(cases), "n_failed": count,
+            "n_skipped": sum(int(suite.get("skipped") or 0) for suite in suites),
+            "date": next((suite.get("timestamp", "")[:10] for suite in suites), ""),
+            "slowest": sorted(cases, key=lambda c: -c[1])[:20], "target_s": TARGETS["test_suite_s"],
+            "source": Path(junit).name}
+
+
 # -- main ---------------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS),
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=[x for x in SECTIONS if x != "tests"],
                         help="sections to run; the others keep their committed results")
     parser.add_argument("--chapters", default="*.md", help="glob of chapters for the sweeps section")
+    parser.add_argument("--dashboards", default="*",
+                        help="glob of dashboard names for the dashboards section (e.g. '04_*')")
     parser.add_argument("--edit-chapter", default=None,
                         help="chapter whose rebuild the book section times (default: the first)")
     parser.add_argument("--batch", type=int, default=GRADING_BATCH, help="submissions per assignment")
     parser.add_argument("--quick", action="store_true", help="CUBA: N up to 4k and 0.2 s only")
+    parser.add_argument("--junit", type=Path, default=None,
+                        help="tests: the JUnit XML file of a `make test` run "
+                             "(PYTEST_ADDOPTS=--junitxml=FILE)")
     parser.add_argument("--no-gc-freeze", dest="gc_freeze", action="store_false",
                         help="sweeps: move the sliders without the gc.freeze() the dashboards' kernel "
                              "does once their sweeps are made (to measure what it buys)")
@@ -629,8 +682,9 @@ def main(argv=None) -> int:
         "sweeps": lambda: bench_sweeps(args.chapters, args.gc_freeze),
         "book": lambda: bench_book(edit),
         "grading": lambda: bench_grading(args.batch),
-        "dashboards": bench_dashboards,
+        "dashboards": lambda: bench_dashboards(args.dashboards),
         "nbgrader": bench_nbgrader,
+        "tests": lambda: bench_tests(args.junit),
     }
     start_all = time.perf_counter()
     for name in SECTIONS:

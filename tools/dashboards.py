@@ -13,6 +13,14 @@ dashboard. A chapter with no tagged code cell gets no dashboard; the script says
 Voila hides the code and shows the outputs: the sweeps run live there (``NSLIB_SWEEP_MODE`` unset),
 so moving a slider re-runs the model in the kernel; spiking demos re-run a program compiled once.
 The folder is generated, never edited: it is git-ignored and rewritten on every run.
+
+Kernel start-up for the sliders: each dashboard ends with one more (hidden) cell, ``FREEZE_HEAP``, that
+runs once every demo is made. A kernel that has imported Brian2, torch and matplotlib holds over half
+a million objects; without it, a full garbage collection that scans them all pauses a slider move
+every few moves. The cell collects once, then freezes what survives (:func:`gc.freeze`: modules, the
+demos' data), so later collections scan only the objects made since. This is the dashboards' own
+kernel: importing ``nslib`` never changes the garbage collector. ``make bench`` measures the sliders
+with it (``bench/sweep_probe.py`` does the same) and without it (``bench/run.py --no-gc-freeze``).
 """
 
 from __future__ import annotations
@@ -30,6 +38,15 @@ INDEX = "index.ipynb"
 CHAPTER_NAME = re.compile(r"^\d\d_[A-Za-z0-9_]+$")
 # A demo is a cell that calls nslib.sweeps.sweep.
 SWEEP_CALL = re.compile(r"(?m)^\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*)?sweep\(")
+# The last cell of every dashboard: its kernel's start-up for the sliders (see the docstring).
+FREEZE_TAG = "dashboard-kernel"
+FREEZE_HEAP = """\
+# Kernel start-up for the sliders (tools/dashboards.py): every demo is made, so collect the garbage once
+# and freeze what survives; the sliders' garbage collections then scan only the objects made since.
+import gc
+
+gc.collect()
+gc.freeze()"""
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,7 @@ def build(chapter: Path) -> Dashboard | None:
             out.cells.append(nbformat.v4.new_code_cell(_source(cell), metadata=metadata))
         elif cell.cell_type == "markdown":
             out.cells.append(nbformat.v4.new_markdown_cell(_source(cell), metadata=metadata))
+    out.cells.append(nbformat.v4.new_code_cell(FREEZE_HEAP, metadata={"tags": [FREEZE_TAG]}))
     nbformat.validate(out)
     return Dashboard(chapter=chapter, name=chapter.stem, title=title, notebook=out, demos=demos,
                      sweeps=sweeps)
