@@ -1,6 +1,7 @@
-"""book/_ext/nslib_book.py on a small fixture book (Sphinx + myst-nb + the book theme, no
-execution): the {eval} role, the chapter banner, the chapter map and its staleness, the citation
-list's roles and the inline scripts Sphinx 7.4 would add twice."""
+"""book/_ext/nslib_book (the package) on a small fixture book (Sphinx + myst-nb + the book theme,
+no execution): the {eval} role, the chapter banner, the chapter map (a figure picked by its name)
+and its staleness, links to the repository from its URL, the citation list's roles and the inline
+scripts Sphinx 7.4 would add twice."""
 
 from __future__ import annotations
 
@@ -37,12 +38,13 @@ INDEX = """\
 
 Built with nslib {eval}`__import__("nslib").__version__`, also {eval}`nslib.__version__`;
 a submodule's attribute: {eval}`nslib.sweeps.MODES[0]`.
+The source of [`nslib.rl`](repo:nslib/rl) and of [its TD model](repo:nslib/rl/conditioning.py).
 
 :::{chapter-map}
 - number: 0
   title: Zero
   summary: The first chapter.
-  figure: ENOUGH words
+  figure: fig-chapter-0
 - number: 1
   title: One, not written yet
   summary: The second chapter.
@@ -70,6 +72,9 @@ kernelspec:
 
 # {number}. Chapter {number}
 
+![An earlier figure of chapter {number}, not the one the map shows.](early.png)
+
+(fig-chapter-{number})=
 ![A figure of chapter {number} with enough words to describe it.](fig.png)
 
 ```{{code-cell}} ipython3
@@ -89,11 +94,11 @@ As shown before [CIT2002]_ and [CIT2003]_.
 """
 
 
-def _png(path: Path) -> None:
+def _png(path: Path, slope: float = 1.0) -> None:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(1, 1))
-    fig.subplots().plot([0, 1], [0, 1])
+    fig.subplots().plot([0, 1], [0, slope])
     fig.savefig(path)
 
 
@@ -115,6 +120,7 @@ def book(tmp_path_factory):
     (src / "refs.rst").write_text(REFS)
     (src / "chapters").mkdir()
     _png(src / "chapters" / "fig.png")
+    _png(src / "chapters" / "early.png", slope=-1.0)
     _chapter(src, 0, "dashboard")
     exercise = src / "exercises" / "release" / "ch00_topic"
     exercise.mkdir(parents=True)
@@ -160,16 +166,58 @@ def test_chapter_banner_links_version_dashboard_and_exercise(book):
     assert 'href="../exercises/release/ch00_topic/ch00_topic.html"' in banner
 
 
-def test_chapter_map_links_existing_chapters_with_their_figure_and_lists_planned_ones(book):
+def test_chapter_map_links_existing_chapters_with_their_named_figure_and_lists_planned_ones(book):
     src, _ = book
     text = _html(src, "index.html")
     cards = re.findall(r'<div class="nslib-chapter-card([^"]*)">(.*?)</div>', text, re.S)
     assert len(cards) == 2
     (classes0, card0), (classes1, card1) = cards
     assert "planned" not in classes0 and 'href="chapters/00_topic.html"' in card0
+    # The figure labelled (fig-chapter-0)=, not the chapter's first figure.
     assert 'alt="A figure of chapter 0 with enough words to describe it."' in card0
-    assert re.search(r'src="_images/fig\.png"', card0)
+    assert re.search(r'src="_images/fig\.png"', card0) and "early" not in card0
     assert "planned" in classes1 and "1. One, not written yet (planned)" in re.sub(r"<[^>]+>", "", card1)
+
+
+def test_chapter_map_warns_about_a_figure_name_the_chapter_does_not_have(tmp_path):
+    (tmp_path / "conf.py").write_text(CONF)
+    (tmp_path / "chapters").mkdir()
+    _png(tmp_path / "chapters" / "fig.png")
+    _png(tmp_path / "chapters" / "early.png", slope=-1.0)
+    _chapter(tmp_path, 0, "other")
+    (tmp_path / "index.md").write_text(
+        "# Book\n\n:::{chapter-map}\n- number: 0\n  title: Zero\n  figure: a figure of chapter 0\n:::\n\n"
+        "```{toctree}\n:glob:\nchapters/*\n```\n")
+    result = _build(tmp_path)
+    # Words of the alt text are not a name: alt text is free to change.
+    assert "chapter-map: chapters/00_topic has no figure named 'a figure of chapter 0'" in result.stderr
+
+
+def test_repository_links_come_from_the_repository_url(book):
+    src, _ = book
+    text = _html(src, "index.html")
+    base = "https://github.com/example-org/example-course/blob/trunk"
+    assert f'href="{base}/nslib/rl"><code' in text
+    assert f'href="{base}/nslib/rl/conditioning.py">its TD model</a>' in text
+    assert 'href="repo:' not in text
+
+
+def test_extension_is_one_module_per_idea_and_imports_the_dashboards_tool_as_a_module():
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        package = importlib.import_module("nslib_book")
+        banner = importlib.import_module("nslib_book.banner")
+    finally:
+        sys.path.remove(str(ROOT / "book" / "_ext"))
+    assert {"banner", "chapter_map", "evals", "html_fixes", "repository", "staleness"} <= {
+        p.stem for p in Path(package.__file__).parent.glob("*.py")}
+    dashboards = banner.dashboards()
+    assert dashboards.__name__ == "tools.dashboards"
+    assert Path(dashboards.__file__) == ROOT / "tools" / "dashboards.py"
+    sources = "".join(p.read_text() for p in Path(package.__file__).parent.glob("*.py"))
+    assert "spec_from_file_location" not in sources
 
 
 def test_citation_list_has_list_items(book):
