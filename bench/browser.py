@@ -182,6 +182,14 @@ def import_seconds(module: str, env: dict) -> float:
     return float(out.stdout.split()[-1])
 
 
+def _kernel_cpu(client) -> float:
+    """CPU seconds the kernel process (and the programs it waited for) has used."""
+    expression = "sum(__import__('os').times()[:4])"
+    msg_id = client.kc.execute("", silent=True, store_history=False, user_expressions={"cpu": expression})
+    reply = client.wait_for_reply(msg_id)
+    return float(reply["content"]["user_expressions"]["cpu"]["data"]["text/plain"])
+
+
 def kernel_breakdown(notebook: Path, env: dict, sweep_call, freeze_tag: str) -> dict:
     """Execute a dashboard in a fresh kernel: kernel start, then each kind of cell, in seconds.
 
@@ -204,11 +212,13 @@ def kernel_breakdown(notebook: Path, env: dict, sweep_call, freeze_tag: str) -> 
         start = time.perf_counter()
         with client.setup_kernel():
             kernel_s = time.perf_counter() - start
+            cpu = [_kernel_cpu(client)]  # the kernel's CPU seconds so far: its start-up
             seconds = []
             for index, cell in enumerate(nb.cells):
                 t = time.perf_counter()
                 client.execute_cell(cell, index)
                 seconds.append(time.perf_counter() - t if cell.cell_type == "code" else 0.0)
+                cpu.append(_kernel_cpu(client) if cell.cell_type == "code" else cpu[-1])
         total = time.perf_counter() - start
     finally:
         os.environ.clear()
@@ -219,7 +229,12 @@ def kernel_breakdown(notebook: Path, env: dict, sweep_call, freeze_tag: str) -> 
     freeze = [i for i, c in code if freeze_tag in c.metadata.get("tags", [])]
     setup = [i for i, _ in code if i != first and i not in sweep_cells and i not in freeze]
     modules = "".join(o.get("text", "") for o in nb.cells[-1].outputs).split()
-    return {"kernel_start_s": kernel_s, "imports_s": seconds[first],
+    cell_cpu = [b - a for a, b in zip(cpu[:-1], cpu[1:], strict=True)]
+    return {"cpu_s": {"kernel_start": cpu[0], "imports": cell_cpu[first],
+                      "setup": sum(cell_cpu[i] for i in setup),
+                      "first_frames": sum(cell_cpu[i] for i in sweep_cells),
+                      "gc_freeze": sum(cell_cpu[i] for i in freeze)},
+            "kernel_start_s": kernel_s, "imports_s": seconds[first],
             "setup_s": sum(seconds[i] for i in setup), "first_frames_s": sum(seconds[i] for i in sweep_cells),
             "gc_freeze_s": sum(seconds[i] for i in freeze),
             "slowest_setup_cell": max(((seconds[i], nb.cells[i].source.splitlines()[0][:80]) for i in setup),

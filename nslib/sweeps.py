@@ -138,7 +138,10 @@ def _png(fig, dpi: int, layouts: dict | None = None) -> bytes:
                 layouts[key] = _recorded_layout(fig)
         image = Image.frombuffer("RGBA", agg.get_width_height(), agg.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        image.save(buffer, format="png")
+        # zlib's fastest level: the same pixels, about as small for these flat-coloured figures
+        # (0-6 % larger), and half the encoding time of the default level 6 (a heatmap frame:
+        # 104 -> 53 ms on a busy machine).
+        image.save(buffer, format="png", compress_level=1)
     finally:
         fig.set_dpi(old_dpi)
         fig.set_canvas(canvas)
