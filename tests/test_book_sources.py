@@ -121,3 +121,36 @@ def test_table_of_contents_lists_every_chapter_and_exercise():
 def test_no_substitutions_that_jupyterlab_would_show_raw(page):
     # jupyterlab-myst has no {{ }} substitutions: use {eval}`expression` (book/_ext/nslib_book.py).
     assert "{{" not in page.read_text(encoding="utf-8")
+
+
+BOOK_PAGES = sorted({*CHAPTERS, *(ROOT / "book").glob("*.md")})
+
+
+def _hard_coded_repository_links(text: str, repository_url: str) -> list[str]:
+    """Links into the repository written out in full (any scheme, www or not, any case)."""
+    host_path = re.sub(r"^https?://(www\.)?", "", repository_url.strip().rstrip("/").removesuffix(".git"))
+    return re.findall(rf"(?:https?://)?(?:www\.)?{re.escape(host_path)}(?![\w.-])\S*", text, re.I)
+
+
+def test_hard_coded_repository_link_detector_finds_every_spelling():
+    url = "https://github.com/neuroscience-inspired-ai/course"
+    text = ("[a](https://github.com/neuroscience-inspired-ai/course/blob/main/nslib/rl.py) "
+            "<http://www.GitHub.com/Neuroscience-Inspired-AI/course/tree/main/nslib> "
+            "github.com/neuroscience-inspired-ai/course "
+            "[fine](repo:nslib/rl.py) https://github.com/neuroscience-inspired-ai/course-other/x")
+    assert len(_hard_coded_repository_links(text, url)) == 3
+
+
+@pytest.mark.parametrize("page", BOOK_PAGES, ids=[p.name for p in BOOK_PAGES])
+def test_no_hard_coded_repository_links(page):
+    # A fork changes repository.url in _config.yml and every link follows: write
+    # [text](repo:path/in/the/repository) (book/_ext/nslib_book/repository.py).
+    found = _hard_coded_repository_links(page.read_text(encoding="utf-8"), CONFIG["repository"]["url"])
+    assert found == [], f"{page.name}: write [text](repo:path) instead of {found}"
+
+
+@pytest.mark.parametrize("page", BOOK_PAGES, ids=[p.name for p in BOOK_PAGES])
+def test_repository_links_point_to_existing_files(page):
+    targets = re.findall(r"\]\(repo:([^)\s#]+)", page.read_text(encoding="utf-8"))
+    missing = [t for t in targets if not (ROOT / t).exists()]
+    assert missing == [], f"{page.name} links to files the repository does not have: {missing}"
