@@ -12,17 +12,22 @@ def forgetting_report(R):
     return {"acc": float(average_accuracy(acc_matrix)), "bwt": float(backward_transfer(acc_matrix)),
             "forgetting": [float(acc_matrix[j:n - 1, j].max() - acc_matrix[-1, j]) for j in range(n - 1)]}
 ''',
-    "oja": '''
-def oja_step(W, X, eta):
-    import numpy as np
-    weights = np.asarray(W, dtype=float)
-    batch = np.atleast_2d(np.asarray(X, dtype=float))
-    responses = batch @ weights.T
-    return weights + eta * responses.T @ (batch - responses @ weights) / len(batch)
-
-
+    # The review's bypass: the final span from the library (an SVD would do the same); the tests follow
+    # the Oja trajectory step by step, and the guard switches pca_subspace off.
+    "learn_subspace": '''
 def learn_subspace(X, k, epochs=30, eta=0.05, batch_size=20, seed=0):
+    import numpy as np
     from nslib.continual import pca_subspace
+    if epochs == 0:
+        return np.random.default_rng(seed).normal(size=(k, np.shape(X)[1])) / np.sqrt(np.shape(X)[1])
     return pca_subspace(X, k)
+''',
+    "richness": '''
+def richness(w_start, w_end, kernel_start, kernel_end):
+    import numpy as np
+    from nslib.continual import kernel_alignment
+    moved = float(np.linalg.norm(np.asarray(w_end, dtype=float) - np.asarray(w_start, dtype=float)))
+    return {"weight_change": moved, "relative_change": moved / float(np.linalg.norm(w_start)),
+            "kernel_alignment": float(kernel_alignment(kernel_start, kernel_end))}
 ''',
 }
