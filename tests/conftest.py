@@ -31,6 +31,20 @@ def venv_bin() -> Path:
 
 
 @pytest.fixture
+def fresh_compile_cache():
+    """An empty compile-once cache (nslib.spiking) for one test, emptied again afterwards.
+
+    Yields :func:`nslib.spiking.compile_cache_info`. Tests that need a network built afresh,
+    or that count the cache's entries, use it; others share the networks already compiled.
+    """
+    from nslib.spiking import clear_compile_cache, compile_cache_info
+
+    clear_compile_cache()
+    yield compile_cache_info
+    clear_compile_cache()
+
+
+@pytest.fixture
 def no_sweep_env(monkeypatch):
     monkeypatch.delenv("NSLIB_SWEEP_MODE", raising=False)
     return os.environ

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from brian2 import ms, mV, nA
 from figure_checks import assert_labelled_figure
 from helpers import assert_generator_seed_reproducible, raises_param
 
@@ -488,7 +489,7 @@ def test_normalization_model_refuses_bad_contrasts():
 # ---------------------------------------------------------------------------
 
 def test_pairing_schedule_drives_the_right_neurons():
-    s = pairing_schedule(3, n_neurons=12, pattern_size=3, max_pairs=4, max_cues=2, drive_nA=2.5,
+    s = pairing_schedule(3, n_neurons=12, pattern_size=3, max_pairs=4, max_cues=2, drive=2.5 * nA,
                          seed=1)
     assert s.cs_current_nA.shape == s.us_current_nA.shape == (30, 12)
     assert s.n_pairs == 3 and s.learning_slots == 4
@@ -575,14 +576,18 @@ def test_spiking_memory_learns_the_pairs_numpy():
 def test_spiking_memory_validates():
     with raises_param("target"):
         spiking_associative_memory(target="cython")
-    with raises_param("w_syn_mV"):
-        spiking_associative_memory(w_syn_mV=-1.0)
+    with raises_param("w_syn", ">= 0. V"):
+        spiking_associative_memory(w_syn=-1 * mV)
+    with raises_param("w_syn", "quantity in mV"):
+        spiking_associative_memory(w_syn=4.0)              # a float: the unit is missing
     with raises_param("eta"):
         spiking_associative_memory(eta=2.0)
-    with raises_param("tau_hebb_ms"):
-        spiking_associative_memory(tau_hebb_ms=0.0)
-    with raises_param("noise_mV"):
-        spiking_associative_memory(noise_mV=11.0)
+    with raises_param("tau_hebb"):
+        spiking_associative_memory(tau_hebb=0 * ms)
+    with raises_param("noise_sigma"):
+        spiking_associative_memory(noise_sigma=11 * mV)
+    with raises_param("drive"):
+        spiking_associative_memory(drive=3 * mV)           # a voltage, not a current
 
 
 # ---------------------------------------------------------------------------

@@ -223,3 +223,91 @@ def test_build_must_return_objects():
 def test_quantity_checks_name_the_parameter(call, name):
     with raises_param(name):
         call()
+
+
+# --- the one compile-once cache -------------------------------------------------------------
+
+def test_compile_cache_is_bounded_keyed_inspectable_and_clearable(fresh_compile_cache, monkeypatch):
+    from nslib.spiking import network
+
+    monkeypatch.setattr(network._COMPILE_CACHE, "maxsize", 2)
+    made = []
+
+    def make(tag):
+        return lambda: made.append(tag) or object()
+
+    a = spiking.compile_once("cache_a", ("n", 3), make("a"))
+    assert spiking.compile_once("cache_a", ("n", 3), make("again")) is a        # a hit builds nothing
+    b = spiking.compile_once("cache_a", ("n", 4), make("b"))                    # another shape: built
+    assert b is not a
+    spiking.compile_once("cache_a", ("n", 3), make("again"))                    # a used last: b is LRU
+    spiking.compile_once("cache_c", ("n", 3), make("c"))                        # same key, other model
+    info = fresh_compile_cache()
+    assert made == ["a", "b", "c"]
+    assert info.entries == (("cache_a", ("n", 3)), ("cache_c", ("n", 3)))     # b dropped: bounded
+    assert (info.size, info.maxsize, info.hits, info.misses) == (2, 2, 2, 3)
+    assert spiking.clear_compile_cache("cache_c") == 1
+    assert spiking.compile_cache_info().entries == (("cache_a", ("n", 3)),)
+    assert spiking.clear_compile_cache() == 1
+    assert spiking.compile_cache_info() == spiking.CompileCacheInfo((), 0, 2, 0, 0)
+
+
+@pytest.mark.parametrize("args, name", [
+    (("bad name", (), object), "model"),
+    (("cache_x", [1, 2], object), "key"),
+    (("cache_x", (), None), "make"),
+])
+def test_compile_once_rejects_bad_arguments(args, name):
+    with raises_param(name):
+        spiking.compile_once(*args)
+    with raises_param("model"):
+        spiking.clear_compile_cache("no/slash")
+
+
+def test_every_compiled_topic_model_lives_in_the_one_cache(fresh_compile_cache):
+    from nslib.attention import spiking_associative_memory
+    from nslib.predictive import smooth_signal, spike_coding_network
+    from nslib.rl import dopamine_population
+    from nslib.vision import compiled_spiking_v1
+
+    compiled_spiking_v1(1, 100 * ms, target="numpy")
+    dopamine_population([[0.0, 1.0]], n_neurons=2, target="numpy")
+    spiking_associative_memory(1, n_neurons=4, pattern_size=2, max_pairs=1, max_cues=1,
+                               target="numpy")
+    spike_coding_network(smooth_signal(100.0, n_dims=1, seed=0), n_neurons=4, target="numpy")
+    models = [model for model, _ in fresh_compile_cache().entries]
+    assert models == ["vision_v1", "dopamine", "attention_memory_numpy", "predictive_scn_numpy"]
+
+
+def test_no_module_of_nslib_keeps_its_own_compiled_networks(root):
+    import re
+
+    # The compile-once cache of nslib/spiking/network.py is the one place: no lru_cache, no module
+    # dict elsewhere (nslib.datasets keeps the decoded photographs, which are data, not programs).
+    pattern = re.compile(r"lru_cache|functools\.cache\b|^@cache\b|"
+                         r"^_[A-Z_]+\s*(:\s*dict[^=]*)?=\s*(\{\}|dict\(\))", re.M)
+    allowed = {"nslib/spiking/network.py"}
+    offenders = [path.relative_to(root).as_posix() for path in sorted((root / "nslib").rglob("*.py"))
+                 if path.parent.name != "datasets" and pattern.search(path.read_text())]
+    assert set(offenders) <= allowed, f"use nslib.spiking.compile_once instead, in {offenders}"
+
+
+def test_a_topic_sweep_reruns_its_compiled_program_without_building(fresh_compile_cache):
+    # target "auto": the second call with new values re-runs the program the first one built.
+    from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+
+    from nslib.rl import dopamine_population
+
+    first = dopamine_population([[0.0, 1.0, -1.0]], n_neurons=5, seed=0)
+    assert first.target == "cpp_standalone"
+    (model, key), = fresh_compile_cache().entries
+    population = spiking.compile_once(model, key, lambda: pytest.fail("not cached"))
+    builds = population.n_builds
+    original, calls = CPPStandaloneDevice.build, []
+    try:
+        CPPStandaloneDevice.build = lambda self, *a, **k: calls.append(a) or original(self, *a, **k)
+        again = dopamine_population([[1.0, 1.0, 1.0]], n_neurons=5, gain=40 * Hz, seed=1)
+    finally:
+        CPPStandaloneDevice.build = original
+    assert calls == [] and population.n_builds == builds == 1
+    assert fresh_compile_cache().hits == 2 and again.psth.sum() > first.psth.sum()

@@ -99,11 +99,15 @@ def test_population_tuning_needs_preferences_among_the_stimuli():
         population_tuning("counts")
 
 
-def test_compiled_spiking_v1_is_cached_per_configuration():
+def test_compiled_spiking_v1_is_cached_per_configuration(fresh_compile_cache):
     a = compiled_spiking_v1(n_trials=1, duration=200 * ms, target="numpy")
     assert a is compiled_spiking_v1(n_trials=1, duration=200 * ms, target="numpy")
     assert a is not compiled_spiking_v1(n_trials=2, duration=200 * ms, target="numpy")
     assert a.drive.shape == (4, 24, 8)
+    # One entry per configuration, in nslib.spiking's one cache; a Generator seed gives an int seed.
+    b = compiled_spiking_v1(1, 200 * ms, seed=np.random.default_rng(0), target="numpy")
+    assert b is compiled_spiking_v1(1, 200 * ms, seed=b.model.network.seed, target="numpy")
+    assert [model for model, _ in fresh_compile_cache().entries] == ["vision_v1"] * 3
 
 
 def test_the_chapters_compiled_program_reruns_without_rebuilding():

@@ -80,7 +80,8 @@ w = clip(w + learning(t) * eta * apre, 0, 1)
 """,
 )
 
-# Parameters of the network (units: nA, mV, ms), stated in the chapter.
+# Parameters of the network, stated in the chapter (in the units of their names; the
+# functions take Brian2 quantities and default to these values).
 ROW_MS = 10.0          # one row of the input schedule
 ON_ROWS = 3            # stimulus on for 30 ms of each 50 ms slot
 SLOT_ROWS = 5
@@ -154,12 +155,12 @@ def _random_patterns(rng, n_pairs, n_neurons, pattern_size):
 
 
 def pairing_schedule(n_pairs: int, n_neurons: int = 100, pattern_size: int = 10,
-                     max_pairs: int = 64, max_cues: int = 16, drive_nA: float = 3.0,
+                     max_pairs: int = 64, max_cues: int = 16, *, drive: Any = None,
                      cs_patterns: Any = None, us_patterns: Any = None,
                      seed: Any = 0) -> PairingSchedule:
     """Random CS and US patterns and the input currents that pair them and then cue them.
 
-    Each slot lasts 50 ms: 30 ms of stimulus (``drive_nA`` into the pattern's
+    Each slot lasts 50 ms: 30 ms of stimulus (``drive`` into the pattern's
     neurons, 0 elsewhere) and 20 ms of silence, so the Hebbian traces of one
     pairing have decayed before the next. Pairing slot ``p`` drives CS set
     ``p`` and US set ``p`` together; cue slot ``j`` drives CS set
@@ -175,8 +176,8 @@ def pairing_schedule(n_pairs: int, n_neurons: int = 100, pattern_size: int = 10,
         Neurons per random pattern (ignored when patterns are given).
     max_pairs, max_cues : int, >= 1
         Pairing and cue slots (fixed per compiled network).
-    drive_nA : float, in [0, 20]
-        Input current of a stimulated neuron (nA).
+    drive : Quantity, in [0, 20] nA, default 3 nA
+        Input current of a stimulated neuron.
     cs_patterns, us_patterns : array_like of bool, shape (n_pairs, n_neurons), optional
         Given patterns instead of random ones (both or neither).
     seed : int or numpy.random.Generator
@@ -199,7 +200,7 @@ def pairing_schedule(n_pairs: int, n_neurons: int = 100, pattern_size: int = 10,
     max_cues = check_int("max_cues", max_cues, low=1, high=1000)
     n_pairs = check_int("n_pairs", n_pairs, low=1, high=max_pairs)
     n_neurons = check_int("n_neurons", n_neurons, low=2, high=1000)
-    drive = check_number("drive_nA", drive_nA, low=0.0, high=20.0)
+    drive = _check_drive(drive)
     if (cs_patterns is None) != (us_patterns is None):
         raise ValueError("cs_patterns and us_patterns must be given together (or neither)")
     if cs_patterns is None:
@@ -228,6 +229,16 @@ def pairing_schedule(n_pairs: int, n_neurons: int = 100, pattern_size: int = 10,
                            cs_current_nA=cs_current, us_current_nA=us_current, learning=learning,
                            row_ms=ROW_MS, slot_rows=SLOT_ROWS, on_rows=ON_ROWS,
                            learning_slots=max_pairs)
+
+
+def _check_drive(drive) -> float:
+    """Check the input current of a stimulated neuron; return it in nA."""
+    from brian2 import nA
+
+    from ..spiking import check_quantity
+
+    return float(check_quantity("drive", DEFAULTS["drive_nA"] * nA if drive is None else drive, nA,
+                                strict=False, high=20.0, example="3*nA") / nA)
 
 
 def _check_patterns(name, patterns, n_pairs, n_neurons):
@@ -449,36 +460,31 @@ def _collect(objects):
             "us_t": np.asarray(objects["us_spikes"].t[:] / ms).copy()}
 
 
-_NETWORKS: dict[tuple, Any] = {}
-
-
 def _network(n_neurons: int, max_pairs: int, max_cues: int, target: str):
-    """The compiled network for one structure (built on first use, then re-run)."""
+    """The compiled network for one structure (built on first use, then re-run).
+
+    Kept in :mod:`nslib.spiking`'s compile-once cache, keyed by the structure and the target.
+    """
     from brian2 import ms
 
-    from ..spiking import CompiledNetwork
+    from ..spiking import CompiledNetwork, compile_once
 
     n_rows = (max_pairs + max_cues) * SLOT_ROWS
     key = ("memory", n_neurons, n_rows, MEMORY_EQUATIONS, HEBBIAN_SYNAPSE["model"],
            HEBBIAN_SYNAPSE["on_pre"], HEBBIAN_SYNAPSE["on_post"], target)
-    if key not in _NETWORKS:
-        # Brian2 suffixes the names of code objects while objects of the same name are alive. A
-        # numpy network kept here would shift the names of a later standalone build, whose code
-        # would then differ from the cached build and be compiled again: give them distinct names.
-        model = "attention_memory_numpy" if target == "numpy" else "attention_memory"
-        _NETWORKS[key] = CompiledNetwork(
-            model, lambda ctx: _build(ctx, n_neurons, n_rows), _collect,
-            duration=n_rows * ROW_MS * ms, key=key, target=target)
-    return _NETWORKS[key]
+    # Brian2 suffixes the names of code objects while objects of the same name are alive. A
+    # numpy network kept in the cache would shift the names of a later standalone build, whose
+    # code would then differ from the cached build and be compiled again: give them distinct names.
+    model = "attention_memory_numpy" if target == "numpy" else "attention_memory"
+    return compile_once(model, key, lambda: CompiledNetwork(
+        model, lambda ctx: _build(ctx, n_neurons, n_rows), _collect,
+        duration=n_rows * ROW_MS * ms, key=key, target=target))
 
 
 def spiking_associative_memory(n_pairs: int = 8, n_neurons: int = 100, pattern_size: int = 10,
-                               max_pairs: int = 64, max_cues: int = 16,
-                               w_syn_mV: float = DEFAULTS["w_syn_mV"],
-                               eta: float = DEFAULTS["eta"],
-                               tau_hebb_ms: float = DEFAULTS["tau_hebb_ms"],
-                               noise_mV: float = DEFAULTS["noise_mV"],
-                               drive_nA: float = DEFAULTS["drive_nA"], seed: Any = 0,
+                               max_pairs: int = 64, max_cues: int = 16, *, w_syn: Any = None,
+                               eta: float = DEFAULTS["eta"], tau_hebb: Any = None,
+                               noise_sigma: Any = None, drive: Any = None, seed: Any = 0,
                                target: str = "auto") -> SpikingMemoryResult:
     """Pair ``n_pairs`` random CS and US patterns in a spiking network, then cue the CS sets.
 
@@ -498,18 +504,18 @@ def spiking_associative_memory(n_pairs: int = 8, n_neurons: int = 100, pattern_s
     max_pairs, max_cues : int
         Slots of the compiled network (one program per combination with
         ``n_neurons``); the run lasts ``(max_pairs + max_cues) x 50 ms``.
-    w_syn_mV : float, in [0, 20]
-        EPSP (mV) of a fully potentiated synapse. The default, 4 mV, lets the
-        10 inputs of a default pattern drive a US neuron well above threshold
-        and about half of them only rarely; scale it with ``pattern_size``.
+    w_syn : Quantity, in [0, 20] mV, default 4 mV
+        EPSP of a fully potentiated synapse. The default lets the 10 inputs
+        of a default pattern drive a US neuron well above threshold and about
+        half of them only rarely; scale it with ``pattern_size``.
     eta : float, in [0, 1]
         Potentiation per coincident spike pair.
-    tau_hebb_ms : float, in [1, 50]
-        Decay time of the Hebbian traces (ms).
-    noise_mV : float, in [0, 10]
-        Membrane noise (mV).
-    drive_nA : float, in [0, 20]
-        Input current of a stimulated neuron (nA).
+    tau_hebb : Quantity, in [1, 50] ms, default 10 ms
+        Decay time of the Hebbian traces.
+    noise_sigma : Quantity, in [0, 10] mV, default 2 mV
+        Membrane noise (standard deviation of the free membrane potential).
+    drive : Quantity, in [0, 20] nA, default 3 nA
+        Input current of a stimulated neuron.
     seed : int or numpy.random.Generator
         Seeds the patterns and the membrane noise.
     target : {"auto", "cpp_standalone", "numpy"}
@@ -522,28 +528,34 @@ def spiking_associative_memory(n_pairs: int = 8, n_neurons: int = 100, pattern_s
 
     Examples
     --------
+    >>> from brian2 import mV
     >>> res = spiking_associative_memory(2, n_neurons=40, pattern_size=10, max_pairs=2,
-    ...                                  max_cues=2, target="numpy")
+    ...                                  max_cues=2, w_syn=4 * mV, target="numpy")
     >>> bool(res.accuracy == 1.0), bool(res.mean_similarity > 0.8)
     (True, True)
     """
     from brian2 import ms, mV, nA
 
+    from ..spiking import check_quantity
+
     check_choice("target", target, ("auto", "cpp_standalone", "numpy"))
-    w_syn = check_number("w_syn_mV", w_syn_mV, low=0.0, high=20.0)
+    w_syn = check_quantity("w_syn", DEFAULTS["w_syn_mV"] * mV if w_syn is None else w_syn, mV,
+                           strict=False, high=20.0, example="4*mV")
     eta = check_number("eta", eta, low=0.0, high=1.0)
-    tau_hebb = check_number("tau_hebb_ms", tau_hebb_ms, low=1.0, high=50.0)
-    noise = check_number("noise_mV", noise_mV, low=0.0, high=10.0)
+    tau_hebb = check_quantity("tau_hebb", DEFAULTS["tau_hebb_ms"] * ms if tau_hebb is None
+                              else tau_hebb, ms, low=1.0, strict=False, high=50.0, example="10*ms")
+    noise = check_quantity("noise_sigma", DEFAULTS["noise_mV"] * mV if noise_sigma is None
+                           else noise_sigma, mV, strict=False, high=10.0, example="2*mV")
     rng = as_generator(seed)
     schedule = pairing_schedule(n_pairs, n_neurons, pattern_size, max_pairs, max_cues,
-                                drive_nA=drive_nA, seed=rng)
+                                drive=drive, seed=rng)
     noise_seed = int(rng.integers(0, 2**31 - 1))
     network = _network(schedule.cs_patterns.shape[1], max_pairs, max_cues, target)
     out = network.run({
         "cs_input": schedule.cs_current_nA * nA, "us_input": schedule.us_current_nA * nA,
-        "learning": schedule.learning, "cs.noise_sigma": noise * mV,
-        "us.noise_sigma": noise * mV, "synapses.w_syn": w_syn * mV, "synapses.eta": eta,
-        "synapses.tau_hebb": tau_hebb * ms}, seed=noise_seed)
+        "learning": schedule.learning, "cs.noise_sigma": noise, "us.noise_sigma": noise,
+        "synapses.w_syn": w_syn, "synapses.eta": eta, "synapses.tau_hebb": tau_hebb},
+        seed=noise_seed)
     n = schedule.cs_patterns.shape[1]
     weights = np.zeros((n, n))
     weights[out["i"], out["j"]] = out["w"]

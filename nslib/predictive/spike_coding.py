@@ -109,7 +109,7 @@ def steady_signal(level, duration_ms: float = 2000.0, dt_ms: float = 1.0,
 
 
 def smooth_signal(duration_ms: float = 2000.0, n_dims: int = 2, dt_ms: float = 1.0,
-                  amplitude: float = 1.0, max_frequency_hz: float = 3.0, seed: Any = 0) -> np.ndarray:
+                  amplitude: float = 1.0, max_frequency_hz: float = 3.0, *, seed: Any = 0) -> np.ndarray:
     """A smooth random signal that starts at rest: a sum of slow sinusoids, ramped in.
 
     Each dimension is a sum of four sinusoids with random frequencies (in
@@ -155,7 +155,7 @@ def smooth_signal(duration_ms: float = 2000.0, n_dims: int = 2, dt_ms: float = 1
     return x * (0.5 - 0.5 * np.cos(np.pi * ramp))[:, None]
 
 
-def decoders(n_neurons: int, n_dims: int, scale: float = 0.05, seed: Any = 0) -> np.ndarray:
+def decoders(n_neurons: int, n_dims: int, scale: float = 0.05, *, seed: Any = 0) -> np.ndarray:
     """Decoding vectors of the network: shape (n_dims, n_neurons), each of length ``scale``.
 
     One dimension: half the neurons ``+scale``, half ``-scale``. Two: evenly
@@ -302,7 +302,9 @@ class SpikeCodingResult:
         False for the silenced neurons.
     decoder : numpy.ndarray, shape (n_dims, n_neurons)
     dt_ms : float
-        Step of ``signal`` and ``estimate``.
+        Step of ``signal`` and ``estimate`` (ms).
+    sim_dt_ms : float
+        Integration step of the Brian2 network (ms).
     target : str
         ``"cpp_standalone"`` or ``"numpy"``.
     """
@@ -326,6 +328,7 @@ class SpikeCodingResult:
     target: str
     cost: float = 0.0
     leak_hz: float = 10.0
+    sim_dt_ms: float = 0.1
 
 
 def _build(ctx, decoder: np.ndarray, cost: float, refractory_ms: float, n_steps: int, dt_ms: float,
@@ -364,26 +367,21 @@ def _collect(objects):
             np.asarray(objects["cells"].threshold_v[:], dtype=float).copy())
 
 
-_NETWORKS: dict[tuple, Any] = {}
-
-
 def _network(decoder: np.ndarray, cost: float, refractory_ms: float, n_steps: int, dt_ms: float,
              sim_dt_ms: float, threshold: str, target: str):
+    """The compiled network for one structure, in :mod:`nslib.spiking`'s compile-once cache."""
     from brian2 import ms
 
-    from ..spiking import CompiledNetwork
+    from ..spiking import CompiledNetwork, compile_once
 
     key = ("scn", decoder.shape, decoder.round(12).tobytes(), cost, refractory_ms, n_steps, dt_ms,
            sim_dt_ms, SCN_EQUATIONS, threshold, SCN_BID, target)
-    if key not in _NETWORKS:
-        # Distinct names for the numpy fallback: a numpy network alive in the process would
-        # change Brian2's automatic names, and so the code, of a later standalone build.
-        model = "predictive_scn_numpy" if target == "numpy" else "predictive_scn"
-        _NETWORKS[key] = CompiledNetwork(
-            model, lambda ctx: _build(ctx, decoder, cost, refractory_ms, n_steps, dt_ms, threshold),
-            _collect,
-            duration=n_steps * dt_ms * ms, dt=sim_dt_ms * ms, key=key, target=target)
-    return _NETWORKS[key]
+    # Distinct names for the numpy fallback: a numpy network alive in the process would
+    # change Brian2's automatic names, and so the code, of a later standalone build.
+    model = "predictive_scn_numpy" if target == "numpy" else "predictive_scn"
+    return compile_once(model, key, lambda: CompiledNetwork(
+        model, lambda ctx: _build(ctx, decoder, cost, refractory_ms, n_steps, dt_ms, threshold),
+        _collect, duration=n_steps * dt_ms * ms, dt=sim_dt_ms * ms, key=key, target=target))
 
 
 def _isi_cv(times_ms: np.ndarray, neurons: np.ndarray, n_neurons: int) -> float:
@@ -473,7 +471,7 @@ def ei_balance(result: SpikeCodingResult, timescale_ms: float = 100.0) -> float:
 
 def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float = 0.0, *,
                          decoder_scale: float = 0.05, cost: float = 0.000625, noise: float = 0.5,
-                         refractory_ms: float = 0.0, dt_ms: float = 1.0, sim_dt_ms: float = 0.1,
+                         refractory: Any = None, dt: Any = None, sim_dt: Any = None,
                          one_spike_per_step: bool = True, seed: Any = 0,
                          target: str = "auto") -> SpikeCodingResult:
     """Track a signal with a spike coding network (Boerlin, Machens & Denève 2013) in Brian2.
@@ -481,7 +479,7 @@ def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float =
     Parameters
     ----------
     signal : array_like, shape (n_steps,) or (n_steps, n_dims)
-        The signal ``x(t)``, one row per ``dt_ms`` (at least 2 steps, at most 10 dimensions).
+        The signal ``x(t)``, one row per ``dt`` (at least 2 steps, at most 10 dimensions).
     n_neurons : int, in [2, 2000]
     silenced_fraction : float, in [0, 1]
         Fraction of the neurons (chosen at random with ``seed``) that cannot fire.
@@ -491,15 +489,15 @@ def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float =
         ``μ``, the cost of firing, added to the reset and to twice the threshold.
     noise : float, >= 0
         Standard deviation of the membrane noise, in units of the threshold.
-    refractory_ms : float, in [0, 20]
-        Absolute refractory period (ms); none by default. (Runaway bursts of
+    refractory : Quantity, in [0, 20] ms, default 0 ms
+        Absolute refractory period; none by default. (Runaway bursts of
         spikes, where neurons with nearly the same decoder cross threshold
         together and overshoot, are prevented by letting one neuron fire per
         time step: see :func:`_build`.)
-    dt_ms : float, in (0, 10]
-        Step of ``signal`` (ms).
-    sim_dt_ms : float
-        Integration step (ms); ``dt_ms`` must be a whole multiple of it.
+    dt : Quantity, in (0, 10] ms, default 1 ms
+        Step of ``signal``.
+    sim_dt : Quantity, in (0, dt], default 0.1 ms
+        Integration step; ``dt`` must be a whole multiple of it.
     one_spike_per_step : bool
         Let only the neuron furthest above threshold fire in each time step
         (:data:`SCN_THRESHOLD`); ``False`` lets every neuron above threshold
@@ -534,16 +532,23 @@ def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float =
     scale = check_number("decoder_scale", decoder_scale, low=0.0, low_inclusive=False)
     cost = check_number("cost", cost, low=0.0)
     noise = check_number("noise", noise, low=0.0)
-    refractory = check_number("refractory_ms", refractory_ms, low=0.0, high=20.0)
-    dt_ms = check_number("dt_ms", dt_ms, low=0.0, high=10.0, low_inclusive=False)
-    sim_dt = check_number("sim_dt_ms", sim_dt_ms, low=0.0, high=dt_ms, low_inclusive=False)
+    from brian2 import Hz, ms
+
+    from ..spiking import check_quantity
+
+    refractory = float(check_quantity("refractory", 0 * ms if refractory is None else refractory, ms,
+                                      strict=False, high=20.0, example="2*ms") / ms)
+    dt_ms = float(check_quantity("dt", 1 * ms if dt is None else dt, ms, high=10.0,
+                                 example="1*ms") / ms)
+    sim_dt = float(check_quantity("sim_dt", 0.1 * ms if sim_dt is None else sim_dt, ms, high=dt_ms,
+                                  example="0.1*ms") / ms)
     ratio = dt_ms / sim_dt
     if abs(ratio - round(ratio)) > 1e-9:
-        raise ValueError(f"sim_dt_ms must divide dt_ms ({dt_ms}) a whole number of times; got {sim_dt}")
+        raise ValueError(f"sim_dt must divide dt ({dt_ms} ms) a whole number of times; "
+                         f"got {sim_dt} ms")
     if not isinstance(one_spike_per_step, (bool, np.bool_)):
         raise ValueError(f"one_spike_per_step must be True or False; got {one_spike_per_step!r}")
     check_choice("target", target, ("auto", "cpp_standalone", "numpy"))
-    from brian2 import Hz
 
     rng = as_generator(seed)
     n_steps, n_dims = x.shape
@@ -579,4 +584,4 @@ def spike_coding_network(signal, n_neurons: int = 40, silenced_fraction: float =
         isi_cv=_isi_cv(t_ms, idx, n_neurons), excitation=exc, inhibition=inh, balance=balance,
         filtered_spikes=filtered, thresholds=thresholds, cost_fraction=cost_fraction,
         active=active, decoder=decoder, dt_ms=dt_ms, target=network.target, cost=float(cost),
-        leak_hz=leak)
+        leak_hz=leak, sim_dt_ms=sim_dt)

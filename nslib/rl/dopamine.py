@@ -253,18 +253,15 @@ class DopaminePopulation:
                               dt=self.dt, baseline_rate=baseline, gain=gain, target=self.target)
 
 
-# One compiled program per network shape and target, shared by every call in a process.
-_POPULATIONS: dict[tuple, DopaminePopulation] = {}
-
-
 def dopamine_population(rpe, n_neurons: int = 50, baseline_rate=None, gain=None, dt=None,
-                        refractory=None, bin_width=None, seed=0,
+                        refractory=None, bin_width=None, *, seed=0,
                         target: str = "auto") -> DopamineResult:
     """Simulate dopamine neurons whose rate follows ``max(0, baseline + gain * delta(t))``.
 
     A one-call front end to :class:`DopaminePopulation`: the first call with a
     given shape of ``rpe`` (and ``n_neurons``, ``dt``, ``refractory``,
-    ``target``) compiles the Brian2 program; later calls re-run it with the
+    ``target``) compiles the Brian2 program and keeps it in
+    :mod:`nslib.spiking`'s compile-once cache; later calls re-run it with the
     new TD errors, baseline, gain and seed.
 
     Parameters
@@ -310,7 +307,7 @@ def dopamine_population(rpe, n_neurons: int = 50, baseline_rate=None, gain=None,
     check_choice("target", target, ("auto", "cpp_standalone", "numpy"))
     from brian2 import ms
 
-    from ..spiking import check_quantity, seed_int
+    from ..spiking import check_quantity, compile_once, seed_int
 
     # One draw from a Generator, whether or not the population below is built now:
     # a cached population must not change what a Generator seed gives.
@@ -318,11 +315,11 @@ def dopamine_population(rpe, n_neurons: int = 50, baseline_rate=None, gain=None,
     dt = check_quantity("dt", 100 * ms if dt is None else dt, ms, example="100*ms")
     refractory = check_quantity("refractory", 2 * ms if refractory is None else refractory, ms,
                                 strict=False, example="2*ms")
+    n_neurons = check_int("n_neurons", n_neurons, low=1)
+    # One compiled program per network shape and target, in nslib.spiking's compile-once cache.
     key = (values.shape, n_neurons, float(dt), float(refractory), target)
-    population = _POPULATIONS.get(key)
-    if population is None:
-        population = DopaminePopulation(values.shape[0], values.shape[1], n_neurons=n_neurons,
-                                        dt=dt, refractory=refractory, seed=seed, target=target)
-        _POPULATIONS[key] = population
+    population = compile_once("dopamine", key, lambda: DopaminePopulation(
+        values.shape[0], values.shape[1], n_neurons=n_neurons, dt=dt, refractory=refractory,
+        seed=seed, target=target))
     return population.run(values, baseline_rate=baseline_rate, gain=gain, bin_width=bin_width,
                           seed=seed)

@@ -14,6 +14,9 @@ run a network, from the most general to the most specific:
   ``cpp_standalone`` program built once and re-run with new values of group
   and synapse variables and of :class:`~brian2.TimedArray` inputs (and a new
   seed) without recompiling. Every live sweep over a spiking model uses it;
+  topic functions keep their compiled networks in the one bounded cache of
+  :func:`compile_once` (inspect it with :func:`compile_cache_info`, empty it
+  with :func:`clear_compile_cache`);
 * the course's LIF neuron: :func:`simulate_lif` (constant or time-varying
   input through a TimedArray), :func:`fi_curve` and :class:`CompiledLIF`.
 
@@ -56,10 +59,18 @@ from .lif import (
     lif_rate_analytic,
     simulate_lif,
 )
-from .network import BuildContext, CompiledNetwork
+from .network import (
+    BuildContext,
+    CompileCacheInfo,
+    CompiledNetwork,
+    clear_compile_cache,
+    compile_cache_info,
+    compile_once,
+)
 
 __all__ = [
     "BuildContext",
+    "CompileCacheInfo",
     "CompiledLIF",
     "CompiledNetwork",
     "CompiledNoisyFI",
@@ -75,6 +86,9 @@ __all__ = [
     "cache_dir",
     "check_quantity",
     "check_quantity_array",
+    "clear_compile_cache",
+    "compile_cache_info",
+    "compile_once",
     "compiler_available",
     "fi_curve",
     "lif_equations",

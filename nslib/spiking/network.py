@@ -18,17 +18,37 @@ models live side by side in one process: switching between them never
 rebuilds. Objects are named ``<model>_<part>`` (:meth:`BuildContext.name`).
 Where no C++ compiler exists, every run rebuilds the network on Brian2's
 runtime device with the ``numpy`` target, with a :class:`NumpyFallbackWarning`.
+
+The compile-once cache
+----------------------
+A topic function such as :func:`nslib.attention.spiking_associative_memory`
+is pure, yet each call must re-run the program compiled by the first one.
+The compiled objects it re-uses live in **one** bounded cache, here, keyed by
+the model's name and its build-time shape (sizes, equations, duration,
+target: everything a re-run cannot change). :func:`compile_once` returns the
+cached object or builds it; :func:`compile_cache_info` says what the cache
+holds; :func:`clear_compile_cache` empties it (tests that need a fresh build
+call it). When the cache is full, the least recently used model is dropped;
+its compiled program stays on disk under :func:`cache_dir`, so building it
+again only re-generates code.
+
+The state kept between calls is in this module and nowhere else in nslib:
+that cache, and the record of which :class:`CompiledNetwork` last built each
+project folder (two objects built into one folder share one binary, so the
+older one rebuilds before its next run).
 """
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import os
 import shutil
+import threading
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Hashable, Mapping, TypeVar
 
 import numpy as np
 
@@ -43,16 +63,185 @@ from ._brian import (
 )
 from ._quantities import check_quantity
 
-__all__ = ["BuildContext", "CompiledNetwork"]
+__all__ = ["BuildContext", "CompileCacheInfo", "CompiledNetwork", "clear_compile_cache",
+           "compile_cache_info", "compile_once"]
 
 # The environment variable the compiled program reads its seed from.
 SEED_VARIABLE = "NSLIB_BRIAN_SEED"
 
 # Which CompiledNetwork last built into each project folder. Two models built
 # into the same folder in one process (same name and key) share one binary:
-# the older one must rebuild before its next run. This is the only state kept
-# between calls; tests/test_spiking_network.py covers it.
+# the older one must rebuild before its next run. With the compile cache below,
+# this is the only state kept between calls; tests/test_spiking_network.py covers it.
 _BUILT_BY: dict[str, weakref.ref] = {}
+
+#: How many compiled models the cache keeps before dropping the least recently used.
+COMPILE_CACHE_MAXSIZE = 32
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class CompileCacheInfo:
+    """What the compile-once cache holds (:func:`compile_cache_info`).
+
+    Attributes
+    ----------
+    entries : tuple of (str, object)
+        ``(model, key)`` of every cached object, least recently used first.
+    size : int
+        Number of cached objects.
+    maxsize : int
+        Bound on ``size``; the least recently used object is dropped beyond it.
+    hits, misses : int
+        Calls of :func:`compile_once` that found their object, and that built
+        it, since the cache was last cleared.
+    """
+
+    entries: tuple
+    size: int
+    maxsize: int
+    hits: int
+    misses: int
+
+
+class _CompileCache:
+    """A bounded, least-recently-used map ``(model, key) -> compiled object``."""
+
+    def __init__(self, maxsize: int):
+        self.maxsize = maxsize
+        self._items: collections.OrderedDict[tuple, Any] = collections.OrderedDict()
+        self._lock = threading.RLock()
+        self.hits = self.misses = 0
+
+    def get(self, model: str, key: Hashable, make: Callable[[], _T]) -> _T:
+        entry = (model, key)
+        with self._lock:
+            if entry in self._items:
+                self._items.move_to_end(entry)
+                self.hits += 1
+                return self._items[entry]
+            obj = make()
+            self.misses += 1
+            self._items[entry] = obj
+            while len(self._items) > max(1, self.maxsize):
+                self._items.popitem(last=False)
+            return obj
+
+    def info(self) -> CompileCacheInfo:
+        with self._lock:
+            return CompileCacheInfo(entries=tuple(self._items), size=len(self._items),
+                                    maxsize=self.maxsize, hits=self.hits, misses=self.misses)
+
+    def clear(self, model: str | None) -> int:
+        with self._lock:
+            drop = [e for e in self._items if model is None or e[0] == model]
+            for entry in drop:
+                del self._items[entry]
+            if model is None:
+                self.hits = self.misses = 0
+            return len(drop)
+
+
+_COMPILE_CACHE = _CompileCache(COMPILE_CACHE_MAXSIZE)
+
+
+def compile_once(model: str, key: Hashable, make: Callable[[], _T]) -> _T:
+    """Return the compiled object of ``model`` with build-time shape ``key``; build it on first use.
+
+    The one place where nslib keeps compiled programs between calls: topic
+    functions call it with a ``make`` that builds a :class:`CompiledNetwork`
+    (or an object holding one), so the first call compiles and later calls
+    with the same ``model`` and ``key`` re-run the same program with new
+    values. The cache holds at most ``COMPILE_CACHE_MAXSIZE`` objects and
+    drops the least recently used one beyond that.
+
+    Parameters
+    ----------
+    model : str
+        The model's name (letters, digits, ``_``, starting with a letter),
+        usually the :class:`CompiledNetwork`'s.
+    key : hashable
+        Everything fixed at build time that tells two builds of ``model``
+        apart: sizes, equations, duration, time step, target. Run-time values
+        (inputs, parameters that :meth:`CompiledNetwork.run` sets, seeds of a
+        run) do not belong in it.
+    make : callable
+        ``make()`` builds the object; called only on a miss.
+
+    Returns
+    -------
+    object
+        What ``make`` returned, now or on an earlier call.
+
+    Examples
+    --------
+    >>> _ = clear_compile_cache()       # start from an empty cache
+    >>> built = []
+    >>> def make():
+    ...     built.append(1)
+    ...     return object()
+    >>> first = compile_once("doc_model", ("shape", 3), make)
+    >>> first is compile_once("doc_model", ("shape", 3), make), len(built)
+    (True, 1)
+    >>> info = compile_cache_info()
+    >>> info.entries, info.size, info.hits, info.misses
+    ((('doc_model', ('shape', 3)),), 1, 1, 1)
+    >>> clear_compile_cache()
+    1
+    """
+    check_model_name(model)
+    try:
+        hash(key)
+    except TypeError:
+        raise ValueError(f"key must be hashable (a tuple of numbers and strings); "
+                         f"got {type(key).__name__}") from None
+    if not callable(make):
+        raise ValueError(f"make must be callable; got {type(make).__name__}")
+    return _COMPILE_CACHE.get(model, key, make)
+
+
+def compile_cache_info() -> CompileCacheInfo:
+    """Describe the compile-once cache: its entries, size, bound, hits and misses.
+
+    Returns
+    -------
+    CompileCacheInfo
+
+    Examples
+    --------
+    >>> info = compile_cache_info()
+    >>> info.size == len(info.entries) <= info.maxsize
+    True
+    """
+    return _COMPILE_CACHE.info()
+
+
+def clear_compile_cache(model: str | None = None) -> int:
+    """Empty the compile-once cache, or drop the entries of one model.
+
+    The next call of a topic function then builds its network afresh (the
+    compiled program on disk is re-used, so only code generation is repeated).
+    Objects that callers still hold keep working.
+
+    Parameters
+    ----------
+    model : str, optional
+        Drop only this model's entries; default: all (and reset the counters).
+
+    Returns
+    -------
+    int
+        The number of entries dropped.
+
+    Examples
+    --------
+    >>> clear_compile_cache("no_such_model")
+    0
+    """
+    if model is not None:
+        check_model_name(model)
+    return _COMPILE_CACHE.clear(model)
 
 
 def _seed_code(n_generators: int) -> str:

@@ -20,13 +20,13 @@ input current follows the drifting grating frame by frame through a Brian2
 * :class:`CompiledSpikingV1` -- the same population compiled once to a C++
   program with :class:`nslib.spiking.CompiledLIF` and re-run with a new
   contrast, noise level or seed in milliseconds, for sweeps and sliders
-  (:func:`compiled_spiking_v1` keeps one per configuration;
+  (:func:`compiled_spiking_v1` keeps one per configuration in
+  :mod:`nslib.spiking`'s compile-once cache;
   :func:`contrast_invariance` sweeps contrast x noise with it).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,7 +195,7 @@ def spiking_orientation_tuning(preferred_orientations=None, orientations=None,
                                bias_current=None, gain=None, noise_sigma=None,
                                size: int = 31, wavelength: float = DEFAULT_WAVELENGTH,
                                sigma: float | None = None,
-                               aspect_ratio: float = DEFAULT_ASPECT_RATIO, seed=0,
+                               aspect_ratio: float = DEFAULT_ASPECT_RATIO, *, seed=0,
                                target: str = "auto") -> SpikingTuning:
     """Spike-count orientation tuning of LIF simple cells viewing drifting gratings.
 
@@ -329,7 +329,7 @@ class CompiledSpikingV1:
     def __init__(self, preferred_orientations=None, orientations=None, duration=None,
                  n_phases: int = 8, n_trials: int = 1, bias_current=None, gain=None,
                  noise_sigma=None, size: int = 31, wavelength: float = DEFAULT_WAVELENGTH,
-                 sigma: float | None = None, aspect_ratio: float = DEFAULT_ASPECT_RATIO, seed=0,
+                 sigma: float | None = None, aspect_ratio: float = DEFAULT_ASPECT_RATIO, *, seed=0,
                  target: str = "auto"):
         from brian2 import second
 
@@ -360,7 +360,7 @@ class CompiledSpikingV1:
     def _currents(self, contrast: float):
         return self.bias_current + self.gain * contrast * self.drive
 
-    def run(self, contrast: float = 1.0, noise_sigma=None, seed=None) -> SpikingTuning:
+    def run(self, contrast: float = 1.0, noise_sigma=None, *, seed=None) -> SpikingTuning:
         """Run the compiled population at one contrast and noise level.
 
         Parameters
@@ -392,30 +392,28 @@ class CompiledSpikingV1:
                               target=res.target, contrast=contrast, noise=noise)
 
 
-@functools.lru_cache(maxsize=4)
-def _cached_model(n_trials: int, duration_s: float, seed: int, target: str) -> CompiledSpikingV1:
-    from brian2 import second
-
-    return CompiledSpikingV1(n_trials=n_trials, duration=duration_s * second, seed=seed,
-                             target=target)
-
-
-def compiled_spiking_v1(n_trials: int = 1, duration=None, seed: int = 0,
+def compiled_spiking_v1(n_trials: int = 1, duration=None, *, seed: Any = 0,
                         target: str = "auto") -> CompiledSpikingV1:
     """The chapter's population of spiking simple cells, compiled once per process.
 
     Returns the same :class:`CompiledSpikingV1` (4 cells at 0, 45, 90 and
     135 degrees, 24 stimulus orientations, default currents) for the same
-    arguments, so that every frame of a sweep re-runs one program.
+    arguments, so that every frame of a sweep re-runs one program. It is kept
+    in :mod:`nslib.spiking`'s compile-once cache
+    (:func:`nslib.spiking.compile_cache_info`), keyed by ``n_trials``,
+    ``duration``, the seed and ``target``.
 
     Parameters
     ----------
     n_trials : int, >= 1
+        Repeats of every (cell, orientation) neuron in each run.
     duration : Quantity, optional
         One drift cycle (> 0 s), default ``1*second``.
-    seed : int, >= 0
-        Default seed of the noise.
+    seed : int or numpy.random.Generator, default 0
+        Default seed of the noise (a Generator gives one integer seed, and
+        advances).
     target : {"auto", "cpp_standalone", "numpy"}
+        ``"auto"`` compiles a C++ program when a compiler exists.
 
     Returns
     -------
@@ -423,20 +421,28 @@ def compiled_spiking_v1(n_trials: int = 1, duration=None, seed: int = 0,
 
     Examples
     --------
-    >>> compiled_spiking_v1(target="numpy") is compiled_spiking_v1(target="numpy")
+    >>> from brian2 import ms
+    >>> from nslib.spiking import clear_compile_cache, compile_cache_info
+    >>> _ = clear_compile_cache("vision_v1")     # no state shared with earlier calls
+    >>> v1 = compiled_spiking_v1(duration=100 * ms, target="numpy")
+    >>> v1 is compiled_spiking_v1(duration=100 * ms, target="numpy")
     True
+    >>> compile_cache_info().entries[-1]          # (model, (n_trials, duration in s, seed, target))
+    ('vision_v1', (1, 0.1, 0, 'numpy'))
     """
     from brian2 import second
 
     from .._validation import check_choice
-    from ..spiking import check_quantity
+    from ..spiking import check_quantity, compile_once, seed_int
 
     n_trials = check_int("n_trials", n_trials, low=1)
     duration = check_quantity("duration", 1 * second if duration is None else duration, second,
                               example="1*second")
-    seed = check_int("seed", seed, low=0)
+    seed = seed_int(seed)
     check_choice("target", target, ("auto", "cpp_standalone", "numpy"))
-    return _cached_model(n_trials, float(duration / second), seed, target)
+    return compile_once("vision_v1", (n_trials, float(duration / second), seed, target),
+                        lambda: CompiledSpikingV1(n_trials=n_trials, duration=duration, seed=seed,
+                                                  target=target))
 
 
 @dataclass(frozen=True, eq=False)
@@ -557,8 +563,8 @@ def population_tuning(result: SpikingTuning) -> PopulationTuning:
         contrast=result.contrast, noise_sigma=result.noise_sigma)
 
 
-def contrast_invariance(contrasts=(0.25, 0.5, 0.75, 1.0), noise_sigmas=None, n_trials: int = 10,
-                        seed: int = 0, target: str = "auto") -> ContrastInvariance:
+def contrast_invariance(contrasts=(0.25, 0.5, 0.75, 1.0), noise_sigmas=None, n_trials: int = 10, *,
+                        seed: Any = 0, target: str = "auto") -> ContrastInvariance:
     """Tuning width of the chapter's spiking simple cells against contrast, for several noise levels.
 
     Runs :func:`compiled_spiking_v1` (one compiled program) at every contrast
@@ -576,7 +582,9 @@ def contrast_invariance(contrasts=(0.25, 0.5, 0.75, 1.0), noise_sigmas=None, n_t
         Membrane noise levels (>= 0 volt, 1-D). Default ``[0, 2, 4, 6]*mV``.
     n_trials : int, >= 1
         Repeats of every neuron per run.
-    seed : int, >= 0
+    seed : int or numpy.random.Generator, default 0
+        Seed of the noise, the same in every condition (a Generator gives one
+        integer seed, and advances).
     target : {"auto", "cpp_standalone", "numpy"}
 
     Returns
@@ -593,8 +601,9 @@ def contrast_invariance(contrasts=(0.25, 0.5, 0.75, 1.0), noise_sigmas=None, n_t
     """
     from brian2 import amp, mV
 
-    from ..spiking import check_quantity_array
+    from ..spiking import check_quantity_array, seed_int
 
+    seed = seed_int(seed)
     contrasts = check_finite_array("contrasts", contrasts, ndim=1)
     if np.any(contrasts <= 0) or np.any(contrasts > 1):
         raise ValueError(f"contrasts must all be in (0, 1]; got {contrasts.tolist()}")
