@@ -17,7 +17,6 @@ from nslib.vision.cnn import (
     FeatureMaps,
     cnn_feature_maps,
     convolve_filters,
-    load_digits_split,
     train_digits_cnn,
 )
 
@@ -121,21 +120,6 @@ def test_feature_maps_of_the_test_set(result):
 def test_feature_map_errors_name_the_argument(result, kwargs, name):
     with raises_param(name):
         cnn_feature_maps(result, **kwargs)
-
-
-def test_split_is_stratified_disjoint_and_seeded():
-    a = load_digits_split(seed=3)
-    b = load_digits_split(seed=3)
-    np.testing.assert_array_equal(a.test_images, b.test_images)
-    assert not np.array_equal(a.test_labels, load_digits_split(seed=4).test_labels)
-    assert len(a.train_labels) + len(a.test_labels) == 1797
-    assert a.train_images.min() == 0.0 and a.train_images.max() == 1.0
-    train_rows = {img.tobytes() for img in a.train_images}
-    overlap = sum(img.tobytes() in train_rows for img in a.test_images)
-    assert overlap <= 2  # load_digits holds a couple of duplicate images, nothing more
-    fractions = np.bincount(a.test_labels, minlength=10) / np.bincount(
-        np.concatenate([a.train_labels, a.test_labels]), minlength=10)
-    np.testing.assert_allclose(fractions, 0.25, atol=0.01)
 
 
 def test_same_seed_same_network_and_torch_state_restored():

@@ -11,10 +11,10 @@ from brian2 import Hz, ms, mV, nA
 from helpers import assert_generator_seed_reproducible
 
 from nslib import attention, perceptron, rl, spiking, vision
+from nslib.datasets import load_digits_split
 from nslib.plots.neurons import plot_fi_curves
 from nslib.plots.perceptron import plot_errors_per_epoch, plot_mlp_xor
 from nslib.plots.vision import plot_learned_filters
-from nslib.vision.cnn import load_digits_split
 
 
 def _png(fig) -> bytes:

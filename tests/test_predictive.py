@@ -6,6 +6,7 @@ import io
 
 import numpy as np
 import pytest
+from brian2 import ms
 from figure_checks import assert_labelled_figure
 from helpers import assert_generator_seed_reproducible, raises_param
 
@@ -34,7 +35,6 @@ from nslib.predictive import (
     rao_ballard,
     rao_ballard_inference,
     smooth_signal,
-    spike_coding,
     spike_coding_network,
     split_window,
     steady_signal,
@@ -353,7 +353,7 @@ def test_train_digits_mlp_is_reproducible_and_the_split_is_shared():
 
 
 def test_digits_data_is_chapter_1s_split():
-    from nslib.vision.cnn import load_digits_split
+    from nslib.datasets import load_digits_split
 
     d, split = digits_data(seed=3), load_digits_split(seed=3)
     assert np.array_equal(d.test_x, split.test_images.reshape(len(split.test_images), -1))
@@ -631,8 +631,9 @@ def test_every_neuron_above_threshold_fires_without_the_one_spike_rule():
     (dict(signal=np.zeros((1, 2))), "signal"), (dict(signal=np.zeros((10, 2))), "signal"),
     (dict(signal=np.ones((10, 11))), "signal"), (dict(n_neurons=1), "n_neurons"),
     (dict(silenced_fraction=1.5), "silenced_fraction"), (dict(decoder_scale=0.0), "decoder_scale"),
-    (dict(cost=-1.0), "cost"), (dict(noise=-1.0), "noise"), (dict(refractory_ms=30.0), "refractory_ms"),
-    (dict(dt_ms=0.0), "dt_ms"), (dict(sim_dt_ms=0.3), "sim_dt_ms"),
+    (dict(cost=-1.0), "cost"), (dict(noise=-1.0), "noise"), (dict(refractory=30 * ms), "refractory"),
+    (dict(refractory=2.0), "refractory"), (dict(dt=0 * ms), "dt"), (dict(dt=1.0), "dt"),
+    (dict(sim_dt=0.3 * ms), "sim_dt"),
     (dict(one_spike_per_step="yes"), "one_spike_per_step"), (dict(target="gpu"), "target"),
     (dict(seed=-1), "seed"),
 ])
@@ -647,9 +648,12 @@ def test_compiled_network_reruns_without_rebuilding():
     if not compiler_available():
         pytest.skip("no C++ compiler: the numpy fallback rebuilds by design")
     x = smooth_signal(200.0, n_dims=2, seed=0)
+    from nslib.spiking import compile_cache_info, compile_once
+
     first = spike_coding_network(x, n_neurons=12, seed=0)
-    network = next(net for key, net in spike_coding._NETWORKS.items()
-                   if key[1] == (2, 12) and key[-1] == "auto")
+    model, key = next(entry for entry in compile_cache_info().entries
+                      if entry[0] == "predictive_scn" and entry[1][1] == (2, 12))
+    network = compile_once(model, key, lambda: pytest.fail("the network was not cached"))
     builds = network.n_builds
     runs = [spike_coding_network(x * 0.5, n_neurons=12, silenced_fraction=f, seed=s)
             for f, s in ((0.25, 1), (0.5, 2))]

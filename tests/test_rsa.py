@@ -10,10 +10,11 @@ from scipy.spatial.distance import pdist, squareform
 from scipy.stats import kendalltau, spearmanr
 
 from nslib import rsa
+from nslib.datasets import load_digits_split
 from nslib.plots import rsa as plots
 from nslib.predictive import init_digits_mlp
 from nslib.vision import train_digits_cnn
-from nslib.vision.cnn import cnn_feature_maps, convolve_filters, load_digits_split
+from nslib.vision.cnn import cnn_feature_maps, convolve_filters
 
 
 @pytest.fixture(scope="module")

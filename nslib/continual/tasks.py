@@ -20,8 +20,9 @@ Two classic ways to cut one data set into a sequence of tasks
     with one shared head of ten outputs, all of them in use from the first
     task on.
 
-The data are the 1797 digits of 8 × 8 pixels that ship with scikit-learn, so
-nothing is downloaded. Pixel values are scaled to [0, 1].
+The data are the 1797 digits of 8 × 8 pixels that ship with scikit-learn
+(:func:`nslib.datasets.load_digits`), so nothing is downloaded. Pixel values
+are scaled to [0, 1].
 """
 
 from __future__ import annotations
@@ -39,8 +40,6 @@ KINDS = ("permuted", "split")
 #: The three scenarios of van de Ven et al. (2022).
 SCENARIOS = ("domain", "task", "class")
 
-#: Pixel values of ``load_digits`` count "on" pixels in 4 × 4 blocks: 0..16.
-_DIGITS_MAX = 16.0
 _N_CLASSES = 10
 
 
@@ -108,11 +107,13 @@ class TaskSequence:
 
 
 def _digits_split(test_fraction: float, rng: np.random.Generator):
-    from sklearn.datasets import load_digits
+    from ..datasets import load_digits
 
+    # The digits of nslib.datasets, as rows of 64 pixels in [0, 1]. The split is this module's own
+    # (the same fraction of every class, by one block of random keys), not
+    # nslib.datasets.load_digits_split: chapter 5's tasks were cut this way.
     digits = load_digits()
-    x = np.asarray(digits.data, dtype=float) / _DIGITS_MAX
-    y = np.asarray(digits.target, dtype=int)
+    x, y = digits.flat, digits.labels
     # One block of random keys, one per image, drawn before looking at the classes; each
     # class's test images are those with its smallest keys (stratified: the same fraction
     # of every class).
@@ -124,7 +125,7 @@ def _digits_split(test_fraction: float, rng: np.random.Generator):
     return x[~test], y[~test], x[test], y[test]
 
 
-def make_task_sequence(kind: str = "permuted", n_tasks: int = 5, seed: Any = 0, *,
+def make_task_sequence(kind: str = "permuted", n_tasks: int = 5, *, seed: Any = 0,
                        scenario: str | None = None, test_fraction: float = 0.25) -> TaskSequence:
     """Build a sequence of digit-classification tasks.
 

@@ -150,7 +150,7 @@ def _task_data(task: str, rng: np.random.Generator):
     if task == "xor":
         data = make_xor()
         return data.X, data.y, data.X, data.y, 2
-    from ..vision.cnn import load_digits_split
+    from ..datasets import load_digits_split
 
     split = load_digits_split(test_fraction=0.25, seed=rng)
     flat = lambda images: images.reshape(len(images), -1)  # noqa: E731
@@ -160,7 +160,7 @@ def _task_data(task: str, rng: np.random.Generator):
 
 def train_two_layer(rule: str = "feedback_alignment", task: str = "digits", hidden_units: int = 16,
                     epochs: int = 30, learning_rate: float = 0.2, batch_size: int = 32,
-                    seed: Any = 0) -> LearningRuleResult:
+                    *, seed: Any = 0) -> LearningRuleResult:
     """Train a two-layer network with backprop, feedback alignment, or its output layer only.
 
     The network is ``h = tanh(W₁x + b₁)``, ``p = softmax(W₂h + b₂)``, trained

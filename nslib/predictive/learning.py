@@ -84,7 +84,7 @@ def _check_params(params) -> MLPParams:
     return params
 
 
-def init_digits_mlp(n_hidden: int = 32, seed: Any = 0) -> MLPParams:
+def init_digits_mlp(n_hidden: int = 32, *, seed: Any = 0) -> MLPParams:
     """Random initial weights of the 64 -> ``n_hidden`` -> 10 digits MLP.
 
     Weights are drawn from a normal distribution with standard deviation
@@ -328,8 +328,8 @@ class DigitsData:
     test_labels: np.ndarray
 
 
-def digits_data(seed: Any = 0) -> DigitsData:
-    """Chapter 1's digits split (:func:`nslib.vision.cnn.load_digits_split`), flattened for the MLP.
+def digits_data(*, seed: Any = 0) -> DigitsData:
+    """Chapter 1's digits split (:func:`nslib.datasets.load_digits_split`), flattened for the MLP.
 
     Parameters
     ----------
@@ -346,7 +346,7 @@ def digits_data(seed: Any = 0) -> DigitsData:
     >>> d.train_x.shape, d.train_y.shape, d.test_x.shape
     ((1348, 64), (1348, 10), (449, 64))
     """
-    from ..vision.cnn import load_digits_split
+    from ..datasets import load_digits_split
 
     split = load_digits_split(seed=seed)
     return DigitsData(train_x=split.train_images.reshape(len(split.train_images), -1),
@@ -400,7 +400,7 @@ class PCAlignment:
 
 def pc_backprop_alignment(n_inference_steps: int = 100, output_weight: float = 0.1,
                           step_size: float = 0.1, n_hidden: int = 32, batch_size: int = 128,
-                          seed: Any = 0, split_seed: Any = 0) -> PCAlignment:
+                          *, seed: Any = 0, split_seed: Any = 0) -> PCAlignment:
     """Cosine similarity between predictive coding's and backprop's updates on the digits MLP.
 
     A freshly initialised network (:func:`init_digits_mlp`) and the first
@@ -477,7 +477,7 @@ class AlignmentCurve:
 
 def alignment_curve(n_inference_steps=(0, 1, 2, 5, 10, 20, 50, 100, 200),
                     output_weights=(1.0, 0.1, 0.01), step_size: float = 0.1, n_hidden: int = 32,
-                    batch_size: int = 128, seed: Any = 0, split_seed: Any = 0) -> AlignmentCurve:
+                    batch_size: int = 128, *, seed: Any = 0, split_seed: Any = 0) -> AlignmentCurve:
     """:func:`pc_backprop_alignment` for every number of steps and output weight (same network, same batch).
 
     Examples

@@ -37,14 +37,14 @@ __all__ = [
 CNN_LAYERS = ("pixels", "conv", "pool", "hidden", "output")
 
 
-def digit_stimuli(n_per_class: int = 10, split=None, seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+def digit_stimuli(n_per_class: int = 10, split=None, *, seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
     """A balanced set of held-out digits, sorted by class: the stimuli of the RDMs.
 
     Parameters
     ----------
     n_per_class : int, in [1, 40]
         Images of each digit, drawn from the test images of ``split``.
-    split : nslib.vision.cnn.DigitsSplit, optional
+    split : nslib.datasets.DigitsSplit, optional
         The data split of the networks to be compared, so that none of them
         was trained on the stimuli. Default: ``load_digits_split(seed=0)``, the
         split of :func:`nslib.vision.train_digits_cnn` with ``seed=0`` and of
@@ -65,7 +65,7 @@ def digit_stimuli(n_per_class: int = 10, split=None, seed: Any = 0) -> tuple[np.
     >>> images.shape, labels.tolist()[:4]
     ((20, 8, 8), [0, 0, 1, 1])
     """
-    from ..vision.cnn import DigitsSplit, load_digits_split
+    from ..datasets import DigitsSplit, load_digits_split
 
     n_per_class = check_int("n_per_class", n_per_class, low=1, high=40)
     if split is None:

@@ -6,8 +6,9 @@ but tile the visual field (Fukushima 1980; LeCun et al. 1989). A rectifier
 (ReLU) plays the part of the firing threshold, and max-pooling gives some
 tolerance to position, as complex cells do.
 
-The data are scikit-learn's ``load_digits``: 1797 greyscale digits of 8 × 8
-pixels, shipped with the package (nothing is downloaded). Torch is imported
+The data are scikit-learn's digits: 1797 greyscale digits of 8 × 8
+pixels, shipped with the package (nothing is downloaded), split by
+:func:`nslib.datasets.load_digits_split`. Torch is imported
 only when a network is trained, so importing :mod:`nslib.vision` stays cheap.
 Figures are in :mod:`nslib.plots.cnn`.
 """
@@ -19,82 +20,16 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_generator, check_finite_array, check_int, check_number, check_positive
+from .._validation import as_generator, check_finite_array, check_int, check_positive
+from ..datasets.digits import DIGITS_SIDE, DigitsSplit, load_digits_split
 
 __all__ = [
     "DigitsCNNResult",
-    "DigitsSplit",
     "FeatureMaps",
     "cnn_feature_maps",
     "convolve_filters",
-    "load_digits_split",
     "train_digits_cnn",
 ]
-
-#: Pixel values of ``load_digits`` are counts of "on" pixels in 4 × 4 blocks: 0..16.
-_DIGITS_MAX = 16.0
-#: Side of a ``load_digits`` image, in pixels.
-_DIGITS_SIDE = 8
-
-
-@dataclass(frozen=True, eq=False)
-class DigitsSplit:
-    """The scikit-learn digits, split into a training and a held-out test set.
-
-    Attributes
-    ----------
-    train_images, test_images : numpy.ndarray, shape (n, 8, 8)
-        Pixel intensities scaled to [0, 1].
-    train_labels, test_labels : numpy.ndarray of int, shape (n,)
-        Digit classes 0–9.
-    """
-
-    train_images: np.ndarray
-    train_labels: np.ndarray
-    test_images: np.ndarray
-    test_labels: np.ndarray
-
-
-def load_digits_split(test_fraction: float = 0.25, seed: Any = 0) -> DigitsSplit:
-    """Load scikit-learn's 8 × 8 digits and split them, stratified by class.
-
-    Parameters
-    ----------
-    test_fraction : float, in (0, 1)
-        Fraction of the 1797 images held out for testing.
-    seed : int or numpy.random.Generator
-        Seeds the split.
-
-    Returns
-    -------
-    DigitsSplit
-
-    Examples
-    --------
-    >>> split = load_digits_split(test_fraction=0.25, seed=0)
-    >>> split.train_images.shape, split.test_images.shape
-    ((1348, 8, 8), (449, 8, 8))
-    >>> float(split.train_images.max())
-    1.0
-    """
-    test_fraction = check_number("test_fraction", test_fraction, low=0.0, high=1.0,
-                                 low_inclusive=False, high_inclusive=False)
-    rng = as_generator(seed)
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    digits = load_digits()
-    images = digits.images / _DIGITS_MAX
-    labels = digits.target.astype(int)
-    n_test = int(round(test_fraction * len(labels)))
-    if not 10 <= n_test <= len(labels) - 10:
-        raise ValueError(f"test_fraction must leave at least 10 images per set (one per class); "
-                         f"got {test_fraction!r}")
-    tr_x, te_x, tr_y, te_y = train_test_split(
-        images, labels, test_size=n_test, stratify=labels,
-        random_state=int(rng.integers(0, 2**31 - 1)))
-    return DigitsSplit(train_images=tr_x, train_labels=tr_y, test_images=te_x, test_labels=te_y)
-
 
 @dataclass(frozen=True, eq=False)
 class DigitsCNNResult:
@@ -175,7 +110,7 @@ def _network(n_filters: int, kernel_size: int, hidden_units: int) -> Any:
 
     import torch
 
-    side = _DIGITS_SIDE // 2  # after 2 × 2 max-pooling
+    side = DIGITS_SIDE // 2  # after 2 × 2 max-pooling
     layers = OrderedDict(
         conv=torch.nn.Conv2d(1, n_filters, kernel_size, padding=kernel_size // 2),
         conv_relu=torch.nn.ReLU(),
@@ -190,7 +125,7 @@ def _network(n_filters: int, kernel_size: int, hidden_units: int) -> Any:
 
 def train_digits_cnn(n_filters: int = 8, kernel_size: int = 5, epochs: int = 20,
                      learning_rate: float = 1e-2, batch_size: int = 32, hidden_units: int = 64,
-                     test_fraction: float = 0.25, seed: Any = 0) -> DigitsCNNResult:
+                     test_fraction: float = 0.25, *, seed: Any = 0) -> DigitsCNNResult:
     """Train a one-convolution CNN on scikit-learn's 8 × 8 digits.
 
     Minibatch Adam (``torch.optim.Adam``) on the cross-entropy, with the step
@@ -421,7 +356,7 @@ def cnn_feature_maps(result: DigitsCNNResult, images: Any = None,
     imgs = check_finite_array("images", images)
     if imgs.ndim == 2:
         imgs = imgs[np.newaxis]
-    side = _DIGITS_SIDE
+    side = DIGITS_SIDE
     if imgs.ndim != 3 or imgs.shape[1:] != (side, side):
         raise ValueError(f"images must have shape ({side}, {side}) or (n_images, {side}, {side}); "
                          f"got {imgs.shape}")
