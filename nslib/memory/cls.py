@@ -34,7 +34,7 @@ __all__ = ["ATTRIBUTES", "ITEMS", "RELATIONS", "CLSResult", "cls_new_item", "sem
 ITEMS = ("pine", "oak", "rose", "daisy", "robin", "canary", "sunfish", "salmon", "penguin")
 RELATIONS = ("isa", "is", "can", "has")
 
-# Each item's facts by relation; the old items follow McClelland, McNaughton & O'Reilly (1995), fig. 4.
+# Each item's facts by relation, after Rumelhart's items as in McClelland & Rogers (2003).
 _FACTS = {
     "pine": {"isa": ["living thing", "plant", "tree", "pine"], "is": ["living", "green", "big"],
              "can": ["grow"], "has": ["roots", "bark"]},

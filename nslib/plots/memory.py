@@ -13,7 +13,7 @@ from . import PALETTE, SEQUENTIAL_CMAP, new_figure
 from ._layout import figure_grid, grid_shape, hide, no_ticks
 
 __all__ = ["plot_cls", "plot_dyna", "plot_place_cells", "plot_sr_eigenvectors", "plot_sr_fields",
-           "plot_two_step"]
+           "plot_sr_skew", "plot_two_step"]
 
 
 def plot_place_cells(result, *, cells: Sequence[int] | None = None, title: str | None = None):
@@ -121,6 +121,46 @@ def plot_sr_fields(result, *, fields: Sequence[int] | None = None, title: str | 
     skew.legend(frameon=False, fontsize="small")
     fig.suptitle(title or (f"SR after {result.n_laps} laps (p_forward {result.p_forward:g}, "
                            f"γ {result.gamma:g}, α {result.alpha:g})"))
+    return fig
+
+
+def plot_sr_skew(laps, shifts, *, highlight: int | None = None, title: str | None = None):
+    """The fields' mean centre-of-mass shift against the number of laps, one line per seed.
+
+    Parameters
+    ----------
+    laps : sequence of int, shape (n_points,)
+        Laps run.
+    shifts : array_like, shape (n_points, n_seeds)
+        ``SRResult.com_shift`` of each run (states).
+    highlight : int, optional
+        A number of laps to mark.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> plot_sr_skew([1, 10], [[-0.1, -0.2], [-1.0, -1.1]]).axes[0].get_xscale()
+    'log'
+    """
+    x = np.asarray(laps, dtype=float)
+    y = np.asarray(shifts, dtype=float)
+    if y.ndim != 2 or y.shape[0] != x.size:
+        raise ValueError(f"shifts must have shape (len(laps), n_seeds) = ({x.size}, ...); got {y.shape}")
+    fig, ax = new_figure(width=4.8, height=3.2)
+    for k in range(y.shape[1]):
+        ax.plot(x, y[:, k], color=PALETTE[0], alpha=0.5, marker="o", ms=3,
+                label="one seed" if k == 0 else None)
+    ax.plot(x, y.mean(axis=1), color=PALETTE[5], lw=2, label=f"mean of {y.shape[1]} seeds")
+    if highlight is not None:
+        ax.axvline(highlight, color="0.5", ls=":", lw=1)
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.set(xscale="log", xlabel="laps run", ylabel="mean centre-of-mass shift (states)",
+           title=title or "The fields skew backward with experience")
+    ax.legend(frameon=False, fontsize="small")
     return fig
 
 
