@@ -8,8 +8,9 @@ PNG, and every live sweep is kept so that :meth:`SweepTimer.visit_every_point` c
 sliders like a reader. :func:`record_to` does the same for a whole kernel (a page of the book
 build, ``tools/book_cache.py``), appending one JSON line per figure and per static sweep to a file.
 
-    >>> import sys; sys.path.insert(0, "bench")            # doctest: +SKIP
-    >>> from sweep_timing import SweepTimer                 # doctest: +SKIP
+    with SweepTimer() as timer:                 # bench/ on sys.path
+        box = sweep(model, grid, mode="live")   # the first frame is timed
+        latencies = timer.visit_every_point(timer.sweeps[0])
 """
 
 from __future__ import annotations
