@@ -119,7 +119,7 @@ def test_table_of_contents_lists_every_chapter_and_exercise():
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_no_substitutions_that_jupyterlab_would_show_raw(page):
-    # jupyterlab-myst has no {{ }} substitutions: use {eval}`expression` (book/_ext/nslib_book.py).
+    # jupyterlab-myst has no {{ }} substitutions: use {eval}`expression` (book/_ext/nslib_book/evals.py).
     assert "{{" not in page.read_text(encoding="utf-8")
 
 
