@@ -31,7 +31,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from nslib._validation import check_int, check_number
+from nslib.validation import check_int, check_number
 
 __all__ = ["Limits", "require_bwrap", "worker_process"]
 

@@ -31,11 +31,36 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
                  low_inclusive: bool = True, high_inclusive: bool = True) -> float:
     """Return ``value`` as a float after checking it lies in ``[low, high]``.
 
+    Parameters
+    ----------
+    name : str
+        The parameter's name, first in the error message.
+    value : object
+        The value to check: a finite real number (not a bool).
+    low, high : float, optional
+        Bounds of the allowed range; None for none.
+    low_inclusive, high_inclusive : bool
+        Whether each bound itself is allowed.
+
+    Returns
+    -------
+    float
+        ``value`` as a float.
+
     Raises
     ------
     ValueError
         If ``value`` is not a finite real number or lies outside the range.
         The message names ``name`` and the allowed range.
+
+    Examples
+    --------
+    >>> check_number("gamma", 0.9, low=0.0, high=1.0)
+    0.9
+    >>> check_number("gamma", 1.5, low=0.0, high=1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: gamma must be in [0.0, 1.0]; got 1.5
     """
     lo_br = "[" if low_inclusive else "("
     hi_br = "]" if high_inclusive else ")"
@@ -51,12 +76,60 @@ def check_number(name: str, value: Any, *, low: float | None = None, high: float
 
 
 def check_positive(name: str, value: Any, *, allow_zero: bool = False) -> float:
-    """Return ``value`` as a float after checking it is > 0 (or >= 0)."""
+    """Return ``value`` as a float after checking it is > 0 (or >= 0).
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, first in the error message.
+    value : object
+        The value to check.
+    allow_zero : bool
+        Accept 0 as well.
+
+    Returns
+    -------
+    float
+        ``value`` as a float.
+
+    Examples
+    --------
+    >>> check_positive("tau_ms", 10)
+    10.0
+    >>> check_positive("tau_ms", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: tau_ms must be in (0.0, inf]; got 0
+    """
     return check_number(name, value, low=0.0, low_inclusive=allow_zero)
 
 
 def check_int(name: str, value: Any, *, low: int | None = None, high: int | None = None) -> int:
-    """Return ``value`` as an int after checking ``low <= value <= high``."""
+    """Return ``value`` as an int after checking ``low <= value <= high``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, first in the error message.
+    value : object
+        The value to check: an integer (not a bool, not a float).
+    low, high : int, optional
+        Inclusive bounds; None for none.
+
+    Returns
+    -------
+    int
+        ``value`` as an int.
+
+    Examples
+    --------
+    >>> check_int("n_trials", 5, low=1)
+    5
+    >>> check_int("n_trials", 2.0, low=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_trials must be an integer in [1, inf]; got 2.0
+    """
     rng = f"[{'-inf' if low is None else low}, {'inf' if high is None else high}]"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} must be an integer in {rng}; got {value!r}")
@@ -67,7 +140,31 @@ def check_int(name: str, value: Any, *, low: int | None = None, high: int | None
 
 
 def check_choice(name: str, value: Any, choices) -> Any:
-    """Return ``value`` after checking it is one of ``choices``."""
+    """Return ``value`` after checking it is one of ``choices``.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, first in the error message.
+    value : object
+        The value to check.
+    choices : collection
+        The allowed values.
+
+    Returns
+    -------
+    object
+        ``value`` unchanged.
+
+    Examples
+    --------
+    >>> check_choice("rule", "delta", ("hebbian", "delta"))
+    'delta'
+    >>> check_choice("rule", "oja", ("hebbian", "delta"))
+    Traceback (most recent call last):
+    ...
+    ValueError: rule must be one of ['delta', 'hebbian']; got 'oja'
+    """
     if value not in choices:
         raise ValueError(f"{name} must be one of {sorted(map(str, choices))}; got {value!r}")
     return value
@@ -75,7 +172,33 @@ def check_choice(name: str, value: Any, choices) -> Any:
 
 def check_finite_array(name: str, value: Any, *, ndim: int | None = None,
                        min_size: int = 1) -> np.ndarray:
-    """Return ``value`` as a float array after checking shape and finiteness."""
+    """Return ``value`` as a float array after checking shape and finiteness.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, first in the error message.
+    value : array_like
+        The values to check.
+    ndim : int, optional
+        Required number of dimensions.
+    min_size : int
+        Smallest number of elements.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as a float array.
+
+    Examples
+    --------
+    >>> check_finite_array("weights", [1, 2], ndim=1)
+    array([1., 2.])
+    >>> check_finite_array("weights", [1, float("nan")])
+    Traceback (most recent call last):
+    ...
+    ValueError: weights must contain only finite values (no NaN or inf)
+    """
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -90,7 +213,31 @@ def check_finite_array(name: str, value: Any, *, ndim: int | None = None,
 
 
 def check_increasing(name: str, value: Any, *, min_size: int = 2) -> np.ndarray:
-    """Return ``value`` as a 1-D float array after checking it strictly increases."""
+    """Return ``value`` as a 1-D float array after checking it strictly increases.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, first in the error message.
+    value : array_like
+        The values to check.
+    min_size : int
+        Smallest number of elements.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as a 1-D float array.
+
+    Examples
+    --------
+    >>> check_increasing("contrasts", [0.1, 0.5, 1.0])
+    array([0.1, 0.5, 1. ])
+    >>> check_increasing("contrasts", [0.5, 0.1])
+    Traceback (most recent call last):
+    ...
+    ValueError: contrasts must be strictly increasing; got [0.5, 0.1]
+    """
     arr = check_finite_array(name, value, ndim=1, min_size=min_size)
     if np.any(np.diff(arr) <= 0):
         raise ValueError(f"{name} must be strictly increasing; got {arr.tolist()}")

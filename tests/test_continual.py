@@ -428,7 +428,8 @@ def test_train_sequence_wants_a_task_sequence():
 # ---------------------------------------------------------------------------
 
 def test_decision_trials_put_the_answer_in_the_stronger_channel():
-    x, y = decision_trials(400, seed=0, noise=0.0)
+    trials = decision_trials(400, seed=0, noise=0.0)
+    x, y = trials.inputs, trials.targets
     assert x.shape == (8, 400, 3) and y.shape == (8, 400)
     assert np.all(y[:-1] == 0) and set(np.unique(y[-1])) == {1, 2}
     assert np.all(x[:-1, :, 0] == 1) and np.all(x[-1] == 0)
@@ -517,8 +518,8 @@ def test_spike_count_components_recover_a_shared_burst_pattern():
         t = rng.uniform(0, 10, 20)
         times += t.tolist()
         idx += [i] * 20
-    values, components = spike_count_components(np.array(times) * second, np.array(idx), 8,
-                                                10 * second)
+    pcs = spike_count_components(np.array(times) * second, np.array(idx), 8, 10 * second)
+    values, components = pcs.eigenvalues, pcs.components
     assert values[0] > 3 * values[1]
     assert np.allclose(np.abs(components[0]), [0.5] * 4 + [0] * 4, atol=0.07)
 

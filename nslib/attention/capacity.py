@@ -111,7 +111,18 @@ class MemoryCapacity:
         return float(slope), float(intercept)
 
     def log_capacity_slope(self, against: str = "sqrt_d_k") -> float:
-        """The slope of :meth:`log_capacity_fit`."""
+        """The slope of :meth:`log_capacity_fit`.
+
+        Parameters
+        ----------
+        against : str
+            The abscissa, as for :meth:`log_capacity_fit`.
+
+        Returns
+        -------
+        float
+            Change of the log capacity per unit of ``against``.
+        """
         return self.log_capacity_fit(against)[0]
 
 
@@ -141,7 +152,7 @@ def _crossing(n_pairs: np.ndarray, error: np.ndarray, tolerance: float) -> float
 
 def memory_capacity(d_ks: Any = (16, 36, 64, 100), rule: str = "softmax",
                     beta_scaling: str = "sqrt", tolerance: float = 0.25, n_pairs: Any = None,
-                    n_trials: int = 4, n_probes: int = 16, seed: Any = 0) -> MemoryCapacity:
+                    n_trials: int = 4, n_probes: int = 16, *, seed: Any = 0) -> MemoryCapacity:
     r"""How many random key-value pairs a memory holds before its mean error reaches ``tolerance``.
 
     For each key dimension ``d_k`` and each trial, draws ``max(n_pairs)``
@@ -254,6 +265,12 @@ def mean_abs_overlap(d: Any) -> np.ndarray:
     Parameters
     ----------
     d : int or array_like of int, >= 2
+        Dimension of the vectors.
+
+    Returns
+    -------
+    numpy.ndarray
+        The expected absolute overlap, one per ``d`` (a 0-d array for an int).
 
     Examples
     --------
@@ -296,7 +313,7 @@ class CrosstalkError:
 
 def crosstalk_error(n_pairs: int, d_k: int, overlaps: str = "random",
                     values: str = "independent", n_trials: int = 2000,
-                    seed: Any = 0) -> CrosstalkError:
+                    *, seed: Any = 0) -> CrosstalkError:
     r"""Retrieval error of pair 1 of a Hebbian memory, with the crosstalk's signs or directions fixed.
 
     Retrieving pair 1 returns ``v_1 + Σ_{j>1} (k_j·k_1) v_j``. The crosstalk's

@@ -137,6 +137,12 @@ def naka_rushton(contrast: Any, r_max: float, c50: float, exponent: float = 2.0)
     c50 : float, > 0
         Contrast giving half of ``r_max``.
     exponent : float, in (0, 10]
+        Steepness ``n`` of the curve.
+
+    Returns
+    -------
+    numpy.ndarray
+        The response at each contrast, in the units of ``r_max``.
 
     Examples
     --------

@@ -50,7 +50,7 @@ def _check_pairs(keys, values):
     return keys, values
 
 
-def random_unit_vectors(n: int, d: int, seed: Any = 0) -> np.ndarray:
+def random_unit_vectors(n: int, d: int, *, seed: Any = 0) -> np.ndarray:
     """``n`` random vectors drawn uniformly from the unit sphere in ``d`` dimensions.
 
     Parameters
@@ -241,6 +241,19 @@ def delta_rule_theory(n_pairs: Any, d_k: Any) -> np.ndarray:
     ``d_k``-dimensional space the keys span; the residual keeps a fraction
     ``1 - d_k/N`` of the values' unit squared norm.
 
+    Parameters
+    ----------
+    n_pairs : int or array_like of int, >= 1
+        Number ``N`` of stored pairs.
+    d_k : int or array_like of int, >= 1
+        Dimension of the keys (broadcast against ``n_pairs``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Expected mean squared retrieval error, in units of the values'
+        squared norm (1).
+
     Examples
     --------
     >>> float(delta_rule_theory(16, 32)), float(delta_rule_theory(64, 32))
@@ -333,7 +346,7 @@ def _check_rule(rule, lr, epochs, beta):
 
 def retrieval_error(n_pairs: int, d_k: int, rule: str = "hebbian", n_trials: int = 20,
                     d_v: int | None = None, epochs: int | None = None, lr: float = 1.0,
-                    beta: float | None = None, seed: Any = 0) -> RetrievalError:
+                    beta: float | None = None, *, seed: Any = 0) -> RetrievalError:
     r"""Retrieval error of a memory of ``n_pairs`` random unit-norm key-value pairs.
 
     Draws keys and values uniformly on the unit spheres, writes them into a
@@ -449,7 +462,7 @@ _RULE_LABELS = {"hebbian": ("hebbian", None), "delta": ("delta", None),
 
 def capacity_curves(n_pairs: Any = (1, 2, 4, 8, 16, 32, 64, 128), d_ks: Any = (16, 32, 64),
                     rules: Any = ("hebbian", "delta"), n_trials: int = 20,
-                    seed: Any = 0) -> CapacityCurves:
+                    *, seed: Any = 0) -> CapacityCurves:
     """Run :func:`retrieval_error` over a grid of ``n_pairs`` x ``d_k`` for several rules.
 
     Parameters

@@ -63,6 +63,18 @@ def softmax(scores: Any, axis: int = -1) -> np.ndarray:
     Subtracting the largest score first changes nothing mathematically and
     keeps ``exp`` from overflowing; ``-inf`` scores (masked keys) get weight 0.
 
+    Parameters
+    ----------
+    scores : array_like
+        Scores (logits), finite or ``-inf``; at least one finite per row.
+    axis : int
+        Axis along which the weights sum to 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Weights of the shape of ``scores``, in [0, 1], summing to 1 along ``axis``.
+
     Examples
     --------
     >>> softmax([0.0, np.log(3.0)]).round(3).tolist()
@@ -290,7 +302,7 @@ class MultiheadResult:
     backend: str
 
 
-def random_multihead_weights(d_model: int = 8, seed: Any = 0) -> MultiheadWeights:
+def random_multihead_weights(d_model: int = 8, *, seed: Any = 0) -> MultiheadWeights:
     """Random weights for a multi-head attention layer (Glorot-uniform matrices, small biases).
 
     Parameters
@@ -387,7 +399,7 @@ def multihead_attention(x_query: Any, x_key: Any, x_value: Any, weights: Multihe
 
 
 def torch_multihead_attention(x_query: Any, x_key: Any, x_value: Any, weights: MultiheadWeights,
-                              n_heads: int = 2, seed: Any = 0) -> MultiheadResult:
+                              n_heads: int = 2, *, seed: Any = 0) -> MultiheadResult:
     """The same layer computed by PyTorch's ``torch.nn.MultiheadAttention`` (float64, CPU).
 
     The layer's own random initialisation is overwritten with ``weights``:
@@ -465,7 +477,7 @@ class TorchComparison:
 
 
 def compare_with_torch(n_tokens: int = 6, d_model: int = 8, n_heads: int = 2,
-                       seed: Any = 0) -> TorchComparison:
+                       *, seed: Any = 0) -> TorchComparison:
     """Self-attention on random tokens, computed by :func:`multihead_attention` and by PyTorch.
 
     Parameters

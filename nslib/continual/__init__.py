@@ -26,10 +26,17 @@ only when a model runs.
 
 from .hebbian import OjaResult, oja_subspace, pca_subspace, project_out, subspace_alignment
 from .metrics import average_accuracy, backward_transfer, learning_accuracy
-from .rich_lazy import RichLazyResult, decision_trials, kernel_alignment, rich_lazy_experiment
+from .rich_lazy import (
+    DecisionTrials,
+    RichLazyResult,
+    decision_trials,
+    kernel_alignment,
+    rich_lazy_experiment,
+)
 from .scenarios import SPLIT_SCENARIOS, ScenarioComparison, compare_scenarios
 from .spiking_hebbian import (
     CorrelatedInputs,
+    CountComponents,
     HebbianSpikingResult,
     correlated_inputs,
     hebbian_spiking_pca,
@@ -41,6 +48,8 @@ from .training import METHODS, ContinualResult, train_sequence
 __all__ = [
     "ContinualResult",
     "CorrelatedInputs",
+    "CountComponents",
+    "DecisionTrials",
     "HebbianSpikingResult",
     "RichLazyResult",
     "KINDS",

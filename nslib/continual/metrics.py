@@ -18,7 +18,29 @@ __all__ = ["average_accuracy", "backward_transfer", "check_accuracy_matrix", "le
 
 
 def check_accuracy_matrix(R: Any, name: str = "R") -> np.ndarray:
-    """Return ``R`` as a square float array of accuracies in [0, 1], or raise ValueError."""
+    """Return ``R`` as a square float array of accuracies in [0, 1], or raise ValueError.
+
+    Parameters
+    ----------
+    R : array_like, shape (n_tasks, n_tasks)
+        ``R[i, j]``: accuracy on task ``j`` after training on tasks ``0..i``.
+    name : str
+        The parameter's name, first in the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``R`` as floats.
+
+    Examples
+    --------
+    >>> check_accuracy_matrix([[0.9, 0.1], [0.5, 0.8]]).shape
+    (2, 2)
+    >>> check_accuracy_matrix([[0.9, 1.5], [0.5, 0.8]])
+    Traceback (most recent call last):
+    ...
+    ValueError: R must hold accuracies in [0, 1]; got values from 0.5 to 1.5
+    """
     arr = check_finite_array(name, R, ndim=2)
     if arr.shape[0] != arr.shape[1]:
         raise ValueError(f"{name} must be a square n_tasks x n_tasks matrix; got shape {arr.shape}")
@@ -84,6 +106,17 @@ def learning_accuracy(R: Any) -> float:
     """Mean accuracy on each task right after learning it: the mean of R's diagonal.
 
     A measure of plasticity: how well new tasks are still learned.
+
+    Parameters
+    ----------
+    R : array_like, shape (n_tasks, n_tasks)
+        Accuracy matrix: ``R[i, j]`` is the accuracy on task ``j`` after
+        training on tasks ``0..i``, in [0, 1].
+
+    Returns
+    -------
+    float
+        Mean of the diagonal, in [0, 1].
 
     Examples
     --------

@@ -39,14 +39,30 @@ import numpy as np
 from .._torch import reproducible_torch, torch_seed
 from .._validation import as_generator, check_int, check_number, check_positive
 
-__all__ = ["RichLazyResult", "decision_trials", "kernel_alignment", "rich_lazy_experiment"]
+__all__ = ["DecisionTrials", "RichLazyResult", "decision_trials", "kernel_alignment", "rich_lazy_experiment"]
 
 _N_STEPS = 8          # 7 stimulus steps, then the decision step
 _N_OUTPUTS = 3        # fixate, choice 1, choice 2
 _COHERENCES = (0.1, 0.2, 0.4, 0.8)
 
 
-def decision_trials(n_trials: int, seed: Any = 0, *, noise: float = 0.5):
+@dataclass(frozen=True, eq=False)
+class DecisionTrials:
+    """A batch of trials of the two-alternative decision task.
+
+    Attributes
+    ----------
+    inputs : numpy.ndarray, shape (8, n_trials, 3)
+        Fixation cue and the two evidence channels at each step.
+    targets : numpy.ndarray of int, shape (8, n_trials)
+        0 (fixate) during the stimulus, then the correct choice, 1 or 2.
+    """
+
+    inputs: np.ndarray
+    targets: np.ndarray
+
+
+def decision_trials(n_trials: int, *, seed: Any = 0, noise: float = 0.5) -> DecisionTrials:
     """Trials of the two-alternative perceptual decision task.
 
     Inputs, shape ``(8, n_trials, 3)``: a fixation cue (1 for the 7 stimulus
@@ -59,18 +75,21 @@ def decision_trials(n_trials: int, seed: Any = 0, *, noise: float = 0.5):
     Parameters
     ----------
     n_trials : int, >= 1
+        Number of trials.
     seed : int or numpy.random.Generator
+        Draws the choices, coherences and noise.
     noise : float, >= 0
         Standard deviation of the noise on each evidence channel per step.
 
     Returns
     -------
-    inputs : numpy.ndarray, shape (8, n_trials, 3)
-    targets : numpy.ndarray of int, shape (8, n_trials)
+    DecisionTrials
+        ``inputs``, shape ``(8, n_trials, 3)``, and ``targets``, shape ``(8, n_trials)``.
 
     Examples
     --------
-    >>> x, y = decision_trials(4, seed=0)
+    >>> trials = decision_trials(4, seed=0)
+    >>> x, y = trials.inputs, trials.targets
     >>> x.shape, y.shape, sorted(set(y[-1].tolist())) <= [1, 2]
     ((8, 4, 3), (8, 4), True)
     """
@@ -85,11 +104,22 @@ def decision_trials(n_trials: int, seed: Any = 0, *, noise: float = 0.5):
     x[:-1, :, 2] = (1 - signed) / 2 + noise * rng.normal(size=(_N_STEPS - 1, n_trials))
     y = np.zeros((_N_STEPS, n_trials), dtype=int)
     y[-1] = choice + 1
-    return x, y
+    return DecisionTrials(inputs=x, targets=y)
 
 
 def kernel_alignment(a: Any, b: Any) -> float:
     """Alignment ``⟨A, B⟩_F / (‖A‖_F ‖B‖_F)`` of two kernel (Gram) matrices.
+
+    Parameters
+    ----------
+    a, b : array_like, shape (n, n)
+        Two kernel matrices of the same shape, neither all zeros.
+
+    Returns
+    -------
+    float
+        The cosine of the angle between them as vectors: 1 for proportional
+        kernels.
 
     Examples
     --------
@@ -205,8 +235,9 @@ def rich_lazy_experiment(rank: int, *, n_units: int = 64, gain: float = 1.25, st
     u, s, vt = np.linalg.svd(gaussian)
     w0 = (u[:, :rank] * s[:rank]) @ vt[:rank]
     w0 *= np.linalg.norm(gaussian) / np.linalg.norm(w0)   # same total synaptic strength
-    probe_x, _ = decision_trials(n_probe, np.random.default_rng(probe_seed))
-    test_x, test_y = decision_trials(500, np.random.default_rng(test_seed))
+    probe_x = decision_trials(n_probe, seed=np.random.default_rng(probe_seed)).inputs
+    test = decision_trials(500, seed=np.random.default_rng(test_seed))
+    test_x, test_y = test.inputs, test.targets
     train_rng = np.random.default_rng(train_seed)
 
     import torch
@@ -231,7 +262,8 @@ def rich_lazy_experiment(rank: int, *, n_units: int = 64, gain: float = 1.25, st
         optimizer = torch.optim.SGD(params, lr=learning_rate, momentum=0.9)
         losses = np.empty(steps)
         for step in range(steps):
-            x, y = decision_trials(batch_size, train_rng)
+            batch = decision_trials(batch_size, seed=train_rng)
+            x, y = batch.inputs, batch.targets
             out, _ = run(torch.tensor(x, dtype=torch.float32))
             loss = torch.nn.functional.cross_entropy(out.reshape(-1, _N_OUTPUTS),
                                                      torch.tensor(y).reshape(-1))

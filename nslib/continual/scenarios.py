@@ -60,7 +60,18 @@ class ScenarioComparison:
     learning_accuracy: np.ndarray
 
     def mean(self, measure: str = "average_accuracy") -> dict:
-        """Scenario → mean of ``measure`` over the seeds."""
+        """Scenario → mean of ``measure`` over the seeds.
+
+        Parameters
+        ----------
+        measure : str
+            ``"average_accuracy"``, ``"backward_transfer"`` or ``"learning_accuracy"``.
+
+        Returns
+        -------
+        dict
+            The scenario's name → the mean over seeds.
+        """
         values = getattr(self, check_choice("measure", measure, (
             "average_accuracy", "backward_transfer", "learning_accuracy")))
         return {s: float(v) for s, v in zip(self.scenarios, values.mean(axis=1), strict=True)}

@@ -31,7 +31,7 @@ import numpy as np
 from .._validation import as_generator, check_int, check_number, check_positive
 
 __all__ = ["CorrelatedInputs", "HebbianSpikingResult", "correlated_inputs",
-           "hebbian_spiking_pca", "spike_count_components"]
+           "hebbian_spiking_pca", "spike_count_components", "CountComponents"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,35 +138,71 @@ def correlated_inputs(n_inputs: int = 20, duration=None, *, mean_rate=None,
                             mean_rate=mean_rate, modulation=(m1, m2))
 
 
-def spike_count_components(spike_times, spike_indices, n_inputs: int, duration, bin_size=None):
-    """Principal components of the inputs' spike counts in time bins.
+@dataclass(frozen=True, eq=False)
+class CountComponents:
+    """Principal components of spike counts in time bins.
 
-    Parameters
+    Attributes
     ----------
-    spike_times : Quantity, shape (n_spikes,)
-    spike_indices : array of int, shape (n_spikes,)
-    n_inputs : int
-    duration : Quantity
-    bin_size : Quantity, default 50 ms
-
-    Returns
-    -------
     eigenvalues : numpy.ndarray, shape (n_inputs,)
         Of the count covariance (spikes²), largest first.
     components : numpy.ndarray, shape (n_inputs, n_inputs)
         Row ``k`` is the ``k``-th principal component (unit length).
     """
+
+    eigenvalues: np.ndarray
+    components: np.ndarray
+
+
+def spike_count_components(spike_times, spike_indices, n_inputs: int, duration,
+                           bin_size=None) -> CountComponents:
+    """Principal components of the inputs' spike counts in time bins.
+
+    Parameters
+    ----------
+    spike_times : Quantity, shape (n_spikes,)
+        When each spike happened.
+    spike_indices : array of int, shape (n_spikes,)
+        Which input fired it, in ``[0, n_inputs)``.
+    n_inputs : int, >= 2
+        Number of inputs.
+    duration : Quantity, > 0 s
+        Length of the recording; the bins cover it.
+    bin_size : Quantity, default 50 ms
+        Width of a counting bin, at most ``duration / 2``.
+
+    Returns
+    -------
+    CountComponents
+        Eigenvalues (largest first) and principal components of the count covariance.
+
+    Examples
+    --------
+    >>> from brian2 import second
+    >>> pcs = spike_count_components(np.array([0.01, 0.01, 0.5]) * second, [0, 1, 2], 3, 1 * second)
+    >>> pcs.eigenvalues.shape, pcs.components.shape
+    ((3,), (3, 3))
+    """
     from brian2 import ms, second
 
-    bin_size = 50 * ms if bin_size is None else bin_size
+    from ..spiking import check_quantity
+
+    n_inputs = check_int("n_inputs", n_inputs, low=2)
+    duration = check_quantity("duration", duration, second, example="10*second")
+    bin_size = check_quantity("bin_size", 50 * ms if bin_size is None else bin_size, second,
+                              high=float(duration / second) / 2, example="50*ms")
+    idx = np.asarray(spike_indices, dtype=int)
+    if idx.ndim != 1 or np.any(idx < 0) or np.any(idx >= n_inputs):
+        raise ValueError(f"spike_indices must be a 1-D array of ints in [0, {n_inputs}); got {idx!r}")
     n_bins = int(float(duration / bin_size))
     t = np.asarray(spike_times / second)
-    idx = np.asarray(spike_indices, dtype=int)
+    if t.shape != idx.shape:
+        raise ValueError(f"spike_times must have one time per index ({idx.shape}); got {t.shape}")
     which = np.minimum((t / float(bin_size / second)).astype(int), n_bins - 1)
     counts = np.zeros((n_bins, n_inputs))
     np.add.at(counts, (which, idx), 1.0)
     values, vectors = np.linalg.eigh(np.cov(counts.T))
-    return values[::-1], vectors[:, ::-1].T
+    return CountComponents(eigenvalues=values[::-1], components=vectors[:, ::-1].T)
 
 
 @dataclass(frozen=True, eq=False)
@@ -326,7 +362,8 @@ def hebbian_spiking_pca(n_inputs: int = 20, duration=None, *, learning_rate: flo
         n_out = int(output_spikes.num_spikes)
         used = rt.target
 
-    eigenvalues, components = spike_count_components(spike_t, spike_i, n_inputs, duration)
+    pcs = spike_count_components(spike_t, spike_i, n_inputs, duration)
+    eigenvalues, components = pcs.eigenvalues, pcs.components
     final = w_history[-1]
     pc1, pc2 = (c * (1.0 if c @ final >= 0 else -1.0) for c in components[:2])
     return HebbianSpikingResult(

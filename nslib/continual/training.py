@@ -136,7 +136,7 @@ def _check_hyperparameters(method: str, given: dict) -> dict:
     return chosen
 
 
-def train_sequence(tasks: TaskSequence, method: str = "sgd", seed: Any = 0, *,
+def train_sequence(tasks: TaskSequence, method: str = "sgd", *, seed: Any = 0,
                    hidden_units: int = 400, epochs: int = 10, learning_rate: float = 0.1,
                    batch_size: int = 32, ewc_lambda: float | None = None,
                    si_c: float | None = None, si_xi: float | None = None,

@@ -43,7 +43,7 @@ class Dataset:
         return len(self.y)
 
 
-def make_separable(n: int = 100, margin: float = 0.3, seed: Any = 0) -> Dataset:
+def make_separable(n: int = 100, margin: float = 0.3, *, seed: Any = 0) -> Dataset:
     """Linearly separable 2-D points with an empty band (margin) between the classes.
 
     A random line ``w·x + b = 0`` (unit ``w``, ``|b| <= 0.25``) is drawn;
@@ -102,7 +102,7 @@ def make_separable(n: int = 100, margin: float = 0.3, seed: Any = 0) -> Dataset:
     return Dataset(X=X[order], y=y[order], weights=w, bias=b, margin=margin)
 
 
-def make_xor(n_per_corner: int = 1, noise: float = 0.0, seed: Any = 0) -> Dataset:
+def make_xor(n_per_corner: int = 1, noise: float = 0.0, *, seed: Any = 0) -> Dataset:
     """The XOR problem: class 1 at (0, 1) and (1, 0), class 0 at (0, 0) and (1, 1).
 
     Parameters

@@ -90,7 +90,7 @@ def _network(hidden_units: int) -> Any:
 
 
 def train_mlp_xor(hidden_units: int = 4, epochs: int = 500, learning_rate: float = 0.5,
-                  momentum: float = 0.9, grid_resolution: int = 101, seed: Any = 0) -> MLPXORResult:
+                  momentum: float = 0.9, grid_resolution: int = 101, *, seed: Any = 0) -> MLPXORResult:
     """Train a 2-layer perceptron on XOR with backpropagation (full-batch gradient descent).
 
     Network: 2 inputs → ``hidden_units`` tanh units → 1 sigmoid output, trained

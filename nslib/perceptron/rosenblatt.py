@@ -66,7 +66,7 @@ class Perceptron:
     """
 
     def __init__(self, learning_rate: float = 1.0, max_epochs: int = 100, shuffle: bool = True,
-                 seed: Any = 0) -> None:
+                 *, seed: Any = 0) -> None:
         self.learning_rate = check_positive("learning_rate", learning_rate)
         self.max_epochs = check_int("max_epochs", max_epochs, low=1)
         if not isinstance(shuffle, (bool, np.bool_)):
@@ -133,17 +133,52 @@ class Perceptron:
         return X
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """Signed score ``w·x + b`` of each sample (>= 0 means the positive class)."""
+        """Signed score ``w·x + b`` of each sample (>= 0 means the positive class).
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_features)
+            Samples, with the features the model was fitted on.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_samples,)
+            The scores.
+        """
         X = self._check_fitted_X(X)
         return X @ self.weights_ + self.bias_
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predicted labels, in the encoding used in ``fit`` ({0, 1} or {-1, 1})."""
+        """Predicted labels, in the encoding used in ``fit`` ({0, 1} or {-1, 1}).
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_features)
+            Samples, with the features the model was fitted on.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_samples,)
+            One label per sample.
+        """
         positive = self.decision_function(X) >= 0  # checks fitted state first
         return self.classes_[positive.astype(int)]
 
     def score(self, X: Any, y: Any) -> float:
-        """Fraction of samples of ``X`` whose predicted label equals ``y``."""
+        """Fraction of samples of ``X`` whose predicted label equals ``y``.
+
+        Parameters
+        ----------
+        X : array_like, shape (n_samples, n_features)
+            Samples, with the features the model was fitted on.
+        y : array_like, shape (n_samples,)
+            Their true labels.
+
+        Returns
+        -------
+        float
+            Accuracy, in [0, 1].
+        """
         X = self._check_fitted_X(X)
         y = check_finite_array("y", y, ndim=1)
         if y.size != len(X):

@@ -48,6 +48,28 @@ def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 5.0, height: fl
 
     Returns ``(fig, axes)`` like :func:`matplotlib.pyplot.subplots` but using the
     object-oriented :class:`matplotlib.figure.Figure` so no pyplot state leaks.
+
+    Parameters
+    ----------
+    ncols, nrows : int
+        Grid of axes.
+    width, height : float
+        Size of one panel (inches); the figure is ``width * ncols`` by ``height * nrows``.
+    **kwargs
+        Passed to :meth:`matplotlib.figure.Figure.subplots` (``sharex``, ``sharey``...).
+
+    Returns
+    -------
+    fig : CourseFigure
+        The figure, with constrained layout.
+    axes : matplotlib.axes.Axes or numpy.ndarray of Axes
+        One Axes, or an array of them as :func:`matplotlib.pyplot.subplots` returns.
+
+    Examples
+    --------
+    >>> fig, axes = new_figure(2, width=3.0, height=2.0)
+    >>> len(axes), fig.get_size_inches().tolist()
+    (2, [6.0, 2.0])
     """
     from cycler import cycler
 

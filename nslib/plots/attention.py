@@ -95,6 +95,12 @@ def plot_normalization_model(result: Any):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.attention import attention_gain_model
+    >>> len(plot_normalization_model(attention_gain_model()).axes)   # four images and their colour bars
+    8
     """
     r = _require(result, ("positions", "orientations", "stimulus_drive", "attention_field",
                           "suppressive_drive", "response"), "an AttentionGainResult")
@@ -131,6 +137,13 @@ def plot_contrast_gain(*results: Any, titles: Sequence[str] | None = None):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.attention import attention_gain_model
+    >>> small = attention_gain_model(stimulus_size=1.0, attention_width=10.0)
+    >>> plot_contrast_gain(small, titles=["small stimulus"]).axes[0].get_xlabel()
+    'contrast (%)'
     """
     if not results:
         raise ValueError("results must hold at least one AttentionGainResult")
@@ -172,6 +185,12 @@ def plot_tuning_gain(result: Any, ymax: float | None = None):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.attention import attention_gain_model
+    >>> plot_tuning_gain(attention_gain_model()).axes[0].get_xlabel()
+    'stimulus orientation − preferred (deg)'
     """
     r = _require(result, ("orientations", "tuning_curve", "tuning_curve_unattended",
                           "attention_gain"), "an AttentionGainResult")
@@ -216,6 +235,14 @@ def plot_attention_pattern(result: Any, labels: Sequence[str] | None = None,
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.attention import softmax_attention
+    >>> x = np.eye(3)
+    >>> fig = plot_attention_pattern(softmax_attention(x, x, x), labels=["a", "b", "c"])
+    >>> fig.axes[0].get_xlabel()
+    'key (token attended to)'
     """
     r = _require(result, ("weights", "output", "kind"), "an AttentionResult")
     w = np.atleast_2d(r.weights)
@@ -260,6 +287,12 @@ def plot_torch_comparison(comparison: Any):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.attention import compare_with_torch
+    >>> len(plot_torch_comparison(compare_with_torch(n_tokens=3, d_model=4)).axes)
+    2
     """
     c = _require(comparison, ("numpy_result", "torch_result", "max_output_difference",
                               "max_weight_difference"), "a TorchComparison")
@@ -295,6 +328,12 @@ def plot_blocking(*results: Any):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.attention import blocking_experiment
+    >>> plot_blocking(blocking_experiment("delta")).axes[0].get_xlabel()
+    'trial (phase 1: A+US; phase 2: AB+US)'
     """
     if not results:
         raise ValueError("results must hold at least one BlockingResult")
@@ -346,6 +385,12 @@ def plot_capacity(curves: Any, ymax: float = 2.0):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.attention import capacity_curves
+    >>> plot_capacity(capacity_curves([1, 4], [8], n_trials=2)).axes[0].get_xlabel()
+    'stored pairs N'
     """
     c = _require(curves, ("n_pairs", "d_ks", "rules", "mean", "worst", "theory"),
                  "a CapacityCurves")
@@ -396,6 +441,15 @@ def plot_capacity_demo(curves: Any, n_pairs: int, keys: Any, values: Any, recall
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.attention import capacity_curves, hebbian_memory, random_unit_vectors, retrieve
+    >>> curves = capacity_curves([1, 4], [8], n_trials=2)
+    >>> keys, values = random_unit_vectors(4, 8, seed=0), random_unit_vectors(4, 8, seed=1)
+    >>> recalled = {"hebbian": retrieve(hebbian_memory(keys, values), keys[0])}
+    >>> len(plot_capacity_demo(curves, 4, keys, values, recalled).axes)
+    2
     """
     c = _require(curves, ("n_pairs", "d_ks", "rules", "mean", "theory"), "a CapacityCurves")
     d_k = int(np.shape(keys)[1])
@@ -463,6 +517,13 @@ def plot_memory_capacity(results: Sequence[Any], curves_of: int = 0):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.attention import memory_capacity
+    >>> soft = memory_capacity([4, 9], n_pairs=[1, 2, 4, 8, 16, 32], n_trials=2)
+    >>> plot_memory_capacity([soft]).axes[0].get_xlabel()
+    'stored pairs N (log axis)'
     """
     if len(results) == 0:
         raise ValueError("results must hold at least one MemoryCapacity")
@@ -531,6 +592,14 @@ def plot_spiking_memory(result: Any, n_pairing_shown: int = 4):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from nslib.attention import spiking_associative_memory
+    >>> run = spiking_associative_memory(2, n_neurons=40, pattern_size=10, max_pairs=2, max_cues=2,
+    ...                                  target="numpy")
+    >>> len(plot_spiking_memory(run).axes)
+    6
     """
     r = _require(result, ("schedule", "cs_spike_times_ms", "us_spike_times_ms", "scores",
                           "mean_similarity"), "a SpikingMemoryResult")
@@ -583,6 +652,15 @@ def plot_spiking_capacity(results: Sequence[Any]):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as R
+    >>> runs = [R(n_pairs=n, mean_similarity=0.9, other_similarity=0.1, potentiated_fraction=0.1 * n,
+    ...           potentiated_fraction_theory=0.1 * n,
+    ...           scores=R(hits=np.array([0.9]), false_alarms=np.array([0.05]))) for n in (1, 2)]
+    >>> plot_spiking_capacity(runs).axes[0].get_xlabel()
+    'stored pairs N'
     """
     if len(results) == 0:
         raise ValueError("results must hold at least one SpikingMemoryResult")

@@ -102,6 +102,17 @@ def plot_accuracy_matrices(results: Mapping[str, Any], *, title: str | None = No
 def plot_forgetting_curves(result, *, title: str | None = None):
     """Accuracy on each task as training moves through the sequence (the columns of R).
 
+    Parameters
+    ----------
+    result : ContinualResult or array_like, shape (n_tasks, n_tasks)
+        A run, or its accuracy matrix ``R``.
+    title : str, optional
+        Figure title; a default is used otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
     Examples
     --------
     >>> fig = plot_forgetting_curves(np.array([[0.9, 0.1], [0.4, 0.95]]))
@@ -147,6 +158,8 @@ def plot_scenario_comparison(comparison, *, title: str | None = None):
     ----------
     comparison : ScenarioComparison
         From :func:`nslib.continual.compare_scenarios`.
+    title : str, optional
+        Figure title; a default is used otherwise.
 
     Returns
     -------
@@ -205,6 +218,17 @@ def plot_stability_plasticity(result, *, title: str | None = None):
     last row). Used for the sweeps over λ, the replay buffer and the subspace
     dimension.
 
+    Parameters
+    ----------
+    result : ContinualResult or array_like, shape (n_tasks, n_tasks)
+        A run, or its accuracy matrix ``R``.
+    title : str, optional
+        Figure title; a default is used otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
     Examples
     --------
     >>> fig = plot_stability_plasticity(np.array([[0.9, 0.1], [0.4, 0.95]]), title="toy")
@@ -243,6 +267,13 @@ def plot_tradeoff(values: Sequence[float], results: Sequence[Any], *, xlabel: st
     xlabel : str
         Axis label with units.
     log_x : bool
+        Logarithmic x axis.
+    title : str, optional
+        Figure title; a default is used otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -296,6 +327,17 @@ def _tick(value: float) -> str:
 def plot_method_comparison(results: Mapping[str, Any], *, title: str | None = None):
     """Average accuracy, learning accuracy and backward transfer of several methods, as bars.
 
+    Parameters
+    ----------
+    results : mapping of str to ContinualResult
+        Label → a run; one group of bars each.
+    title : str, optional
+        Figure title; a default is used otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
     Examples
     --------
     >>> from types import SimpleNamespace as R
@@ -334,6 +376,19 @@ def plot_task_examples(tasks, *, n_examples: int = 2, title: str | None = None):
     One column per task. For permuted tasks the rows are the same digits in
     each task's pixel order; for split tasks, examples of the task's classes.
 
+    Parameters
+    ----------
+    tasks : TaskSequence
+        From :func:`nslib.continual.make_task_sequence`.
+    n_examples : int
+        Images per task (rows), >= 1.
+    title : str, optional
+        Figure title; a default is used otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
     Examples
     --------
     >>> from nslib.continual import make_task_sequence
@@ -365,6 +420,19 @@ def plot_task_examples(tasks, *, n_examples: int = 2, title: str | None = None):
 
 def plot_input_importance(result, *, task: int = 0, title: str | None = None):
     """How important the synapses leaving each pixel are for task ``task`` (EWC's Fisher or SI's Ω).
+
+    Parameters
+    ----------
+    result : ContinualResult
+        A run of method ``"ewc"`` or ``"si"`` (it has ``input_importance``).
+    task : int
+        Which task's importance, in [0, n_tasks - 1].
+    title : str, optional
+        Figure title; a default is used otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -411,6 +479,12 @@ def plot_oja_vs_pca(oja, pca_components: Any, *, optimal_residual: float | None 
         Shape to draw a row as an image (d = rows × columns).
     n_show : int
         Components to draw.
+    title : str, optional
+        Figure title; a default is used otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -457,6 +531,17 @@ def plot_oja_vs_pca(oja, pca_components: Any, *, optimal_residual: float | None 
 
 def plot_hebbian_spiking(result, *, title: str | None = None):
     """A spiking neuron's Hebbian synapses: weights over time, alignment with the PCs, final weights.
+
+    Parameters
+    ----------
+    result : HebbianSpikingResult
+        From :func:`nslib.continual.hebbian_spiking_pca`.
+    title : str, optional
+        Figure title; a default is used otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -515,6 +600,12 @@ def plot_rich_lazy(results: Sequence[Any], *, title: str | None = None):
     results : sequence of RichLazyResult
         Any number of runs (several seeds per rank): each run is a dot, the
         mean per rank a line.
+    title : str, optional
+        Figure title; a default is used otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -557,6 +648,13 @@ def plot_rich_lazy_run(result, *, title: str | None = None):
     Parameters
     ----------
     result : RichLazyResult
+        One run of :func:`nslib.continual.rich_lazy_experiment`.
+    title : str, optional
+        Figure title; a default is used otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------

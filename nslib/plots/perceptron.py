@@ -10,16 +10,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .._validation import check_finite_array, check_int
-from ..perceptron import (
-    LOGIC_GATES,
-    MLPXORResult,
-    Perceptron,
-    ThresholdUnit,
-    logic_gate,
-    mcculloch_pitts,
-    xor_two_layer,
-)
+from .._validation import check_choice, check_finite_array, check_int
+from ..perceptron import LOGIC_GATES, MLPXORResult, Perceptron, ThresholdUnit
 from ..perceptron.feedback_alignment import LearningRuleResult
 from ..perceptron.threshold_units import ActivationFit
 from . import DIVERGING_CMAP, PALETTE, new_figure
@@ -65,6 +57,12 @@ def _draw_line(ax, w: np.ndarray, offset: float, xlim, **kwargs):
         ax.axvline(offset / w[0], **kwargs)
 
 
+def _two_layer_xor(x: np.ndarray) -> np.ndarray:
+    """The units of :func:`nslib.perceptron.xor_two_layer`: AND of the hidden OR and NAND units."""
+    hidden = np.stack([LOGIC_GATES["OR"](x), LOGIC_GATES["NAND"](x)], axis=-1)
+    return LOGIC_GATES["AND"](hidden)
+
+
 def plot_logic_gates(names: Sequence[str] = ("AND", "OR", "NAND", "XOR"), *,
                      title: str | None = None):
     """The four binary inputs of 2-input gates, each unit's threshold line and firing region.
@@ -97,7 +95,8 @@ def plot_logic_gates(names: Sequence[str] = ("AND", "OR", "NAND", "XOR"), *,
         if isinstance(name, str) and name.upper() == "XOR":
             units.append(("XOR", None))
             continue
-        unit = logic_gate(name)
+        unit = LOGIC_GATES[check_choice("names", name.upper() if isinstance(name, str) else name,
+                                        LOGIC_GATES)]
         if len(unit.weights) != 2:
             raise ValueError(f"names must contain 2-input gates only (AND, OR, NAND, NOR, XOR); "
                              f"got {name!r}")
@@ -112,8 +111,8 @@ def plot_logic_gates(names: Sequence[str] = ("AND", "OR", "NAND", "XOR"), *,
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     for ax, (name, unit) in zip(axes[:len(units)], units, strict=True):
         if unit is None:
-            out_grid = xor_two_layer(grid)
-            outputs = xor_two_layer(inputs)
+            out_grid = _two_layer_xor(grid)
+            outputs = _two_layer_xor(inputs)
             for hidden, ls, x1_label in (("OR", "--", -0.2), ("NAND", ":", 1.2)):
                 h = LOGIC_GATES[hidden]
                 _draw_line(ax, np.array(h.weights), h.threshold, lim, color=PALETTE[7],
@@ -213,7 +212,7 @@ def plot_decision_boundary(model: Perceptron, X: Any, y: Any, *, epoch: int | No
     g2 = np.linspace(*ylim, 200)
     m1, m2 = np.meshgrid(g1, g2)
     if not np.allclose(w, 0):
-        region = mcculloch_pitts(np.column_stack([m1.ravel(), m2.ravel()]), w, -b)
+        region = ThresholdUnit(weights=tuple(w), threshold=-b)(np.column_stack([m1.ravel(), m2.ravel()]))
         _shade(ax, g1, g2, region.reshape(m1.shape))
         _draw_line(ax, w, -b, xlim, color=PALETTE[7], lw=2, label="learnt boundary")
     if true_weights is not None:

@@ -162,6 +162,15 @@ def plot_pc_alignment(curve: Any, alignment: Any = None):
 def plot_pc_training(backprop: Any, pc: Any):
     """Test accuracy and loss over epochs of the digits MLP trained by backprop and by predictive coding.
 
+    Parameters
+    ----------
+    backprop, pc : MLPTrainingResult
+        Runs of :func:`nslib.predictive.train_digits_mlp` with ``rule="backprop"`` and ``rule="pc"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
     Examples
     --------
     >>> from nslib.predictive import train_digits_mlp

@@ -236,7 +236,7 @@ class VolatileRewards:
 
 def volatile_rewards(n_stable: int = 150, n_volatile: int = 150, block: int = 10,
                      mean: float = 5.0, spread: float = 3.0, noise: float = 1.0,
-                     seed: Any = 0) -> VolatileRewards:
+                     *, seed: Any = 0) -> VolatileRewards:
     """Rewards whose mean is constant, then jumps every ``block`` trials, then is constant again.
 
     Stable phase: ``n_stable`` trials with mean ``mean``. Volatile phase:

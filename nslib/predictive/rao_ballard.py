@@ -131,7 +131,7 @@ class PatchWindows:
     offset: int
 
 
-def natural_windows(n: int = 20000, patch_size: int = 8, offset: int = 4, seed: Any = 0,
+def natural_windows(n: int = 20000, patch_size: int = 8, offset: int = 4, *, seed: Any = 0,
                     images: tuple[str, ...] | None = None) -> PatchWindows:
     """Windows of chapter 1's natural photographs, filtered like the retina does.
 
@@ -219,6 +219,18 @@ def bar_windows(lengths, patch_size: int = 8, offset: int = 4, width: int = 1, c
 
 def split_window(windows, offset: int) -> np.ndarray:
     """The three patches of each window, flattened: shape (n, 3, patch_size²).
+
+    Parameters
+    ----------
+    windows : array_like, shape (n, p, p + 2 offset) or (p, p + 2 offset)
+        Windows of three overlapping ``p × p`` patches side by side.
+    offset : int, >= 1
+        Horizontal shift between neighbouring patches (pixels).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, 3, p²)
+        The left, middle and right patch of each window.
 
     Examples
     --------
@@ -495,7 +507,18 @@ class EndStopping:
     patch_size: int
 
     def suppression(self, feedback: bool = True) -> np.ndarray:
-        """Per row, the response to the longest bar divided by the peak response (1: no end-stopping)."""
+        """Per row, the response to the longest bar divided by the peak response (1: no end-stopping).
+
+        Parameters
+        ----------
+        feedback : bool
+            The responses with top-down feedback (True) or without it.
+
+        Returns
+        -------
+        numpy.ndarray
+            One ratio per row, in [0, 1].
+        """
         resp = self.with_feedback if feedback else self.without_feedback
         return resp[:, -1] / resp.max(axis=1)
 

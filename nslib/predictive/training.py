@@ -57,7 +57,7 @@ class MLPTrainingResult:
 def train_digits_mlp(rule: str = "backprop", epochs: int = 40, learning_rate: float = 0.2,
                      batch_size: int = 32, n_hidden: int = 32, n_inference_steps: int = 20,
                      output_weight: float = 0.1, step_size: float = 0.1,
-                     seed: Any = 0, split_seed: Any = 0) -> MLPTrainingResult:
+                     *, seed: Any = 0, split_seed: Any = 0) -> MLPTrainingResult:
     """Train the digits MLP by minibatch gradient steps with backprop's or predictive coding's update.
 
     Both rules start from the same weights and see the same batches; the

@@ -73,7 +73,7 @@ def _softmax_rows(h: np.ndarray) -> np.ndarray:
 
 def actor_critic_corridor(n_states: int = 6, n_episodes: int = 200, alpha_critic: float = 0.2,
                           alpha_actor: float = 0.5, gamma: float = 0.9, max_steps: int = 200,
-                          seed=0) -> ActorCriticResult:
+                          *, seed=0) -> ActorCriticResult:
     """Train an actor-critic agent to walk down a corridor to a reward.
 
     In state ``s`` the actor picks ``a`` (0 = left, 1 = right) with

@@ -183,7 +183,7 @@ class TDResult:
 def td_conditioning(n_trials: int = 150, n_steps: int = 25, cue_time: int = 5,
                     reward_time: int = 15, gamma: float = 0.98, alpha: float = 0.3,
                     reward_prob: float = 1.0, omit_reward_on=None, reward_size: float = 1.0,
-                    seed=0) -> TDResult:
+                    *, seed=0) -> TDResult:
     """TD(0) learning of a cue-reward delay, with a tapped-delay-line cue representation.
 
     Each trial lasts ``n_steps`` steps. The cue comes on at ``cue_time`` and
@@ -310,7 +310,7 @@ class ConditionRPEs:
 
 def schultz_conditions(n_trials: int = 150, n_steps: int = 25, cue_time: int = 5,
                        reward_time: int = 15, gamma: float = 0.98, alpha: float = 0.3,
-                       seed=0) -> ConditionRPEs:
+                       *, seed=0) -> ConditionRPEs:
     """The TD errors of Schultz, Dayan & Montague (1997), figure 1.
 
     * *unpredicted reward*: the first trial, before any learning (the same
@@ -320,6 +320,23 @@ def schultz_conditions(n_trials: int = 150, n_steps: int = 25, cue_time: int = 5
 
     Parameters are those of :func:`td_conditioning` (every training trial
     is rewarded).
+
+    Parameters
+    ----------
+    n_trials : int, >= 1
+        Rewarded training trials.
+    n_steps : int, >= 3
+        Time steps per trial.
+    cue_time : int
+        Step of cue onset, in [1, reward_time - 1].
+    reward_time : int
+        Step of the reward, in [cue_time + 1, n_steps - 1].
+    gamma : float, in [0, 1]
+        Discount factor per step.
+    alpha : float, in (0, 1]
+        Learning rate.
+    seed : int or numpy.random.Generator
+        Seed of :func:`td_conditioning` (every trial is rewarded, so it changes nothing).
 
     Returns
     -------
@@ -380,7 +397,7 @@ class RewardProbabilityResult:
 def reward_probability_responses(probabilities=(0.0, 0.25, 0.5, 0.75, 1.0), n_trials: int = 400,
                                  n_test: int = 200, n_steps: int = 25, cue_time: int = 5,
                                  reward_time: int = 15, gamma: float = 0.98, alpha: float = 0.1,
-                                 seed=0) -> RewardProbabilityResult:
+                                 *, seed=0) -> RewardProbabilityResult:
     """Train TD(0) with reward probability ``p`` and measure its cue and reward responses.
 
     For each ``p`` one model trains for ``n_trials`` trials; the responses are

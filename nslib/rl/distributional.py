@@ -139,7 +139,7 @@ class DistributionalTDResult:
 
 
 def distributional_td(rewards=DABNEY_REWARDS, asymmetries=None, n_trials: int = 10000,
-                      alpha: float = 0.01, seed=0) -> DistributionalTDResult:
+                      alpha: float = 0.01, *, seed=0) -> DistributionalTDResult:
     """Train predictors with asymmetric learning rates on a variable reward.
 
     On every trial one reward ``r`` is drawn, with equal probability, from
@@ -219,7 +219,7 @@ class DecodedDistribution:
 
 
 def decode_distribution(reversal_points, asymmetries, n_samples: int = 100, bounds=None,
-                        seed=0) -> DecodedDistribution:
+                        *, seed=0) -> DecodedDistribution:
     """Find a reward distribution whose expectiles are the given reversal points.
 
     The decoder of Dabney et al. (2020): find ``n_samples`` numbers ``z``

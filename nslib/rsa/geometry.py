@@ -70,6 +70,16 @@ def rdm(patterns, metric: str = "correlation") -> np.ndarray:
 def category_rdm(labels) -> np.ndarray:
     """The category model's RDM: 0 for two stimuli of the same class, 1 otherwise.
 
+    Parameters
+    ----------
+    labels : array_like, shape (n_stimuli,)
+        Class label of each stimulus (at least 3 stimuli).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_stimuli, n_stimuli)
+        Symmetric, 0 on the diagonal and within classes, 1 between classes.
+
     Examples
     --------
     >>> category_rdm([0, 0, 1]).tolist()
@@ -158,6 +168,18 @@ def category_ceiling(labels, method: str = "spearman") -> float:
     A model RDM with two values has many ties, so a rank correlation with it
     cannot reach 1: the best an RDM can do is to put every within-class pair
     closer than every between-class pair, and this returns that correlation.
+
+    Parameters
+    ----------
+    labels : array_like, shape (n_stimuli,)
+        Class label of each stimulus (at least 3 stimuli).
+    method : str
+        ``"spearman"``, ``"kendall_tau_a"`` or ``"pearson"``, as in :func:`compare_rdms`.
+
+    Returns
+    -------
+    float
+        The highest correlation reachable with :func:`category_rdm`, in [0, 1].
 
     Examples
     --------

@@ -401,6 +401,25 @@ class GapJunctionNetwork:
 
         Parameters are those of :func:`gap_junction_population`.
 
+        Parameters
+        ----------
+        coupling : Quantity
+            Conductance ``g_gap`` of each junction (>= 0 siemens).
+        drive : Quantity, default 3 nA
+            Mean constant drive (amp).
+        heterogeneity : float, default 0.01
+            Spread of the drives, in [0, 1].
+        spike_area : Quantity, default 25 mV·ms
+            Area of the spike passed through the junctions (>= 0 volt·second).
+        noise : Quantity, default 0.25 mV
+            Standard deviation of each membrane's free fluctuations (>= 0 volt).
+        initial : {"synchronous", "random"}, default "synchronous"
+            Initial voltages, as in :func:`gap_junction_population`.
+        chi_from : Quantity, default 100 ms
+            ``chi`` is measured from this time to the end.
+        seed : int or numpy.random.Generator, default 0
+            Seeds the drives, the initial voltages and Brian2's noise.
+
         Returns
         -------
         GapJunctionResult

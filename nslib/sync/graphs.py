@@ -120,6 +120,11 @@ def check_laplacian(name: str, laplacian, *, n: int | None = None) -> np.ndarray
     n : int, optional
         Required size.
 
+    Returns
+    -------
+    numpy.ndarray, shape (n, n)
+        The Laplacian as floats.
+
     Examples
     --------
     >>> check_laplacian("laplacian", [[1, -1], [-1, 1]]).shape

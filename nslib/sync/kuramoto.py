@@ -117,7 +117,7 @@ def kuramoto_theory(coupling, width: float = 0.5, distribution: str = "lorentzia
 
 
 def natural_frequencies(n: int, width: float = 0.5, distribution: str = "lorentzian",
-                        sampling: str = "quantile", seed=0) -> np.ndarray:
+                        sampling: str = "quantile", *, seed=0) -> np.ndarray:
     """Natural frequencies of ``n`` oscillators (rad/time), centred on 0.
 
     Parameters

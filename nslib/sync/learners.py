@@ -108,7 +108,7 @@ class RedundantLearners:
 def simulate_redundant_learners(n_units: int, coupling: float, noise: float, laplacian=None,
                                 kind: str = "all", curvature: float = 1.0, dim: int = 1,
                                 t_max: float = 200.0, dt: float = 0.05, x0=2.0,
-                                burn_in: float | None = None, seed=0) -> RedundantLearners:
+                                burn_in: float | None = None, *, seed=0) -> RedundantLearners:
     r"""Simulate ``n_units`` noisy gradient learners coupled through a graph, exactly.
 
     Integrates :math:`dx_i = [-\lambda x_i - \kappa \sum_j L_{ij} x_j]\,dt + \sigma\,dW_i`

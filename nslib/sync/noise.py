@@ -190,7 +190,7 @@ def population_variability(result, n_units: int, n_trials: int) -> NoisyPopulati
 
 
 def noisy_lif_population(n_units: int = 50, n_trials: int = 40, drive=None, noise=None,
-                         duration=None, seed=0, target: str = "auto") -> NoisyPopulation:
+                         duration=None, *, seed=0, target: str = "auto") -> NoisyPopulation:
     """Run ``n_trials`` repeats of ``n_units`` identical noisy LIF neurons and measure their variability.
 
     Each neuron is the course's LIF (10 ms membrane, rest and reset -70 mV,

@@ -241,14 +241,14 @@ def _filter_outputs(image, theta, wavelength, phase, sigma, aspect_ratio, rf_siz
     return np.einsum("nijkl,kl->nij", windows, g).reshape(len(stack), -1)
 
 
-def _shape_output(values: np.ndarray, image_ndim: int):
+def _shape_output(values: np.ndarray, image_ndim: int) -> float | np.ndarray:
     return float(values[0]) if image_ndim == 2 else values
 
 
 def simple_cell_response(image, theta: float = 0.0, wavelength: float = DEFAULT_WAVELENGTH,
                          phase: float = 0.0, sigma: float | None = None,
                          aspect_ratio: float = DEFAULT_ASPECT_RATIO, threshold: float = 0.0,
-                         rf_size: int | None = None, pooling: str = "centre"):
+                         rf_size: int | None = None, pooling: str = "centre") -> float | np.ndarray:
     """Response of a model simple cell: Gabor filter, then half-wave rectification.
 
     ``r = max(0, <g, I> - threshold)`` where ``g`` is :func:`gabor` with the given
@@ -292,7 +292,8 @@ def simple_cell_response(image, theta: float = 0.0, wavelength: float = DEFAULT_
 
 def complex_cell_response(image, theta: float = 0.0, wavelength: float = DEFAULT_WAVELENGTH,
                           sigma: float | None = None, aspect_ratio: float = DEFAULT_ASPECT_RATIO,
-                          rf_size: int | None = None, pooling: str = "centre"):
+                          rf_size: int | None = None,
+                          pooling: str = "centre") -> float | np.ndarray:
     """Response of a model complex cell (energy model of Adelson & Bergen 1985).
 
     ``r = sqrt(<g_even, I>² + <g_odd, I>²)``: the length of the output of a
