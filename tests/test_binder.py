@@ -220,7 +220,7 @@ def _open_run_and_check(page, url):
     raw = [line for cell in markdown for line in cell["text"].splitlines()
            if ":::{" in line or "{{" in line or "{eval}" in line or "{cite" in line]
     assert raw == [], (f"raw MyST in JupyterLab: {raw}. jupyterlab-myst renders no {{{{ }}}} "
-                       "substitution: write {eval}`expression` (see book/_ext/nslib_book.py)")
+                       "substitution: write {eval}`expression` (see book/_ext/nslib_book/evals.py)")
     assert sum(cell["errors"] for cell in markdown) == 0
     # A slider re-runs the model in the kernel (live mode) and shows the new figure.
     handle = page.locator(".widget-slider .noUi-handle").first
