@@ -140,7 +140,23 @@ class PairingSchedule:
         return float(self.learning.shape[0] * self.row_ms)
 
     def cue_window_ms(self, cue: int) -> tuple[float, float]:
-        """Start and end (ms) of the slot in which cue number ``cue`` is shown."""
+        """Start and end (ms) of the slot in which cue number ``cue`` is shown.
+
+        Parameters
+        ----------
+        cue : int
+            Index of the cue, 0 for the first.
+
+        Returns
+        -------
+        tuple of float
+            ``(start, end)`` in ms.
+
+        Examples
+        --------
+        >>> pairing_schedule(2, n_neurons=10, pattern_size=2, max_pairs=2, max_cues=2).cue_window_ms(1)
+        (150.0, 200.0)
+        """
         start = (self.learning_slots + cue) * self.slot_rows * self.row_ms
         return float(start), float(start + self.slot_rows * self.row_ms)
 
@@ -259,6 +275,20 @@ def potentiated_fraction_theory(n_pairs: Any, n_neurons: int = 100,
     same pair at least once; for independent random patterns with coding
     level ``f = pattern_size / n_neurons`` this has probability
     ``1 - (1 - f²)^N`` (Willshaw, Buneman & Longuet-Higgins 1969).
+
+    Parameters
+    ----------
+    n_pairs : int or array_like of int, >= 0
+        Number of stored pairs ``N``.
+    n_neurons : int, >= 1
+        Neurons per population.
+    pattern_size : int, 1 to ``n_neurons``
+        Active neurons per pattern.
+
+    Returns
+    -------
+    numpy.ndarray
+        The expected fraction, of the shape of ``n_pairs``.
 
     Examples
     --------

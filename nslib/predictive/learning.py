@@ -480,6 +480,28 @@ def alignment_curve(n_inference_steps=(0, 1, 2, 5, 10, 20, 50, 100, 200),
                     batch_size: int = 128, *, seed: Any = 0, split_seed: Any = 0) -> AlignmentCurve:
     """:func:`pc_backprop_alignment` for every number of steps and output weight (same network, same batch).
 
+    Parameters
+    ----------
+    n_inference_steps : sequence of int, each >= 0
+        Relaxation steps before the predictive-coding update.
+    output_weights : sequence of float, each in (0, 10]
+        Values of β, the weight of the output error in the energy.
+    step_size : float, in (0, 1]
+        Relaxation step.
+    n_hidden : int, in [1, 512]
+        Hidden units of the MLP.
+    batch_size : int, in [1, 1348]
+        Training digits in the batch that gives both updates.
+    seed : int or numpy.random.Generator
+        Seeds the initial weights.
+    split_seed : int or numpy.random.Generator
+        Seeds the data split (:func:`digits_data`).
+
+    Returns
+    -------
+    AlignmentCurve
+        Cosines of shape (n_output_weights, n_inference_steps).
+
     Examples
     --------
     >>> curve = alignment_curve([1, 100], [0.01])
@@ -506,6 +528,20 @@ def alignment_curve(n_inference_steps=(0, 1, 2, 5, 10, 20, 50, 100, 200),
 
 def mlp_accuracy(params: MLPParams, x, labels) -> float:
     """Fraction of images whose largest output is the true digit.
+
+    Parameters
+    ----------
+    params : MLPParams
+        The network's weights.
+    x : array_like, shape (n_images, 64)
+        Images as rows of pixels in [0, 1].
+    labels : array_like of int, shape (n_images,)
+        The true digits.
+
+    Returns
+    -------
+    float
+        In [0, 1].
 
     Examples
     --------

@@ -161,6 +161,22 @@ def decoders(n_neurons: int, n_dims: int, scale: float = 0.05, *, seed: Any = 0)
     One dimension: half the neurons ``+scale``, half ``-scale``. Two: evenly
     spaced directions around the circle. More: random directions (``seed``).
 
+    Parameters
+    ----------
+    n_neurons : int, in [1, 2000]
+        Neurons of the network.
+    n_dims : int, in [1, 10]
+        Dimensions of the signal.
+    scale : float, > 0
+        Length ``||D_i||`` of every decoding vector.
+    seed : int or numpy.random.Generator
+        Draws the directions when ``n_dims > 2`` (unused otherwise).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_dims, n_neurons)
+        Column ``i`` is ``D_i``.
+
     Examples
     --------
     >>> decoders(4, 1).tolist()

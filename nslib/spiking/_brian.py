@@ -77,6 +77,11 @@ def compiler_available() -> bool:
     Setting the environment variable ``NSLIB_FORCE_NUMPY=1`` pretends that no
     compiler exists, which is how the fallback path is tested.
 
+    Returns
+    -------
+    bool
+        True if Brian2 can compile C++ code (``cython`` and ``cpp_standalone``).
+
     Examples
     --------
     >>> isinstance(compiler_available(), bool)
@@ -115,6 +120,11 @@ def runtime_target(requested: str = "auto") -> str:
         otherwise, with a :class:`NumpyFallbackWarning`. Asking for
         ``"cython"`` without a compiler also falls back, with the warning.
 
+    Returns
+    -------
+    str
+        ``"cython"`` or ``"numpy"``.
+
     Examples
     --------
     >>> runtime_target("numpy")
@@ -134,6 +144,16 @@ def seed_int(seed: Any) -> int:
 
     An int is used as it is (so ``seed=3`` means the same run everywhere); a
     Generator is asked for a fresh integer (and so advances).
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator
+        A non-negative int below ``2**31``, or a Generator.
+
+    Returns
+    -------
+    int
+        In ``[0, 2**31)``.
 
     Examples
     --------
@@ -205,6 +225,15 @@ def brian_state(device: Any = "runtime", *, build_on_run: bool = True) -> Iterat
     ------
     module
         ``brian2``.
+
+    Examples
+    --------
+    >>> import brian2
+    >>> before = brian2.defaultclock.dt
+    >>> with brian_state("runtime") as b2:
+    ...     b2.defaultclock.dt = 0.5 * b2.ms
+    >>> bool(brian2.defaultclock.dt == before)
+    True
     """
     import brian2
     from brian2.devices.device import reset_device, set_device
@@ -255,7 +284,17 @@ class Runtime:
     clock: Any
 
     def name(self, part: str) -> str:
-        """Return the Brian2 name of one object of the model: ``<model>_<part>``."""
+        """Return the Brian2 name of one object of the model: ``<model>_<part>``.
+
+        Parameters
+        ----------
+        part : str
+            Letters, digits and ``_``.
+
+        Returns
+        -------
+        str
+        """
         if not isinstance(part, str) or not part.replace("_", "").isalnum():
             raise ValueError(f"part must be a name of letters, digits and '_'; got {part!r}")
         return f"{self.model}_{part}"

@@ -244,8 +244,29 @@ class NoisyFICurve:
     params: Any = field(default=None, repr=False)
 
     def analytic_line(self, n: int = 400):
-        """The noise-free analytic rate on a fine grid, rheobase included; see
-        :meth:`nslib.spiking.FICurve.analytic_line`."""
+        """The noise-free analytic rate on a fine grid, rheobase included.
+
+        As :meth:`nslib.spiking.FICurve.analytic_line`.
+
+        Parameters
+        ----------
+        n : int, >= 2
+            Points of the uniform grid (as many again crowd towards the rheobase).
+
+        Returns
+        -------
+        (Quantity, Quantity)
+            Currents (amp) and analytic rates (Hz).
+
+        Examples
+        --------
+        >>> from brian2 import mV, nA, second
+        >>> model = CompiledNoisyFI([1, 3] * nA, n_trials=2, duration=0.2 * second,
+        ...                         target="numpy")
+        >>> currents, rates = model.fi_curve(noise_sigma=0 * mV).analytic_line(10)
+        >>> len(currents) == len(rates) > 10
+        True
+        """
         return _analytic_line(self.params, self.currents, self.analytic_rates, n)
 
 

@@ -58,6 +58,11 @@ def lif_equations(*, noise: bool = False, timed_input: bool = False) -> str:
         ``I_ext = I_input(t, i)``, read from a TimedArray named ``I_input``,
         instead of a constant per-neuron parameter.
 
+    Returns
+    -------
+    str
+        The equations, one per line, in Brian2's syntax.
+
     Examples
     --------
     >>> print(lif_equations(timed_input=True).strip())
@@ -168,9 +173,38 @@ def _lif_namespace(params: _LIFParams) -> dict:
 def build_lif_group(ctx, n: int, params: _LIFParams, *, noise: bool, input_array=None):
     """Create the course's LIF ``NeuronGroup`` inside a gate block.
 
-    ``ctx`` is a :class:`~nslib.spiking.Runtime` or a
-    :class:`~nslib.spiking.BuildContext`; ``input_array`` a TimedArray of
-    currents (time steps x neurons) or None for constant ``I_ext``.
+    Parameters
+    ----------
+    ctx : Runtime or BuildContext
+        The block the group is built in (:func:`nslib.spiking.runtime` or the
+        ``build`` function of a :class:`~nslib.spiking.CompiledNetwork`).
+    n : int
+        Number of neurons.
+    params : LIF parameters
+        The checked parameters (``tau_m``, ``v_rest``, ``v_reset``,
+        ``v_threshold``, ``R_m``, ``refractory`` as Brian2 quantities).
+    noise : bool
+        Add membrane noise (a ``(shared)`` ``noise_sigma``).
+    input_array : brian2.TimedArray, optional
+        Currents (time steps x neurons); None for a constant ``I_ext`` per neuron.
+
+    Returns
+    -------
+    brian2.NeuronGroup
+
+    Examples
+    --------
+    >>> from nslib.spiking import runtime
+    >>> from nslib.spiking.lif import _check_lif_params
+    >>> from brian2 import ms, nA
+    >>> with runtime("doc_lif_group", target="numpy") as rt:
+    ...     group = build_lif_group(rt, 2, _check_lif_params(), noise=False)
+    ...     group.I_ext = [1, 3] * nA                     # rheobase: 2 nA
+    ...     spikes = rt.brian2.SpikeMonitor(group)
+    ...     rt.brian2.run(100 * ms)
+    ...     counts = spikes.count[:].tolist()
+    >>> counts[0] == 0 < counts[1]
+    True
     """
     brian2 = ctx.brian2
     namespace = _lif_namespace(params)

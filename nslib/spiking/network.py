@@ -284,7 +284,17 @@ class BuildContext:
         self.timed_specs: dict[str, _TimedSpec] = {}
 
     def name(self, part: str) -> str:
-        """Return the Brian2 name of one object: ``<model>_<part>``."""
+        """Return the Brian2 name of one object: ``<model>_<part>``.
+
+        Parameters
+        ----------
+        part : str
+            Letters, digits and ``_``.
+
+        Returns
+        -------
+        str
+        """
         if not isinstance(part, str) or not part.replace("_", "").isalnum():
             raise ValueError(f"part must be a name of letters, digits and '_'; got {part!r}")
         return f"{self.model}_{part}"
