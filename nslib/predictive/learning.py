@@ -434,6 +434,8 @@ def pc_backprop_alignment(n_inference_steps: int = 100, output_weight: float = 0
     """
     n_inference_steps = check_int("n_inference_steps", n_inference_steps, low=0, high=100000)
     check_number("output_weight", output_weight, low=0.0, high=10.0, low_inclusive=False)
+    check_number("step_size", step_size, low=0.0, high=1.0, low_inclusive=False)
+    check_int("n_hidden", n_hidden, low=1, high=512)
     batch_size = check_int("batch_size", batch_size, low=1, high=1348)
     data = digits_data(seed=split_seed)
     params = init_digits_mlp(n_hidden, seed=seed)
@@ -514,6 +516,8 @@ def alignment_curve(n_inference_steps=(0, 1, 2, 5, 10, 20, 50, 100, 200),
     weights = check_finite_array("output_weights", output_weights, ndim=1)
     for w in weights:
         check_number("output_weights", float(w), low=0.0, high=10.0, low_inclusive=False)
+    check_number("step_size", step_size, low=0.0, high=1.0, low_inclusive=False)
+    check_int("n_hidden", n_hidden, low=1, high=512)
     batch_size = check_int("batch_size", batch_size, low=1, high=1348)
     # One network and one batch for every combination.
     data = digits_data(seed=split_seed)

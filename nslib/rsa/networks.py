@@ -302,6 +302,8 @@ def layer_rdm_correlations(cnn=None, images=None, labels=None, *, include_v1: bo
     check_choice("method", method, ("spearman", "kendall_tau_a", "pearson"))
     if not isinstance(include_v1, (bool, np.bool_)):
         raise ValueError(f"include_v1 must be True or False; got {include_v1!r}")
+    if images is None:
+        check_int("n_per_class", n_per_class, low=1, high=40)   # before any training
     if cnn is None:
         from ..vision import train_digits_cnn
 
@@ -403,6 +405,9 @@ def seed_geometry(seeds: Sequence[int] = (0, 1, 2, 3), include_pc: bool = True,
     if not isinstance(include_pc, (bool, np.bool_)):
         raise ValueError(f"include_pc must be True or False; got {include_pc!r}")
     check_choice("method", method, ("spearman", "kendall_tau_a", "pearson"))
+    # Checked here too, before any training.
+    check_int("n_per_class", n_per_class, low=1, high=40)
+    check_int("epochs", epochs, low=1, high=1000)
     from ..predictive.training import train_digits_mlp
 
     images, labels = digit_stimuli(n_per_class, seed=stimulus_seed)
