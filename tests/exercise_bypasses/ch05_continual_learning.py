@@ -31,3 +31,10 @@ def richness(w_start, w_end, kernel_start, kernel_end):
             "kernel_alignment": float(kernel_alignment(kernel_start, kernel_end))}
 ''',
 }
+BYPASSES["protect_update"] = '''
+def protect_update(update, basis):
+    import numpy as np
+    from nslib.continual import project_out
+    h = np.atleast_2d(np.asarray(basis, dtype=float))
+    return project_out(np.atleast_2d(np.asarray(update, dtype=float)), np.linalg.qr(h.T)[0].T)
+'''
