@@ -18,6 +18,7 @@ import pytest
 from brian2 import Hz, mV, nA, second
 
 from nslib import spiking
+from nslib.datasets import natural_image_patches
 from nslib.perceptron import (
     Perceptron,
     fit_activation,
@@ -37,7 +38,6 @@ from nslib.vision import (
     gabor,
     grating,
     learn_v1_filters,
-    natural_image_patches,
     normalized_population,
     orientation_difference,
     orientation_selectivity_index,

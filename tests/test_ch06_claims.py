@@ -76,7 +76,8 @@ def test_the_retina_filter_is_a_narrower_version_of_chapter_1s():
     of 1 and 2 pixels. Chapter 1's own cells have a wider surround, 3 pixels"; "a window is 8 × 16"."""
     from scipy.ndimage import correlate
 
-    from nslib.vision import center_surround, lgn_response, natural_image_patches
+    from nslib.datasets import natural_image_patches
+    from nslib.vision import center_surround, lgn_response
 
     defaults = inspect.signature(dog_filter).parameters
     assert (defaults["sigma_center"].default, defaults["sigma_surround"].default) == (1.0, 2.0)
