@@ -32,6 +32,9 @@ from browser_tools import STALL_S, wait_progressing  # noqa: E402
 
 MIN_MOVES = 5
 MOVE_TIMEOUT_S = 30.0
+# A dashboard whose set-up prints nothing shows no progress until its first figure: on a busy machine
+# that can take minutes, so the render waits longer than a test would.
+RENDER_STALL_S = 900.0
 
 # The live sweeps of the page: a VBox whose direct children are its sliders, a status and the figure.
 _BOXES = ("[...document.querySelectorAll('.widget-vbox')]"
@@ -97,11 +100,11 @@ def _position(handle) -> tuple[int, int, int]:
 def render(browser, url: str, n_sweeps: int, *, what: str):
     """Open ``url`` and wait until its ``n_sweeps`` live sweeps show a figure: (page, seconds)."""
     page = browser.new_page(viewport={"width": 1200, "height": 900})
-    page.set_default_timeout(STALL_S * 1000)
+    page.set_default_timeout(max(STALL_S, RENDER_STALL_S) * 1000)
     start = time.perf_counter()
     page.goto(url, wait_until="commit")
     wait_progressing(page, RENDERED, arg=n_sweeps, progress=RENDER_PROGRESS, blocker=FAILED_CELL,
-                     what=what, poll_s=0.05)
+                     what=what, poll_s=0.05, stall_s=RENDER_STALL_S)
     return page, time.perf_counter() - start
 
 

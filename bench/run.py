@@ -540,16 +540,25 @@ def _dashboard_row(measured: dict, breakdown: dict | None) -> dict:
             "kernel": breakdown, "sweeps": sweeps}
 
 
+def _sweep_names(notebook) -> list[str]:
+    """The model function of every sweep of a dashboard, in page order (``sweep(model, ...)``)."""
+    import re
+
+    return [m.group(1) for cell in notebook.cells if cell.cell_type == "code"
+            for m in re.finditer(r"(?m)^\s*(?:\w+\s*=\s*)?sweep\(\s*([A-Za-z_]\w*)", cell.source)]
+
+
 def _judge_browser(dashboard: str, sweep: dict, kernel_rows: list[dict]) -> dict:
-    """The target of one browser-measured sweep: its kernel-side row (same chapter, same order)."""
-    kernel = [r for r in kernel_rows if r.get("chapter") == dashboard]
-    row = kernel[sweep["index"]] if sweep["index"] < len(kernel) else None
-    kind = row["kind"] if row else "rate"
-    slow = row.get("slow_reason") if row else None
+    """The target of one browser-measured sweep (``sweep["sweep"]``, its model's name), from its
+    kernel-side row of the sweeps section (which says whether it runs Brian2)."""
+    name = sweep.get("sweep")
+    row = next((r for r in kernel_rows if r.get("chapter") == dashboard and r.get("sweep") == name), None)
+    kind = row["kind"] if row else "not in the sweeps section"
+    slow = INHERENTLY_SLOW.get((dashboard, name))
     target = (TARGETS["sweep_slow_first_s"] if slow else
               TARGETS["sweep_spiking_s"] if kind == "spiking" else TARGETS["sweep_rate_s"])
     judged = sweep["worst_s"] if slow else sweep["median_s"]
-    return {"sweep": row["sweep"] if row else None, "kind": kind, "slow_reason": slow, "target_s": target,
+    return {"kind": kind, "slow_reason": slow, "target_s": target,
             "kernel_median_s": row["latency_median_s"] if row else None,
             "meets_target": judged is not None and judged <= target and sweep["unchanged"] == 0}
 
@@ -599,7 +608,11 @@ def bench_dashboards(only: str = "*", renders: int = 2, preheat: bool = False) -
                     rows.append({"dashboard": dash.name, "error": f"{type(err).__name__}: {err}"[-2000:],
                                  "kernel": breakdowns.get(dash.name)})
                     continue
-                rows.append(_dashboard_row(measured, breakdowns.get(dash.name)))
+                row = _dashboard_row(measured, breakdowns.get(dash.name))
+                names = _sweep_names(dash.notebook)
+                for sweep in row["sweeps"]:
+                    sweep["sweep"] = names[sweep["index"]] if sweep["index"] < len(names) else None
+                rows.append(row)
     kernel_rows = json.loads(RESULTS.read_text())["sections"].get("sweeps", {}).get("sweeps", []) \
         if RESULTS.exists() else []
     for row in rows:
@@ -707,6 +720,12 @@ def main(argv=None) -> int:
             section = {"error": traceback.format_exc()[-4000:]}
         section["meta"] = {"date": date.today().isoformat(), "seconds": time.perf_counter() - start,
                            "load_before": load_before, "load_after": _load()}
+        old = results["sections"].get(name, {})
+        if name == "dashboards" and args.dashboards != "*" and "rows" in section and "rows" in old:
+            # Some dashboards only: the others keep their committed rows.
+            mine = {r["dashboard"] for r in section["rows"]}
+            section["rows"] = sorted([r for r in old["rows"] if r["dashboard"] not in mine] + section["rows"],
+                                     key=lambda r: r["dashboard"])
         results["sections"][name] = section
         results.update(date=date.today().isoformat(), machine=_machine(), targets=TARGETS)
         results.pop("rows", None)  # the flat table of earlier versions
