@@ -8,7 +8,7 @@ what went wrong and what would be accepted.
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -139,7 +139,10 @@ def check_int(name: str, value: Any, *, low: int | None = None, high: int | None
     return v
 
 
-def check_choice(name: str, value: Any, choices) -> Any:
+_T = TypeVar("_T")
+
+
+def check_choice(name: str, value: _T, choices) -> _T:
     """Return ``value`` after checking it is one of ``choices``.
 
     Parameters

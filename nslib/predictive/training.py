@@ -95,6 +95,7 @@ def train_digits_mlp(rule: str = "backprop", epochs: int = 40, learning_rate: fl
     batch_size = check_int("batch_size", batch_size, low=1, high=1348)
     beta = check_number("output_weight", output_weight, low=0.0, high=10.0, low_inclusive=False)
     n_inference_steps = check_int("n_inference_steps", n_inference_steps, low=0, high=100000)
+    n_hidden = check_int("n_hidden", n_hidden, low=1, high=512)
     rng = as_generator(seed)
     data = digits_data(seed=split_seed)
     params = init_digits_mlp(n_hidden, seed=rng)
