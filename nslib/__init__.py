@@ -34,6 +34,11 @@ can use them all:
 Plots (:mod:`nslib.plots`) take these results and draw; they compute nothing
 heavy. Widgets (:mod:`nslib.sweeps`) know nothing about any topic.
 
+The argument checks are public in :mod:`nslib.validation` for code built on
+nslib (the grader uses them). ``tests/test_api_contracts.py`` checks every
+public name against this shape, and ``tests/test_layers.py`` the arrows
+between the layers.
+
 Importing ``nslib`` has no global side effects: it does not import Brian2 or
 torch, and does not touch Brian2's device, the default clock, matplotlib's
 backend or torch's thread count.
