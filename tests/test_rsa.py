@@ -173,7 +173,7 @@ def test_digit_stimuli_are_balanced_held_out_and_sorted():
     other_split = load_digits_split(seed=5)
     images5, _ = rsa.digit_stimuli(2, split=other_split, seed=0)
     assert all(any(np.array_equal(im, t) for t in other_split.test_images) for im in images5)
-    assert_generator_seed_reproducible(lambda rng: rsa.digit_stimuli(2, seed=rng)[0])
+    assert_generator_seed_reproducible(lambda rng: rsa.digit_stimuli(2, seed=rng).images)
     with raises_param("n_per_class"):
         rsa.digit_stimuli(0)
     with raises_param("n_per_class", "rarest digit"):

@@ -24,7 +24,7 @@ Everything is numpy; the numbers are dimensionless (pixels in [0, 1]).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -33,6 +33,7 @@ from .._validation import as_generator, check_finite_array, check_int, check_num
 __all__ = [
     "AlignmentCurve",
     "DigitsData",
+    "MLPActivity",
     "MLPParams",
     "PCAlignment",
     "PCInference",
@@ -132,32 +133,57 @@ def _check_batch(x, y=None) -> tuple[np.ndarray, np.ndarray | None]:
     return xs, ys
 
 
-def mlp_forward(params: MLPParams, x) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@dataclass(frozen=True, eq=False)
+class MLPActivity:
+    """One feedforward pass of the digits MLP. Unpacks as ``a, h, out = activity``.
+
+    Attributes
+    ----------
+    pre_activation : numpy.ndarray, shape (n, n_hidden)
+        ``a = W_h x + b_h``.
+    hidden : numpy.ndarray, shape (n, n_hidden)
+        ``h = tanh(a)``.
+    output : numpy.ndarray, shape (n, 10)
+        ``out = W_o h + b_o``.
+    """
+
+    pre_activation: np.ndarray
+    hidden: np.ndarray
+    output: np.ndarray
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter((self.pre_activation, self.hidden, self.output))
+
+
+def mlp_forward(params: MLPParams, x) -> MLPActivity:
     """The feedforward pass: ``a = W_h x + b_h``, ``h = tanh(a)``, ``out = W_o h + b_o``.
 
     Parameters
     ----------
     params : MLPParams
+        The network's weights.
     x : array_like, shape (n, 64) or (64,)
         Images, pixels in [0, 1].
 
     Returns
     -------
-    tuple of numpy.ndarray
-        ``(a, h, out)``: hidden pre-activations and activities, shape
-        (n, n_hidden), and outputs, shape (n, 10).
+    MLPActivity
+        Hidden pre-activations and activities, shape (n, n_hidden), and
+        outputs, shape (n, 10); it unpacks as ``a, h, out``.
 
     Examples
     --------
     >>> p = init_digits_mlp(4, seed=0)
     >>> [v.shape for v in mlp_forward(p, np.zeros(64))]
     [(1, 4), (1, 4), (1, 10)]
+    >>> mlp_forward(p, np.zeros(64)).output.shape
+    (1, 10)
     """
     p = _check_params(params)
     xs, _ = _check_batch(x)
     a = xs @ p.w_hidden.T + p.b_hidden
     h = np.tanh(a)
-    return a, h, h @ p.w_output.T + p.b_output
+    return MLPActivity(pre_activation=a, hidden=h, output=h @ p.w_output.T + p.b_output)
 
 
 def backprop_update(params: MLPParams, x, y) -> MLPParams:

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from .geometry import _pearson, category_rdm, category_structure, compare_rdms, 
 
 __all__ = [
     "CNN_LAYERS",
+    "DigitStimuli",
     "LayerCorrespondence",
     "LayerRDMs",
     "SeedGeometry",
@@ -37,7 +38,26 @@ __all__ = [
 CNN_LAYERS = ("pixels", "conv", "pool", "hidden", "output")
 
 
-def digit_stimuli(n_per_class: int = 10, split=None, *, seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True, eq=False)
+class DigitStimuli:
+    """A balanced set of held-out digits, sorted by class. Unpacks as ``images, labels = stimuli``.
+
+    Attributes
+    ----------
+    images : numpy.ndarray, shape (10 n_per_class, 8, 8)
+        Pixels in [0, 1].
+    labels : numpy.ndarray of int, shape (10 n_per_class,)
+        0, 0, ..., 1, 1, ..., 9.
+    """
+
+    images: np.ndarray
+    labels: np.ndarray
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter((self.images, self.labels))
+
+
+def digit_stimuli(n_per_class: int = 10, split=None, *, seed: Any = 0) -> DigitStimuli:
     """A balanced set of held-out digits, sorted by class: the stimuli of the RDMs.
 
     Parameters
@@ -54,10 +74,8 @@ def digit_stimuli(n_per_class: int = 10, split=None, *, seed: Any = 0) -> tuple[
 
     Returns
     -------
-    images : numpy.ndarray, shape (10 n_per_class, 8, 8)
-        Pixels in [0, 1].
-    labels : numpy.ndarray of int, shape (10 n_per_class,)
-        0, 0, ..., 1, 1, ..., 9.
+    DigitStimuli
+        The images and their labels; it unpacks as ``images, labels``.
 
     Examples
     --------
@@ -83,7 +101,7 @@ def digit_stimuli(n_per_class: int = 10, split=None, *, seed: Any = 0) -> tuple[
     rank = np.empty(len(split.test_labels), dtype=int)
     rank[rng.permutation(len(split.test_labels))] = np.arange(len(split.test_labels))
     idx = np.concatenate([pool[np.argsort(rank[pool], kind="stable")[:n_per_class]] for pool in pools])
-    return split.test_images[idx], split.test_labels[idx]
+    return DigitStimuli(images=split.test_images[idx], labels=split.test_labels[idx])
 
 
 def _check_images(images) -> np.ndarray:
