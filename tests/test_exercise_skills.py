@@ -66,9 +66,6 @@ def goal_table() -> dict[tuple[str, int], list[str]]:
 # Goals with no graded question yet (issue 19 is open for them). The test below fails if any
 # other goal has none, and also when one of these gets a question: then delete it here.
 UNGRADED = {
-    ("ch01_perceptron_to_v1", 3), ("ch01_perceptron_to_v1", 6),
-    ("ch02_td_dopamine", 3), ("ch02_td_dopamine", 6),
-    ("ch03_attention", 1),
     ("ch05_continual_learning", 1), ("ch05_continual_learning", 4), ("ch05_continual_learning", 6),
     ("ch06_predictive_coding", 1),
 }
