@@ -204,6 +204,13 @@ def cnn_layer_activations(result, images) -> dict[str, np.ndarray]:
 def mlp_layer_activations(params, images) -> dict[str, np.ndarray]:
     """The activity of every layer of the chapter's digits MLP (:mod:`nslib.predictive.learning`).
 
+    Parameters
+    ----------
+    params : nslib.predictive.MLPParams
+        The network's weights.
+    images : array_like, shape (n, 8, 8)
+        Digits, pixels in [0, 1].
+
     Returns
     -------
     dict of str to numpy.ndarray
@@ -259,7 +266,24 @@ class LayerRDMs:
     class_dimensionality: np.ndarray | None = None
 
     def correlation(self, name: str) -> float:
-        """The category correlation of the representation ``name``."""
+        """The category correlation of the representation ``name``.
+
+        Parameters
+        ----------
+        name : str
+            One of ``names``.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> res = LayerRDMs(names=("pixels", "hidden"), rdms=None, category=None,
+        ...                 correlations=np.array([0.2, 0.6]), cka=None, labels=None, method="pearson")
+        >>> res.correlation("hidden")
+        0.6
+        """
         return float(self.correlations[self.names.index(name)])
 
 
@@ -377,7 +401,27 @@ class SeedGeometry:
     labels: np.ndarray
 
     def off_diagonal(self, name: str) -> np.ndarray:
-        """The pairwise values of the matrix ``name`` between distinct networks."""
+        """The pairwise values of the matrix ``name`` between distinct networks.
+
+        Parameters
+        ----------
+        name : str
+            A matrix attribute of shape (n_networks, n_networks), such as ``"cka"``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Its entries above the diagonal.
+
+        Examples
+        --------
+        >>> cka = np.array([[1.0, 0.8, 0.7], [0.8, 1.0, 0.9], [0.7, 0.9, 1.0]])
+        >>> geometry = SeedGeometry(names=("a", "b", "c"), weight_correlation=None,
+        ...                         rdm_correlation=None, cka=cka, rdms=None, test_accuracy=None,
+        ...                         labels=None)
+        >>> geometry.off_diagonal("cka").tolist()
+        [0.8, 0.7, 0.9]
+        """
         matrix = getattr(self, name)
         return matrix[np.triu_indices(len(matrix), k=1)]
 
@@ -475,7 +519,25 @@ class LayerCorrespondence:
     method: str
 
     def best_match(self, measure: str = "cka") -> np.ndarray:
-        """For each layer of network A, the index of the layer of B that matches it best."""
+        """For each layer of network A, the index of the layer of B that matches it best.
+
+        Parameters
+        ----------
+        measure : {"cka", "rdm_correlation"}
+            The similarity that decides the best match.
+
+        Returns
+        -------
+        numpy.ndarray of int
+            One index into network B's layers per layer of network A.
+
+        Examples
+        --------
+        >>> match = LayerCorrespondence(names=("conv", "hidden"), cka=np.array([[0.9, 0.2], [0.3, 0.8]]),
+        ...                             rdm_correlation=None, n_stimuli=20, method="spearman")
+        >>> match.best_match("cka").tolist()
+        [0, 1]
+        """
         check_choice("measure", measure, ("cka", "rdm_correlation"))
         return np.argmax(getattr(self, measure), axis=1)
 
