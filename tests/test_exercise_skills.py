@@ -63,12 +63,9 @@ def goal_table() -> dict[tuple[str, int], list[str]]:
     return table
 
 
-# Goals with no graded question yet (issue 19 is open for them). The test below fails if any
+# Goals with no graded question yet (none left; every goal of a new chapter needs one).
 # other goal has none, and also when one of these gets a question: then delete it here.
-UNGRADED = {
-    ("ch05_continual_learning", 1), ("ch05_continual_learning", 4), ("ch05_continual_learning", 6),
-    ("ch06_predictive_coding", 1),
-}
+UNGRADED: set[tuple[str, int]] = set()
 
 
 @pytest.mark.parametrize("name", sorted(ASSIGNMENTS))
@@ -181,11 +178,8 @@ def test_assignments_load_their_guards_from_the_source():
         assert loaded.guards == assignment.guards
 
 
-# Answer cells that still define two functions (their questions are being split; issue 19).
-TWO_FUNCTION_CELLS = {
-    ("ch05_continual_learning", "ewc"), ("ch05_continual_learning", "oja"),
-    ("ch06_predictive_coding", "pc_relax"), ("ch06_predictive_coding", "rdm"),
-}
+# Answer cells that still define two functions (none left; a new one must be split, not listed).
+TWO_FUNCTION_CELLS: set[tuple[str, str]] = set()
 
 
 @pytest.mark.parametrize("name", sorted(ASSIGNMENTS))
