@@ -64,7 +64,7 @@ def goal_table() -> dict[tuple[str, int], list[str]]:
 
 
 # Goals with no graded question yet (none left; every goal of a new chapter needs one).
-# other goal has none, and also when one of these gets a question: then delete it here.
+# The test below fails if a goal has none, unless it is listed here.
 UNGRADED: set[tuple[str, int]] = set()
 
 
