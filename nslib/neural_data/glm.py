@@ -19,6 +19,7 @@ mistake for synapses.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +107,19 @@ def simulate_glm_network(n_neurons: int = 20, n_hidden: int = 0, duration=None, 
     return times, neurons, weights_mv
 
 
+@functools.lru_cache(maxsize=8)
+def _simulated(n_neurons, n_hidden, duration_s, connection_probability, weight_mv, target, seed):
+    from brian2 import mV, second
+
+    times, neurons, weights = simulate_glm_network(
+        n_neurons, n_hidden, None if duration_s is None else duration_s * second,
+        connection_probability=connection_probability, weight=None if weight_mv is None else weight_mv * mV,
+        target=target, seed=seed)
+    for array in (times, neurons, weights):
+        array.setflags(write=False)
+    return times, neurons, weights
+
+
 def lagged_features(counts, lags_ms) -> np.ndarray:
     """Sum each column of ``counts`` over boxcar lags.
 
@@ -139,7 +153,7 @@ def lagged_features(counts, lags_ms) -> np.ndarray:
     return out
 
 
-def fit_poisson_glm(features, counts, *, ridge: float = 1.0, n_iterations: int = 15) -> np.ndarray:
+def fit_poisson_glm(features, counts, *, ridge: float = 1.0, n_iterations: int = 10) -> np.ndarray:
     """Fit a Poisson GLM with exponential link by Newton's method.
 
     Maximises ``Σ_t [y_t (X w)_t - exp((X w)_t)] - ridge/2 ||w[1:]||²``, with
@@ -153,7 +167,7 @@ def fit_poisson_glm(features, counts, *, ridge: float = 1.0, n_iterations: int =
         Spike counts (>= 0).
     ridge : float, default 1.0
         L2 penalty (>= 0).
-    n_iterations : int, default 15
+    n_iterations : int, default 10
         Newton steps (>= 1).
 
     Returns
@@ -290,9 +304,16 @@ def glm_connectivity(n_neurons: int = 20, duration=None, *, n_hidden: int = 0, f
     """
     from brian2 import second
 
-    times, neurons, weights = simulate_glm_network(n_neurons, n_hidden, duration,
-                                                   connection_probability=connection_probability,
-                                                   weight=weight, target=target, seed=seed)
+    if isinstance(seed, np.random.Generator):
+        times, neurons, weights = simulate_glm_network(n_neurons, n_hidden, duration,
+                                                       connection_probability=connection_probability,
+                                                       weight=weight, target=target, seed=seed)
+    else:  # the same network again (another fit_seconds or ridge): simulate it once per process
+        from brian2 import mV
+
+        times, neurons, weights = _simulated(
+            n_neurons, n_hidden, None if duration is None else float(duration / second),
+            connection_probability, None if weight is None else float(weight / mV), target, seed)
     total = float((10 * second if duration is None else duration) / second)
     fit_s = total if fit_seconds is None else check_number("fit_seconds", fit_seconds, low=0.0, high=total,
                                                            low_inclusive=False)
