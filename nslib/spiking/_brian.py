@@ -110,13 +110,13 @@ def _warn_numpy_fallback(what: str) -> None:
     )
 
 
-def runtime_target(requested: str = "auto") -> str:
+def runtime_target(target: str = "auto") -> str:
     """Return the Brian2 runtime code-generation target to use.
 
     Parameters
     ----------
-    requested : {"auto", "cython", "numpy"}
-        ``"auto"`` picks ``"cython"`` when a compiler exists and ``"numpy"``
+    target : {"auto", "cython", "numpy"}
+        The target asked for. ``"auto"`` picks ``"cython"`` when a compiler exists and ``"numpy"``
         otherwise, with a :class:`NumpyFallbackWarning`. Asking for
         ``"cython"`` without a compiler also falls back, with the warning.
 
@@ -130,8 +130,8 @@ def runtime_target(requested: str = "auto") -> str:
     >>> runtime_target("numpy")
     'numpy'
     """
-    check_choice("target", requested, ("auto", "cython", "numpy"))
-    if requested == "numpy":
+    check_choice("target", target, ("auto", "cython", "numpy"))
+    if target == "numpy":
         return "numpy"
     if compiler_available():
         return "cython"
