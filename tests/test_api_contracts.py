@@ -120,8 +120,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("nslib.rsa.networks", "value_error"): _DATASETS,
     ("nslib.sweeps", "docstring"): _SWEEPS,
     ("nslib.sweeps", "value_error"): _SWEEPS,
-    ("nslib.memory", "result"): _MEMORY,
-    ("nslib.memory", "docstring"): _MEMORY,
     ("nslib.neural_data", "result"): _NEURAL_DATA,
     ("nslib.neural_data", "docstring"): _NEURAL_DATA,
     ("nslib.neural_data", "value_error"): _NEURAL_DATA,

@@ -160,9 +160,9 @@ def test_two_step_validates(kwargs, name):
 
 
 def test_maze_steps():
-    assert memory.maze_step(18, 3) == (18, 0.0)        # left from the start: the border
-    assert memory.maze_step(19, 2) == (19, 0.0)        # right from (2, 1): a wall at (2, 2)
-    assert memory.maze_step(17, 0) == (8, 1.0)         # up into the goal
+    assert memory.maze_step(18, 3) == memory.MazeStep(18, 0.0)     # left from the start: the border
+    assert memory.maze_step(19, 2) == memory.MazeStep(19, 0.0)     # right from (2, 1): a wall at (2, 2)
+    assert memory.maze_step(17, 0) == memory.MazeStep(8, 1.0)      # up into the goal
     with raises_param("action"):
         memory.maze_step(0, 4)
 
@@ -170,18 +170,19 @@ def test_maze_steps():
 def test_dyna_q_episode_does_not_change_its_inputs_and_learns():
     q = np.zeros((54, 4))
     model = -np.ones((54, 4), dtype=int)
-    steps, q_new, model_new = memory.dyna_q_episode(q, model, 10, seed=3)
+    ep = memory.dyna_q_episode(q, model, 10, seed=3)
+    steps, q_new, model_new = ep.steps, ep.q_values, ep.model
     assert q.sum() == 0 and model.min() == -1
     assert steps >= 14 and q_new.max() > 0
     tried = model_new >= 0
     assert tried.sum() >= 1
     # Every state the model records is where that action really leads.
     for s, a in zip(*np.nonzero(tried), strict=True):
-        assert model_new[s, a] == memory.maze_step(int(s), int(a))[0]
+        assert model_new[s, a] == memory.maze_step(int(s), int(a)).next_state
     # Ten more episodes from the learned values and model find a path near the shortest.
     for episode in range(10):
-        again, q_new, model_new = memory.dyna_q_episode(q_new, model_new, 10, seed=4 + episode)
-    assert again < 30
+        ep = memory.dyna_q_episode(ep.q_values, ep.model, 10, seed=4 + episode)
+    assert ep.steps < 30
     with raises_param("q"):
         memory.dyna_q_episode(np.zeros((5, 4)), model, 1)
     with raises_param("model"):
@@ -209,13 +210,14 @@ def test_dyna_maze_runs_are_independent_and_seeded():
 
 
 def test_semantic_patterns():
-    xi, xr, t = memory.semantic_patterns()
+    pats = memory.semantic_patterns()
+    xi, xr, t = pats.item_inputs, pats.relation_inputs, pats.targets
     assert xi.shape == (32, 9) and xr.shape == (32, 4) and t.shape == (32, len(memory.ATTRIBUTES))
     assert np.all(xi.sum(1) == 1) and np.all(xr.sum(1) == 1) and xi[:, 8].sum() == 0
     fly = memory.ATTRIBUTES.index(("can", "fly"))
     flyers = [memory.ITEMS[int(np.argmax(xi[r]))] for r in np.flatnonzero(t[:, fly])]
     assert flyers == ["robin", "canary"]
-    _, _, penguin = memory.semantic_patterns(["penguin"])
+    penguin = memory.semantic_patterns(["penguin"]).targets
     assert penguin[2, fly] == 0 and penguin[2, memory.ATTRIBUTES.index(("can", "swim"))] == 1
     with raises_param("items"):
         memory.semantic_patterns(["dragon"])
@@ -227,7 +229,7 @@ def test_cls_curves_and_validation():
     assert res.epochs.tolist() == [0, 10, 20, 25]
     assert res.old_curve[0] == res.old_error_before and res.old_curve[-1] == res.old_error
     assert res.new_error == res.new_curve[-1] and res.replay == 0.5
-    np.testing.assert_allclose(np.mean((res.old_outputs_after - memory.semantic_patterns()[2]) ** 2),
+    np.testing.assert_allclose(np.mean((res.old_outputs_after - memory.semantic_patterns().targets) ** 2),
                                res.old_error)
     assert_generator_seed_reproducible(
         lambda g: memory.cls_new_item("focused", pretrain_epochs=5, new_epochs=5, seed=g).new_outputs)

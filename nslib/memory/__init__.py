@@ -16,8 +16,8 @@
 Importing this package imports neither Brian2 nor torch.
 """
 
-from .cls import ATTRIBUTES, ITEMS, RELATIONS, CLSResult, cls_new_item, semantic_patterns
-from .dyna import DYNA_MAZE, DynaResult, dyna_maze, dyna_q_episode, maze_step
+from .cls import ATTRIBUTES, ITEMS, RELATIONS, CLSResult, SemanticPatterns, cls_new_item, semantic_patterns
+from .dyna import DYNA_MAZE, DynaEpisode, DynaResult, MazeStep, dyna_maze, dyna_q_episode, maze_step
 from .place_cells import (
     PLACE_CELL_EQUATIONS,
     PlaceCellPopulation,
@@ -41,14 +41,17 @@ __all__ = [
     "ATTRIBUTES",
     "CLSResult",
     "DYNA_MAZE",
+    "DynaEpisode",
     "DynaResult",
     "ITEMS",
+    "MazeStep",
     "PLACE_CELL_EQUATIONS",
     "PlaceCellPopulation",
     "PlaceCellResult",
     "RELATIONS",
     "SREigenvectors",
     "SRResult",
+    "SemanticPatterns",
     "TwoStepResult",
     "cls_new_item",
     "dyna_maze",

@@ -29,7 +29,8 @@ import numpy as np
 
 from .._validation import as_generator, check_choice, check_int, check_number
 
-__all__ = ["ATTRIBUTES", "ITEMS", "RELATIONS", "CLSResult", "cls_new_item", "semantic_patterns"]
+__all__ = ["ATTRIBUTES", "ITEMS", "RELATIONS", "CLSResult", "SemanticPatterns", "cls_new_item",
+           "semantic_patterns"]
 
 ITEMS = ("pine", "oak", "rose", "daisy", "robin", "canary", "sunfish", "salmon", "penguin")
 RELATIONS = ("isa", "is", "can", "has")
@@ -66,7 +67,26 @@ ATTRIBUTES = tuple(
 )
 
 
-def semantic_patterns(items=ITEMS[:8]):
+@dataclass(frozen=True, eq=False)
+class SemanticPatterns:
+    """The semantic network's patterns: one per (item, relation), item by item.
+
+    Attributes
+    ----------
+    item_inputs : numpy.ndarray
+        Item one-hots, shape ``(n, 9)`` (columns in the order of :data:`ITEMS`).
+    relation_inputs : numpy.ndarray
+        Relation one-hots, shape ``(n, 4)`` (columns in the order of :data:`RELATIONS`).
+    targets : numpy.ndarray
+        0/1 targets, shape ``(n, len(ATTRIBUTES))`` (columns in the order of :data:`ATTRIBUTES`).
+    """
+
+    item_inputs: np.ndarray
+    relation_inputs: np.ndarray
+    targets: np.ndarray
+
+
+def semantic_patterns(items=ITEMS[:8]) -> SemanticPatterns:
     """Inputs and targets of the semantic items: one pattern per (item, relation).
 
     Parameters
@@ -76,14 +96,14 @@ def semantic_patterns(items=ITEMS[:8]):
 
     Returns
     -------
-    (numpy.ndarray, numpy.ndarray, numpy.ndarray)
-        Item one-hots ``(n, 9)``, relation one-hots ``(n, 4)`` and 0/1 targets
-        ``(n, len(ATTRIBUTES))``, with ``n = 4 * len(items)``, item by item.
+    SemanticPatterns
+        Item one-hots, relation one-hots and 0/1 targets of ``n = 4 * len(items)``
+        patterns, item by item.
 
     Examples
     --------
-    >>> items, relations, targets = semantic_patterns(["penguin"])
-    >>> targets.shape, int(targets[2, ATTRIBUTES.index(("can", "fly"))])
+    >>> pats = semantic_patterns(["penguin"])
+    >>> pats.targets.shape, int(pats.targets[2, ATTRIBUTES.index(("can", "fly"))])
     ((4, 35), 0)
     """
     names = list(items)
@@ -99,7 +119,7 @@ def semantic_patterns(items=ITEMS[:8]):
             x_rel[row, j] = 1.0
             for attribute in _FACTS[name][rel]:
                 target[row, ATTRIBUTES.index((rel, attribute))] = 1.0
-    return x_item, x_rel, target
+    return SemanticPatterns(item_inputs=x_item, relation_inputs=x_rel, targets=target)
 
 
 @dataclass(frozen=True, eq=False)
@@ -235,8 +255,9 @@ def cls_new_item(schedule: str = "interleaved", *, replay: float | None = None, 
     rng = as_generator(seed)
     net = _Net(rng, n_rep=8, n_hidden=15, scale=0.5)
     order = np.argsort(rng.random((new_epochs, 32)), axis=1)     # one permutation per epoch
-    xi_old, xr_old, t_old = semantic_patterns()
-    xi_new, xr_new, t_new = semantic_patterns(["penguin"])
+    old, new = semantic_patterns(), semantic_patterns(["penguin"])
+    xi_old, xr_old, t_old = old.item_inputs, old.relation_inputs, old.targets
+    xi_new, xr_new, t_new = new.item_inputs, new.relation_inputs, new.targets
     for _ in range(pretrain_epochs):
         net.step(xi_old, xr_old, t_old, learning_rate)
     before = net.forward(xi_old, xr_old)[2]

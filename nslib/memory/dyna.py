@@ -23,7 +23,7 @@ import numpy as np
 
 from .._validation import as_generator, check_int, check_number
 
-__all__ = ["DYNA_MAZE", "DynaResult", "dyna_maze", "dyna_q_episode", "maze_step"]
+__all__ = ["DYNA_MAZE", "DynaEpisode", "DynaResult", "MazeStep", "dyna_maze", "dyna_q_episode", "maze_step"]
 
 #: The Dyna maze: ``#`` a wall, ``S`` the start, ``G`` the goal.
 DYNA_MAZE = (
@@ -63,23 +63,51 @@ def _transition_table() -> np.ndarray:
 _NEXT = _transition_table()
 
 
-def maze_step(state: int, action: int) -> tuple[int, float]:
-    """One real step in the Dyna maze: ``(next_state, reward)``.
+@dataclass(frozen=True)
+class MazeStep:
+    """One step in the Dyna maze.
+
+    Attributes
+    ----------
+    next_state : int
+        The state entered, ``row * 9 + column`` (the same state after a move into a wall or the border).
+    reward : float
+        1.0 if the next state is the goal, else 0.0.
+    """
+
+    next_state: int
+    reward: float
+
+
+def maze_step(state: int, action: int) -> MazeStep:
+    """One real step in the Dyna maze: the next state and the reward.
 
     States are numbered row by row, ``row * 9 + column``; actions are 0 up,
     1 down, 2 right, 3 left.
 
+    Parameters
+    ----------
+    state : int
+        The current state, ``0 .. 53``.
+    action : int
+        The action, ``0 .. 3`` (up, down, right, left).
+
+    Returns
+    -------
+    MazeStep
+        The next state and the reward.
+
     Examples
     --------
     >>> maze_step(18, 2)     # from the start (row 2, column 0), right
-    (19, 0.0)
+    MazeStep(next_state=19, reward=0.0)
     >>> maze_step(17, 0)     # below the goal, up
-    (8, 1.0)
+    MazeStep(next_state=8, reward=1.0)
     """
     state = check_int("state", state, low=0, high=_N_STATES - 1)
     action = check_int("action", action, low=0, high=_N_ACTIONS - 1)
     s_next = int(_NEXT[state, action])
-    return s_next, float(s_next == GOAL)
+    return MazeStep(next_state=s_next, reward=float(s_next == GOAL))
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,6 +136,26 @@ class DynaResult:
     shortest_path: int = 14
 
 
+@dataclass(frozen=True, eq=False)
+class DynaEpisode:
+    """One episode of Dyna-Q in the Dyna maze.
+
+    Attributes
+    ----------
+    steps : int
+        Real steps taken from the start to the goal (or ``max_steps``).
+    q_values : numpy.ndarray
+        The action values after the episode, shape ``(54, 4)``.
+    model : numpy.ndarray of int
+        The learned model after the episode: the next state of each ``(s, a)``,
+        -1 where untried, shape ``(54, 4)``.
+    """
+
+    steps: int
+    q_values: np.ndarray
+    model: np.ndarray
+
+
 def _greedy(q: list, base: int, u: float) -> int:
     # argmax over the 4 actions, ties broken uniformly with the number u in [0, 1).
     row = q[base:base + 4]
@@ -117,7 +165,7 @@ def _greedy(q: list, base: int, u: float) -> int:
 
 
 def dyna_q_episode(q, model, planning_steps: int, *, alpha: float = 0.1, gamma: float = 0.95,
-                   epsilon: float = 0.1, max_steps: int = 100_000, seed=0):
+                   epsilon: float = 0.1, max_steps: int = 100_000, seed=0) -> DynaEpisode:
     """Run one episode of Dyna-Q from the start to the goal.
 
     After each real step: a Q-learning update,
@@ -146,16 +194,17 @@ def dyna_q_episode(q, model, planning_steps: int, *, alpha: float = 0.1, gamma: 
     max_steps : int, default 100000
         The episode stops there if the goal is not reached.
     seed : int or numpy.random.Generator, default 0
+        Seed of the episode's generator.
 
     Returns
     -------
-    (int, numpy.ndarray, numpy.ndarray)
+    DynaEpisode
         Steps taken, the new action values and the new model.
 
     Examples
     --------
-    >>> steps, q, model = dyna_q_episode(np.zeros((54, 4)), -np.ones((54, 4), int), 5, seed=0)
-    >>> steps >= 14, bool(q.max() > 0)
+    >>> ep = dyna_q_episode(np.zeros((54, 4)), -np.ones((54, 4), int), 5, seed=0)
+    >>> ep.steps >= 14, bool(ep.q_values.max() > 0)
     (True, True)
     """
     planning_steps = check_int("planning_steps", planning_steps, low=0)
@@ -175,7 +224,8 @@ def dyna_q_episode(q, model, planning_steps: int, *, alpha: float = 0.1, gamma: 
     nxt = m_arr.astype(int).ravel().tolist()
     tried = [sa for sa in range(_N_STATES * _N_ACTIONS) if nxt[sa] >= 0]
     steps = _episode(qf, nxt, tried, planning_steps, alpha, gamma, epsilon, max_steps, rng)
-    return steps, np.array(qf).reshape(_N_STATES, _N_ACTIONS), np.array(nxt).reshape(_N_STATES, _N_ACTIONS)
+    return DynaEpisode(steps=steps, q_values=np.array(qf).reshape(_N_STATES, _N_ACTIONS),
+                       model=np.array(nxt).reshape(_N_STATES, _N_ACTIONS))
 
 
 _BLOCK = 256

@@ -74,7 +74,8 @@ class SRResult:
     n_laps: int
 
 
-def sr_td_update(M, s: int, s_next: int, *, gamma: float, alpha: float, terminal: bool = False):
+def sr_td_update(M, s: int, s_next: int, *, gamma: float, alpha: float,
+                 terminal: bool = False) -> np.ndarray:
     """One TD update of the successor representation, for the step ``s -> s_next``.
 
     ``M[s] <- M[s] + alpha (1_s + gamma M[s_next] - M[s])``; if the step ends
@@ -92,6 +93,7 @@ def sr_td_update(M, s: int, s_next: int, *, gamma: float, alpha: float, terminal
     alpha : float
         Learning rate, in (0, 1].
     terminal : bool, default False
+        Whether the step ends the episode.
 
     Returns
     -------
