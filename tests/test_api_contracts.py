@@ -91,7 +91,6 @@ BOUNDARY_SECONDS = 5.0
 _COMPILE_CACHE = "owned by the compile-cache change (issue 20 item 3), being rewritten"
 _DATASETS = "owned by the datasets change (issue 20 item 5), being rewritten"
 _SWEEPS = "owned by the sweeps change (issue 20 item 4), being rewritten"
-_MEMORY = "nslib.memory is being written (chapter 8); it meets the contract before it is merged"
 _NEURAL_DATA = "nslib.neural_data is being written (chapter 9); it meets the contract before it is merged"
 
 # (public name or module, check) -> why it cannot pass yet; a module covers every name in it.
