@@ -86,10 +86,23 @@ def test_flipflop_rnn_has_eight_stable_fixed_points(seed):
     assert (~ff.stable).sum() >= 1                  # saddles between the memories
 
 
+@lru_cache(maxsize=None)
+def transfer(seed):
+    """Section 6 in the chapter's configuration (8 sessions of 100 trials; seed 0 is the chapter's run)."""
+    return pretrain_transfer(seed=seed, new_session_trials=(5, 10, 20, 30, 50))
+
+
 @pytest.mark.parametrize("seed", SEEDS)
-def test_pretraining_beats_training_from_scratch_at_ten_trials(seed):
-    # Section 6, the chapter's configuration (8 sessions of 100 trials; seed 0 is the chapter's run):
-    # with 10 trials of the new session the pretrained model decodes better than the same model trained
-    # from scratch. (With 30 and 50 trials it does not in every seed: the chapter says so.)
-    res = pretrain_transfer(seed=seed, new_session_trials=(5, 10, 20, 30, 50))
-    assert res.pretrained_r2[1] > res.scratch_r2[1] + 0.05
+def test_pretraining_does_not_reliably_win_at_this_scale(seed):
+    # "With 50 trials the model trained from scratch beats both the pretrained model and smoothed ridge in
+    # every seed, and with 5 trials no decoder reaches R² = 0.5 in any seed."
+    res = transfer(seed)
+    assert res.scratch_r2[-1] > res.pretrained_r2[-1] + 0.02
+    assert res.scratch_r2[-1] > res.ridge_r2[-1] + 0.02
+    assert max(res.pretrained_r2[0], res.scratch_r2[0], res.ridge_r2[0]) < 0.5
+
+
+def test_pretraining_wins_at_ten_trials_in_two_seeds_of_three():
+    # "at 10 trials pretraining was ahead of training from scratch in two seeds of three, not in all."
+    wins = [transfer(seed).pretrained_r2[1] > transfer(seed).scratch_r2[1] for seed in SEEDS]
+    assert sum(wins) == 2
