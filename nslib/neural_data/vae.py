@@ -1,17 +1,19 @@
 """A small sequential variational autoencoder of spike counts, after LFADS (Pandarinath et al. 2018).
 
 The model explains each trial's counts ``x`` (time × neurons) by an initial
-condition ``g0`` of a recurrent generator:
+condition ``g0`` of a recurrent generator and small inferred inputs ``u_t``:
 
-* **encoder** -- a bidirectional GRU reads ``log(1 + x)`` and its two final
-  states give the mean ``μ`` and log-variance ``log σ²`` of ``q(g0 | x)``;
-* **generator** -- a GRU with no input, started at ``g0``, unrolls the
+* **encoder** -- a bidirectional GRU reads ``log(1 + x)``; its two final
+  states give the mean ``μ`` and log-variance ``log σ²`` of ``q(g0 | x)``,
+  and its state at each bin those of ``q(u_t | x)`` (LFADS's inferred inputs,
+  without its controller network);
+* **generator** -- a GRU started at ``g0`` and driven by ``u_t`` unrolls the
   trial's dynamics; a linear map of its state gives the **factors**
   ``f_t`` (a few dimensions), and a linear map of the factors the log-rates;
 * **likelihood** -- Poisson: ``log p(x | g0) = Σ_t Σ_n x log λ - λ - log x!``.
 
 Training maximises the evidence lower bound
-``ELBO = E_q[log p(x | g0)] - KL(q(g0 | x) || N(0, I))`` by Adam with a
+``ELBO = E_q[log p(x | g0, u)] - KL(q(g0, u | x) || N(0, I))`` by Adam with a
 cosine learning-rate schedule (one sample of ``g0`` per trial and step, the
 reparameterisation trick), with the KL weight warmed up linearly over the
 first fifth of the steps. Torch is imported inside the functions only.
@@ -38,7 +40,8 @@ def build_vae(n_neurons: int, *, n_factors: int = 3, n_inputs: int = 2, encoder_
     """The sequential VAE as a torch module (see the module docstring).
 
     ``forward(counts, sample=True)`` takes counts of shape (batch, time,
-    neurons) and returns ``(log_rates, factors, mean, log_var)``.
+    neurons) and returns ``(log_rates, factors, mean, log_var)``; ``mean`` and
+    ``log_var`` hold the posterior of ``g0`` and of every ``u_t``, flattened.
     """
     import torch
     from torch import nn
