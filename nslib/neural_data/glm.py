@@ -304,6 +304,16 @@ def glm_connectivity(n_neurons: int = 20, duration=None, *, n_hidden: int = 0, f
     """
     from brian2 import second
 
+    from ..spiking import check_quantity
+
+    # Everything is checked before the network runs.
+    n_neurons = check_int("n_neurons", n_neurons, low=2, high=200)
+    duration = check_quantity("duration", 10 * second if duration is None else duration, second,
+                              example="10*second")
+    total = float(duration / second)
+    fit_s = total if fit_seconds is None else check_number("fit_seconds", fit_seconds, low=0.0, high=total,
+                                                           low_inclusive=False)
+    ridge = check_number("ridge", ridge, low=0.0)
     if isinstance(seed, np.random.Generator):
         times, neurons, weights = simulate_glm_network(n_neurons, n_hidden, duration,
                                                        connection_probability=connection_probability,
@@ -314,10 +324,6 @@ def glm_connectivity(n_neurons: int = 20, duration=None, *, n_hidden: int = 0, f
         times, neurons, weights = _simulated(
             n_neurons, n_hidden, None if duration is None else float(duration / second),
             connection_probability, None if weight is None else float(weight / mV), target, seed)
-    total = float((10 * second if duration is None else duration) / second)
-    fit_s = total if fit_seconds is None else check_number("fit_seconds", fit_seconds, low=0.0, high=total,
-                                                           low_inclusive=False)
-    ridge = check_number("ridge", ridge, low=0.0)
     observed = neurons < n_neurons
     n_bins = int(round(fit_s * 1000))
     keep = observed & (times < n_bins / 1000)
