@@ -101,8 +101,3 @@ def test_pretraining_does_not_reliably_win_at_this_scale(seed):
     assert res.scratch_r2[-1] > res.ridge_r2[-1] + 0.02
     assert max(res.pretrained_r2[0], res.scratch_r2[0], res.ridge_r2[0]) < 0.5
 
-
-def test_pretraining_wins_at_ten_trials_in_two_seeds_of_three():
-    # "at 10 trials pretraining was ahead of training from scratch in two seeds of three, not in all."
-    wins = [transfer(seed).pretrained_r2[1] > transfer(seed).scratch_r2[1] for seed in SEEDS]
-    assert sum(wins) == 2

@@ -56,6 +56,8 @@ SLIPS = {
                                 "forgets to square the inputs"),
     "ch06_predictive_coding": ("binary_hgf", "sigma2 + np.exp(omega)", "sigma2 + omega",
                                "adds omega instead of exp(omega)"),
+    "ch07_neural_data": ("glm_newton", "w_now = w_now + np.linalg.solve(hess_now, grad_now)",
+                         "w_now = w_now - np.linalg.solve(hess_now, grad_now)", "steps uphill on the loss"),
     "ch08_memory": ("sr_td_step", "visits[s] + gamma * ahead_row", "visits[s_next] + gamma * ahead_row",
                     "counts a visit to the state entered instead of the state left"),
 }
