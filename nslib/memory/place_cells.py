@@ -298,10 +298,6 @@ class PlaceCellPopulation:
                                target=self.target)
 
 
-# One compiled program per network shape and target, shared by every call in a process.
-_POPULATIONS: dict[tuple, PlaceCellPopulation] = {}
-
-
 def place_cells(positions=None, *, n_cells: int = 40, track_length=None, peak_drive=None,
                 field_width=None, position_dt=None, bin_width=None, seed=0,
                 target: str = "auto") -> PlaceCellResult:
@@ -338,7 +334,7 @@ def place_cells(positions=None, *, n_cells: int = 40, track_length=None, peak_dr
     """
     from brian2 import metre, ms
 
-    from ..spiking import check_quantity, seed_int
+    from ..spiking import check_quantity, compile_once, seed_int
 
     check_choice("target", target, ("auto", "cpp_standalone", "numpy"))
     seed = seed_int(seed)
@@ -351,10 +347,8 @@ def place_cells(positions=None, *, n_cells: int = 40, track_length=None, peak_dr
     n_samples = int(np.size(positions))
     n_cells = check_int("n_cells", n_cells, low=1)
     key = (n_cells, n_samples, float(length), float(step), target)
-    population = _POPULATIONS.get(key)
-    if population is None:
-        population = PlaceCellPopulation(n_cells, n_samples, track_length=length, position_dt=step,
-                                         seed=seed, target=target)
-        _POPULATIONS[key] = population
+    # One compiled program per network shape and target, in nslib.spiking's one compile cache.
+    population = compile_once("place_cells", key, lambda: PlaceCellPopulation(
+        n_cells, n_samples, track_length=length, position_dt=step, seed=seed, target=target))
     return population.run(positions, peak_drive=peak_drive, field_width=field_width,
                           bin_width=bin_width, seed=seed)

@@ -19,7 +19,6 @@ mistake for synapses.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,17 +106,24 @@ def simulate_glm_network(n_neurons: int = 20, n_hidden: int = 0, duration=None, 
     return times, neurons, weights_mv
 
 
-@functools.lru_cache(maxsize=8)
 def _simulated(n_neurons, n_hidden, duration_s, connection_probability, weight_mv, target, seed):
+    """The network's spikes, simulated once per process for these inputs (in nslib.spiking's one
+    cache, beside the compiled programs), so fits of other lengths reuse them."""
     from brian2 import mV, second
 
-    times, neurons, weights = simulate_glm_network(
-        n_neurons, n_hidden, None if duration_s is None else duration_s * second,
-        connection_probability=connection_probability, weight=None if weight_mv is None else weight_mv * mV,
-        target=target, seed=seed)
-    for array in (times, neurons, weights):
-        array.setflags(write=False)
-    return times, neurons, weights
+    from ..spiking import compile_once
+
+    def simulate():
+        times, neurons, weights = simulate_glm_network(
+            n_neurons, n_hidden, None if duration_s is None else duration_s * second,
+            connection_probability=connection_probability,
+            weight=None if weight_mv is None else weight_mv * mV, target=target, seed=seed)
+        for array in (times, neurons, weights):
+            array.setflags(write=False)
+        return times, neurons, weights
+
+    key = (n_neurons, n_hidden, duration_s, connection_probability, weight_mv, target, seed)
+    return compile_once("glm_network_spikes", key, simulate)
 
 
 def lagged_features(counts, lags_ms) -> np.ndarray:

@@ -20,6 +20,7 @@ from .hgf import HGFBelief, HGFResult, VolatileRewards, hgf, hgf_update, volatil
 from .learning import (
     AlignmentCurve,
     DigitsData,
+    MLPActivity,
     MLPParams,
     PCAlignment,
     PCInference,
@@ -89,6 +90,7 @@ __all__ = [
     "hgf_update",
     "init_digits_mlp",
     "mlp_accuracy",
+    "MLPActivity",
     "mlp_forward",
     "natural_windows",
     "pc_backprop_alignment",

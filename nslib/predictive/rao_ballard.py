@@ -160,7 +160,7 @@ def natural_windows(n: int = 20000, patch_size: int = 8, offset: int = 4, *, see
     >>> w.windows.shape, round(float(w.windows.std()), 6)
     ((100, 8, 16), 1.0)
     """
-    from ..vision import NATURAL_IMAGES, natural_image_patches
+    from ..datasets import NATURAL_IMAGES, natural_image_patches
 
     n = check_int("n", n, low=1, high=200000)
     p, o, width, canvas = _window_geometry(patch_size, offset)

@@ -37,6 +37,7 @@ from .geometry import (
 )
 from .networks import (
     CNN_LAYERS,
+    DigitStimuli,
     LayerCorrespondence,
     LayerRDMs,
     SeedGeometry,
@@ -60,6 +61,7 @@ __all__ = [
     "category_structure",
     "cnn_layer_activations",
     "compare_rdms",
+    "DigitStimuli",
     "digit_stimuli",
     "gabor_v1_features",
     "layer_correspondence",
