@@ -6,11 +6,22 @@ Orientation arithmetic is model math and lives in
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
 from . import new_figure
+
+
+def require_fields(result: Any, fields: Sequence[str], what: str) -> Any:
+    """``result`` if it has every one of ``fields``; else ``ValueError`` naming ``result``.
+
+    The one input check of the plots: duck typing rather than ``isinstance``, because a module
+    re-imported by pytest's importlib mode defines new classes.
+    """
+    if not all(hasattr(result, f) for f in fields):
+        raise ValueError(f"result must be {what}; got {type(result).__name__}")
+    return result
 
 
 def figure_grid(ncols: int, nrows: int = 1, **kwargs):

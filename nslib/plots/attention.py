@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import PALETTE, SEQUENTIAL_CMAP, CourseFigure, new_figure
+from ._layout import require_fields as _require
 
 __all__ = [
     "plot_attention_pattern",
@@ -29,12 +30,6 @@ __all__ = [
     "plot_tuning_gain",
 ]
 
-
-def _require(result: Any, fields: Sequence[str], what: str) -> Any:
-    # Duck typing: a module re-imported by pytest's importlib mode defines new classes.
-    if not all(hasattr(result, f) for f in fields):
-        raise ValueError(f"result must be {what}; got {type(result).__name__}")
-    return result
 
 
 # ---------------------------------------------------------------------------

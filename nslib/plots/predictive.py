@@ -12,6 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import PALETTE, CourseFigure, new_figure
+from ._layout import require_fields as _require
 
 __all__ = [
     "plot_end_stopping",
@@ -22,11 +23,6 @@ __all__ = [
     "plot_spike_coding",
 ]
 
-
-def _require(result: Any, fields: Sequence[str], what: str) -> Any:
-    if not all(hasattr(result, f) for f in fields):
-        raise ValueError(f"result must be {what}; got {type(result).__name__}")
-    return result
 
 
 def plot_end_stopping(result: Any, *, bars=None, title: str | None = None):

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import DIVERGING_CMAP, PALETTE, SEQUENTIAL_CMAP, CourseFigure, new_figure
+from ._layout import require_fields as _require
 
 __all__ = ["plot_layer_correspondence", "plot_layer_rdm", "plot_rdms", "plot_seed_geometry"]
 
@@ -17,11 +18,6 @@ __all__ = ["plot_layer_correspondence", "plot_layer_rdm", "plot_rdms", "plot_see
 _SYMBOL = {"spearman": "ρ", "kendall_tau_a": "τ_A", "pearson": "r"}
 _NAME = {"spearman": "Spearman ρ", "kendall_tau_a": "Kendall τ_A", "pearson": "Pearson r"}
 
-
-def _require(result: Any, fields, what: str) -> Any:
-    if not all(hasattr(result, f) for f in fields):
-        raise ValueError(f"result must be {what}; got {type(result).__name__}")
-    return result
 
 
 def _class_ticks(ax, labels: np.ndarray) -> None:
