@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import offline_command
 
 ROOT = Path(__file__).resolve().parent.parent
