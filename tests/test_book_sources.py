@@ -151,6 +151,9 @@ def test_no_hard_coded_repository_links(page):
 
 @pytest.mark.parametrize("page", BOOK_PAGES, ids=[p.name for p in BOOK_PAGES])
 def test_repository_links_point_to_existing_files(page):
-    targets = re.findall(r"\]\(repo:([^)\s#]+)", page.read_text(encoding="utf-8"))
-    missing = [t for t in targets if not (ROOT / t).exists()]
-    assert missing == [], f"{page.name} links to files the repository does not have: {missing}"
+    text = page.read_text(encoding="utf-8")
+    files = re.findall(r"\]\(repo:([^)\s#]+)", text)
+    folders = re.findall(r"\]\(repotree:([^)\s#]+)", text)
+    missing = [t for t in files if not (ROOT / t).is_file()] + [t for t in folders if not (ROOT / t).is_dir()]
+    assert missing == [], (f"{page.name}: links whose target the repository does not have as that kind "
+                           f"(repo: a file, repotree: a folder): {missing}")

@@ -3,7 +3,7 @@
 a fork that changes the URL links to itself.
 
 * **Source links in the pages**: a Markdown link ``[`rescorla_wagner`](repo:nslib/rl/conditioning.py)``
-  opens that file (or folder) of the repository. ``repo:`` is a MyST URL scheme
+  opens that file of the repository, ``[text](repotree:nslib/rl)`` that folder. ``repo:`` is a MyST URL scheme
   (``myst_url_schemes``) whose template this module builds. It is a plain Markdown link, so the
   link text keeps its formatting, and in JupyterLab (jupyterlab-myst) the text renders as written
   with an inert ``repo:`` link; an unknown role (a Sphinx ``extlinks`` role) would render there as
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-SCHEME = "repo"
+SCHEME = "repo"            # a file: <repository>/blob/<branch>/<path>
+FOLDER_SCHEME = "repotree"  # a folder: <repository>/tree/<branch>/<path>
 
 
 def repository(config) -> tuple[str, str] | None:
@@ -29,8 +30,8 @@ def repository(config) -> tuple[str, str] | None:
 
 
 def add_repository_scheme(app, config):
-    """``[text](repo:path)`` -> ``<repository>/blob/<branch>/path`` (GitHub redirects a folder's
-    ``blob`` URL to its ``tree`` URL)."""
+    """``[text](repo:path)`` -> ``<repository>/blob/<branch>/path`` for a file and
+    ``[text](repotree:path)`` -> ``<repository>/tree/<branch>/path`` for a folder."""
     found = repository(config)
     if found is None:
         return
@@ -38,6 +39,8 @@ def add_repository_scheme(app, config):
     schemes = config.myst_url_schemes
     schemes = {s: None for s in schemes} if isinstance(schemes, (list, tuple)) else dict(schemes or {})
     schemes[SCHEME] = {"url": f"{url}/blob/{branch}/{{{{path}}}}", "classes": ["nslib-repository-link"]}
+    schemes[FOLDER_SCHEME] = {"url": f"{url}/tree/{branch}/{{{{path}}}}",
+                              "classes": ["nslib-repository-link"]}
     config.myst_url_schemes = schemes
 
 
