@@ -38,7 +38,7 @@ INDEX = """\
 
 Built with nslib {eval}`__import__("nslib").__version__`, also {eval}`nslib.__version__`;
 a submodule's attribute: {eval}`nslib.sweeps.MODES[0]`.
-The source of [`nslib.rl`](repo:nslib/rl) and of [its TD model](repo:nslib/rl/conditioning.py).
+The source of [`nslib.rl`](repotree:nslib/rl) and of [its TD model](repo:nslib/rl/conditioning.py).
 
 :::{chapter-map}
 - number: 0
@@ -196,10 +196,10 @@ def test_chapter_map_warns_about_a_figure_name_the_chapter_does_not_have(tmp_pat
 def test_repository_links_come_from_the_repository_url(book):
     src, _ = book
     text = _html(src, "index.html")
-    base = "https://github.com/example-org/example-course/blob/trunk"
-    assert f'href="{base}/nslib/rl"><code' in text
-    assert f'href="{base}/nslib/rl/conditioning.py">its TD model</a>' in text
-    assert 'href="repo:' not in text
+    base = "https://github.com/example-org/example-course"
+    assert f'href="{base}/tree/trunk/nslib/rl"><code' in text
+    assert f'href="{base}/blob/trunk/nslib/rl/conditioning.py">its TD model</a>' in text
+    assert 'href="repo:' not in text and 'href="repotree:' not in text
 
 
 def test_extension_is_one_module_per_idea_and_imports_the_dashboards_tool_as_a_module():
