@@ -44,7 +44,7 @@ def test_chapter_0_assignment_is_discovered_with_at_least_three_questions():
     found = {a.name: a for a in discover_assignments(EXERCISES)}
     assert "ch00_neurons" in found
     assert len(found["ch00_neurons"].tests) >= 3
-    assert found["ch00_neurons"].max_points == 14
+    assert found["ch00_neurons"].max_points == 17
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
