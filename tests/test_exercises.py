@@ -341,7 +341,8 @@ def test_refused_student_ids_are_on_the_grade_sheet_with_zero_points(tmp_path):
     # The formula is written as text, so a spreadsheet shows the id rather than computing 2.
     assert set(rows) == {"bad id", "'=1+1"}
     for row in rows.values():
-        assert (row["score"], row["max_score"], row["status"]) == ("0", "14", "rejected")
+        # The assignment's points (ch00_neurons: 17), so the sheet's total stays right.
+        assert (row["score"], row["max_score"], row["status"]) == ("0", "17", "rejected")
     with open(out / "ch00_neurons" / "grades.csv", newline="") as fh:
         per_question = {r["student_id"]: r for r in csv.DictReader(fh)}
     assert set(per_question) == {"bad id", "'=1+1"}
