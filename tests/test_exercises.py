@@ -350,7 +350,7 @@ def test_refused_student_ids_are_on_the_grade_sheet_with_zero_points(tmp_path):
     assert {r["test_lif_rate"] for r in per_question.values()} == {"0"}
     details = json.loads((out / "results.json").read_text())["results"]
     assert {(r["student_id"], r["status"], r["score"], r["max_score"]) for r in details} == {
-        ("bad id", "rejected", 0.0, 14.0), ("=1+1", "rejected", 0.0, 14.0)}
+        ("bad id", "rejected", 0.0, 17.0), ("=1+1", "rejected", 0.0, 17.0)}
     assert all("not a plain name" in r["message"] for r in details)
     # A refused id is never used as a folder name.
     assert not (out / "feedback").exists()
