@@ -214,7 +214,7 @@ def _sandbox_processes() -> list[str]:
 
 
 EXPECTED = {
-    "alice": 14,  # reference solution
+    "alice": 17,  # reference solution
     "bob": 5,  # partial: Q1 + Q2 right, Q3 misses its ValueError, Q4 not done; deleted the setup cell
     "carl": 0,  # the release notebook, untouched
     "dora": 7,  # infinite loop at top level and inside simulate_lif
@@ -228,7 +228,7 @@ EXPECTED = {
     "leo": 2,  # vandal: deletes/writes everywhere, fills the disk, uses the network (success would give 5)
     "max": 0,  # forges protocol replies and "passed" lines
     "nia": 0,  # not a notebook at all
-    "quinn": 14,  # honest, in nbgrader's <student>/<assignment>/ layout
+    "quinn": 17,  # honest, in nbgrader's <student>/<assignment>/ layout
 }
 
 
@@ -494,7 +494,7 @@ def test_reports_are_written(batch):
     assert len(rows) == 1 + len(EXPECTED)
     assert (out / NAME / "grades.csv").is_file()
     page = (out / "feedback" / "bob" / f"{NAME}.html").read_text()
-    assert "5 / 14" in page and "test_current_for_rate" in page
+    assert "5 / 17" in page and "test_current_for_rate" in page
 
 
 
