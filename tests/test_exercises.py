@@ -582,7 +582,7 @@ def test_release_version_keeps_the_public_tests_and_read_only_cells(course, name
 def test_check_explains_each_question_to_a_student(course, capsys):
     name = "ch00_neurons"
     assert check_main([str(course / "source" / name / f"{name}.ipynb")]) == 0
-    assert "5 of 5 questions pass" in capsys.readouterr().out
+    assert "6 of 6 questions pass" in capsys.readouterr().out
     assert check_main([str(course / "release" / name / f"{name}.ipynb")]) == 1
     out = capsys.readouterr().out
     assert "FAIL  test_lif_rate" in out

@@ -164,7 +164,8 @@ def lock_pins(path: Path = ROOT / "requirements.lock") -> dict[str, str]:
         if include:
             pins.update(lock_pins(path.parent / include.group(1)))
             continue
-        match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)==(\S+)\s*", line)
+        # "name==1.2 \\" (a hashed lock continues with --hash lines) or "name[extra]==1.2".
+        match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==([^\s\\]+)\s*\\?\s*", line)
         if match:
             pins[match.group(1).lower().replace("_", "-")] = match.group(2)
     return pins
