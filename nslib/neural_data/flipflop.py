@@ -135,7 +135,7 @@ def flipflop_rnn(n_hidden: int = 24, *, n_iterations: int = 500, n_steps: int = 
     Examples
     --------
     >>> res = flipflop_rnn(8, n_iterations=5, n_starts=8, seed=0)  # doctest: +SKIP
-    >>> res.fixed_points.shape[1]
+    >>> res.fixed_points.shape[1]  # doctest: +SKIP
     8
     """
     settings = {

@@ -301,7 +301,7 @@ def smooth_counts(counts, sigma_bins: float = 2.0) -> np.ndarray:
     Examples
     --------
     >>> smooth_counts([[[0.], [3.], [0.]]], 1.0).round(2).ravel().tolist()
-    [1.1, 1.41, 1.1]
+    [1.04, 1.36, 1.04]
     """
     x = check_finite_array("counts", counts, ndim=3)
     sigma = check_number("sigma_bins", sigma_bins, low=0.0)

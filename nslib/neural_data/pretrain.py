@@ -173,7 +173,7 @@ def pretrain_transfer(n_sessions: int = 8, new_session_trials=(5, 10, 20, 50), *
     --------
     >>> res = pretrain_transfer(2, (4,), n_neurons=8, n_trials=6, n_steps=10, n_test=3,
     ...                         n_pretrain=3, n_adapt=2, seed=0)  # doctest: +SKIP
-    >>> res.pretrained_r2.shape
+    >>> res.pretrained_r2.shape  # doctest: +SKIP
     (1,)
     """
     n_sessions = check_int("n_sessions", n_sessions, low=1, high=32)

@@ -108,6 +108,7 @@ def latent_recovery(data: LorenzPopulation, method: str, *, n_factors: int = 8, 
 
     Examples
     --------
+    >>> from nslib.neural_data import lorenz_population
     >>> pop = lorenz_population(n_neurons=20, n_trials=20, n_steps=30, mean_count=0.5,
     ...                         target="numpy", seed=0)
     >>> res = latent_recovery(pop, "pca", n_factors=3)
