@@ -221,7 +221,7 @@ EXPECTED = {
     "evan": 5,  # exceptions, sys.exit/exit()/SystemExit in cells and inside functions
     "fay": 7,  # os._exit, kill -9 of itself, kill -1, a segfault, os._exit inside simulate_lif
     "gus": 4,  # memory bombs in cells and in lif_rate; a 72 MB answer from simulate_lif
-    "hal": 10,  # honest answers next to a fork bomb of CPU-spinning children
+    "hal": 13,  # honest answers next to a fork bomb of CPU-spinning children
     "ida": 0,  # wrong answers + monkeypatched AssertionError/numpy/builtins/test helper + tampered tests
     "jon": 0,  # reads caller frames, gc and input history looking for expected values
     "kim": 0,  # tries to read the source, gradebook, other submissions (success would give 2)
