@@ -1,7 +1,7 @@
 """book/_ext/nslib_book (the package) on a small fixture book (Sphinx + myst-nb + the book theme,
 no execution): the {eval} role, the chapter banner, the chapter map (a figure picked by its name)
-and its staleness, links to the repository from its URL, the citation list's roles and the inline
-scripts Sphinx 7.4 would add twice."""
+and its staleness, links to the repository from its URL, the citation list's roles, the inline
+scripts Sphinx 7.4 would add twice and the book's own scripts served from book/_ext/js."""
 
 from __future__ import annotations
 
@@ -211,13 +211,25 @@ def test_extension_is_one_module_per_idea_and_imports_the_dashboards_tool_as_a_m
         banner = importlib.import_module("nslib_book.banner")
     finally:
         sys.path.remove(str(ROOT / "book" / "_ext"))
-    assert {"banner", "chapter_map", "evals", "html_fixes", "repository", "staleness"} <= {
+    assert {"banner", "chapter_map", "evals", "html_fixes", "repository", "scripts", "staleness"} <= {
         p.stem for p in Path(package.__file__).parent.glob("*.py")}
     dashboards = banner.dashboards()
     assert dashboards.__name__ == "tools.dashboards"
     assert Path(dashboards.__file__) == ROOT / "tools" / "dashboards.py"
     sources = "".join(p.read_text() for p in Path(package.__file__).parent.glob("*.py"))
     assert "spec_from_file_location" not in sources
+
+
+def test_the_books_own_scripts_are_served_from_their_sources(book):
+    # Stored once, in book/_ext/js; the extension puts them at the URLs the pages load
+    # (nb_ipywidgets_js in _config.yml), beside the vendored packages they adapt.
+    src, _ = book
+    static = src / "_build" / "html" / "_static"
+    urls = ("requirejs/config.js", "html-manager/nslib-widgets.js")
+    served = {url: (static / url).read_bytes() for url in urls}
+    js = ROOT / "book" / "_ext" / "js"
+    assert served == {"requirejs/config.js": (js / "requirejs-config.js").read_bytes(),
+                      "html-manager/nslib-widgets.js": (js / "nslib-widgets.js").read_bytes()}
 
 
 def test_citation_list_has_list_items(book):

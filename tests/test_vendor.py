@@ -1,8 +1,10 @@
 """The vendored JavaScript: committed files match their manifests, the manifests match the pins in
-tools/vendor_js.py, and the widget manager is the release that goes with the pinned ipywidgets."""
+tools/vendor_js.py, and the widget manager is the release that goes with the pinned ipywidgets.
+The book's own scripts are not vendored: they are stored once, in book/_ext/js."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import io
 import json
@@ -28,6 +30,15 @@ def _load_vendor_js():
     return module
 
 
+def _book_scripts():
+    """The book extension's module that serves book/_ext/js at the pages' URLs."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        return importlib.import_module("nslib_book.scripts")
+    finally:
+        sys.path.remove(str(ROOT / "book" / "_ext"))
+
+
 vendor_js = _load_vendor_js()
 BOOK, TESTS = vendor_js.TARGETS
 
@@ -39,7 +50,7 @@ def _manifest(target) -> dict:
 @pytest.mark.parametrize("target", vendor_js.TARGETS, ids=lambda t: t.folder)
 def test_committed_files_match_the_manifest_and_the_pins(target):
     # Hashes and sizes of every listed file, no unlisted file, packages equal to the pins,
-    # hand-written files equal to the script's text.
+    # only files some package provides.
     assert vendor_js.check(target) == []
 
 
@@ -61,30 +72,39 @@ def test_every_file_names_a_pinned_source_and_every_pin_provides_files():
     for target in vendor_js.TARGETS:
         files = _manifest(target)["files"]
         sources = {entry["source"] for entry in files.values()}
-        assert sources == {pin.key for pin in target.pins} | set(target.glue.values())
+        assert sources == {pin.key for pin in target.pins}
         for pin in target.pins:
             # Integrity strings are sha512 SRI, as the registry's dist.integrity gives them.
             assert re.fullmatch(r"sha512-[A-Za-z0-9+/]{86}==", pin.integrity), pin.key
 
 
-def test_the_books_own_scripts_are_source_files_copied_verbatim():
-    """The widget glue lives in book/_ext/js (linted by `make lint`), once: the vendored copy
-    is byte-identical and no Python module carries it as a string."""
-    assert set(BOOK.glue.values()) == {"book/_ext/js/nslib-widgets.js", "book/_ext/js/requirejs-config.js"}
-    for dest, source in BOOK.glue.items():
-        assert (ROOT / BOOK.folder / dest).read_bytes() == (ROOT / source).read_bytes(), dest
+def test_the_books_own_scripts_are_stored_once_as_source_files():
+    """The widget glue lives in book/_ext/js (linted by `make lint`) and nowhere else: no copy
+    among the vendored files or in their manifests, and no Python module carrying it as a string."""
+    scripts = _book_scripts()
+    sources = {scripts.SOURCES / source for source in scripts.SCRIPTS.values()}
+    assert sources == {ROOT / "book/_ext/js/nslib-widgets.js", ROOT / "book/_ext/js/requirejs-config.js"}
+    texts = {path.read_bytes() for path in sources}
+    for target in vendor_js.TARGETS:
+        vendored = [p.relative_to(ROOT).as_posix() for p in (ROOT / target.folder).rglob("*.js")
+                    if p.read_bytes() in texts]
+        assert vendored == []
+        assert not any(entry["source"].startswith("book/") for entry in _manifest(target)["files"].values())
     glue_line = "function " + "nameHandles(view)"   # split, so this file does not hold it
     holders = [p.relative_to(ROOT).as_posix() for p in ROOT.glob("**/*.py")
                if ".venv" not in p.parts and glue_line in p.read_text(encoding="utf-8", errors="ignore")]
     assert holders == []
 
 
-def test_the_book_loads_vendored_files_and_not_the_test_tools():
+def test_the_book_loads_vendored_files_or_its_own_scripts_and_not_the_test_tools():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
     assert config["html_static_path"] == [BOOK.folder]
     book_files = _manifest(BOOK)["files"]
+    own = _book_scripts().SCRIPTS
     for used in (config["mathjax_path"], *config["nb_ipywidgets_js"]):
-        assert used in book_files, used
+        # Exactly one of the two puts the file at that URL under _static/.
+        assert (used in book_files) != (used in own), used
+    assert set(own) <= set(config["nb_ipywidgets_js"])
     assert not any(entry["source"].startswith("axe-core@") for entry in book_files.values())
     assert "axe.min.js" in _manifest(TESTS)["files"]
 

@@ -5,7 +5,9 @@
 
 The book loads RequireJS, the Jupyter widget manager and MathJax from `book/_vendor` (copied to
 `_static/` by `html_static_path` in `_config.yml`), so it works with no network. axe-core, for the
-accessibility tests, goes to `tests/vendor` instead: it must not ship with the book.
+accessibility tests, goes to `tests/vendor` instead: it must not ship with the book. The book's own
+scripts are not vendored: they are stored once, in book/_ext/js, and the book's extension
+(book/_ext/nslib_book/scripts.py) puts them in the output beside the packages they adapt.
 
 Every pin below names an npm package, its exact version and the registry's `dist.integrity`
 (sha512, as in package-lock.json). A rebuild downloads each tarball from the registry, refuses it
@@ -125,26 +127,16 @@ AXE_CORE = Pin(
     },
 )
 
-# Files no package provides: the book's own scripts, kept as real sources in book/_ext/js/
-# (linted by `make lint`) and copied next to the packages they adapt.
-GLUE_SOURCES = "book/_ext/js"
-
 
 @dataclass(frozen=True)
 class Target:
     folder: str
     pins: tuple[Pin, ...]
-    glue: dict[str, str]   # destination in folder -> source file (relative to the repository)
-
-    def glue_bytes(self, root: Path = ROOT) -> dict[str, bytes]:
-        return {dest: (root / source).read_bytes() for dest, source in self.glue.items()}
 
 
 TARGETS = (
-    Target("book/_vendor", (REQUIREJS, HTML_MANAGER, HTML_MANAGER_LICENSE, MATHJAX),
-           {"requirejs/config.js": f"{GLUE_SOURCES}/requirejs-config.js",
-            "html-manager/nslib-widgets.js": f"{GLUE_SOURCES}/nslib-widgets.js"}),
-    Target("tests/vendor", (AXE_CORE,), {}),
+    Target("book/_vendor", (REQUIREJS, HTML_MANAGER, HTML_MANAGER_LICENSE, MATHJAX)),
+    Target("tests/vendor", (AXE_CORE,)),
 )
 
 
@@ -219,20 +211,13 @@ def build(target: Target) -> None:
     planned: dict[str, bytes] = {}
     entries: dict[str, dict] = {}
 
-    def add(dest: str, data: bytes, source: str, origin: str | None) -> None:
-        if dest in planned or dest == MANIFEST:
-            raise SystemExit(f"{target.folder}/{dest}: written twice")
-        planned[dest] = data
-        entries[dest] = {"sha256": sha256(data), "size": len(data), "source": source}
-        if origin is not None:
-            entries[dest]["from"] = origin
-
     for pin in target.pins:
         print(f"{pin.key}: {pin.tarball}")
         for dest, (origin, data) in select(pin, download(pin)).items():
-            add(dest, data, pin.key, origin)
-    for dest, data in target.glue_bytes().items():
-        add(dest, data, target.glue[dest], None)
+            if dest in planned or dest == MANIFEST:
+                raise SystemExit(f"{target.folder}/{dest}: written twice")
+            planned[dest] = data
+            entries[dest] = {"sha256": sha256(data), "size": len(data), "source": pin.key, "from": origin}
 
     for path in sorted(folder.rglob("*"), reverse=True):
         rel = path.relative_to(folder).as_posix()
@@ -256,21 +241,6 @@ def build(target: Target) -> None:
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
 
 
-def copy_glue(target: Target, root: Path = ROOT) -> None:
-    """Copy the target's own scripts from their sources and record them in its manifest."""
-    folder = root / target.folder
-    manifest = json.loads((folder / MANIFEST).read_text())
-    for dest, data in target.glue_bytes(root).items():
-        path = folder / dest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
-            print(f"wrote {target.folder}/{dest}")
-        manifest["files"][dest] = {"sha256": sha256(data), "size": len(data), "source": target.glue[dest]}
-    manifest["files"] = dict(sorted(manifest["files"].items()))
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-
-
 def check(target: Target, root: Path = ROOT) -> list[str]:
     """What differs between a committed folder, its manifest and the pins (offline)."""
     folder = root / target.folder
@@ -286,7 +256,7 @@ def check(target: Target, root: Path = ROOT) -> list[str]:
     files = manifest.get("files", {})
     for rel, entry in files.items():
         path = folder / rel
-        if entry.get("source") not in (*pinned, *target.glue.values()):
+        if entry.get("source") not in pinned:
             problems.append(f"{target.folder}/{rel}: unknown source {entry.get('source')!r}")
         if not path.is_file():
             problems.append(f"{target.folder}/{rel}: missing")
@@ -294,10 +264,6 @@ def check(target: Target, root: Path = ROOT) -> list[str]:
         data = path.read_bytes()
         if (len(data), sha256(data)) != (entry.get("size"), entry.get("sha256")):
             problems.append(f"{target.folder}/{rel}: content differs from the manifest")
-    for rel, data in target.glue_bytes(root).items():
-        if files.get(rel, {}).get("sha256") != sha256(data):
-            problems.append(f"{target.folder}/{rel}: differs from {target.glue[rel]} "
-                            "(run `python3 tools/vendor_js.py --glue`)")
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
         if path.is_file() and rel != MANIFEST and rel not in files:
@@ -310,14 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="verify the committed files against the manifests (offline); "
                              "exit 1 on any difference")
-    parser.add_argument("--glue", action="store_true",
-                        help="only copy the book's own scripts (book/_ext/js) and update the "
-                             "manifests (offline)")
     args = parser.parse_args(argv)
-    if args.glue:
-        for target in TARGETS:
-            copy_glue(target)
-        return 0
     problems = pairing_problems(lock_pins())
     if args.check:
         for target in TARGETS:

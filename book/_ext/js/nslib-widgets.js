@@ -1,6 +1,7 @@
 // Adapts the widget manager (@jupyter-widgets/html-manager 1.0.15, embed-amd.js) to this book.
-// Source: book/_ext/js/nslib-widgets.js (linted by `make lint`), copied to book/_vendor by
-// `make vendor` (tools/vendor_js.py). Loaded after embed-amd.js and before the widgets render.
+// Stored only here (linted by `make lint`); the book's extension (book/_ext/nslib_book/scripts.py)
+// puts it in the output as _static/html-manager/nslib-widgets.js. Loaded after embed-amd.js and
+// before the widgets render.
 //
 // 1. MathJax. The widgets typeset their labels with MathJax 2's MathJax.Hub.Queue, but the book
 //    loads MathJax 3, which has no Hub ("Cannot read properties of undefined (reading 'Queue')").

@@ -13,7 +13,9 @@ in ``book/_ext``). One module per idea; :func:`setup` registers them all:
 * :mod:`.staleness` -- pages built from other pages or from nslib (banners, the map) are read
   again when those change;
 * :mod:`.html_fixes` -- the citation list's ARIA roles, inline scripts registered twice, the root
-  redirect with the book's icon.
+  redirect with the book's icon;
+* :mod:`.scripts` -- the book's own browser scripts (``book/_ext/js``), put in the output at the
+  URLs the pages load them from, beside the vendored packages they adapt.
 
 Their shared helpers are in :mod:`.common`, which also puts the repository root on ``sys.path``
 once, so that ``tools/dashboards.py`` is imported as a module (``from tools import dashboards``).
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import banner, chapter_map, evals, html_fixes, repository, staleness
+from . import banner, chapter_map, evals, html_fixes, repository, scripts, staleness
 from .chapter_map import chapter_figure  # doctrees pickled by earlier builds name it here
 from .evals import evaluate
 
@@ -39,7 +41,7 @@ def _add_static(app):
 
 def setup(app):
     app.connect("builder-inited", _add_static)
-    for part in (evals, banner, chapter_map, repository, staleness, html_fixes):
+    for part in (evals, banner, chapter_map, repository, staleness, html_fixes, scripts):
         part.setup(app)
     # env_version 2: the record of what banners and the map were built from changed form.
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
