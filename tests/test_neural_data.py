@@ -82,9 +82,11 @@ def test_linear_r2_is_one_for_a_linear_map_and_low_for_noise():
     rng = np.random.default_rng(0)
     f = rng.normal(size=(10, 20, 4))
     z = f[..., :3] @ rng.normal(size=(3, 3))
-    assert linear_r2(f[:6], z[:6], f[6:], z[6:])[0] == pytest.approx(1.0)
+    score = linear_r2(f[:6], z[:6], f[6:], z[6:])
+    assert score.r2 == pytest.approx(1.0) and np.allclose(score.r2_per_latent, 1.0)
+    assert np.allclose(score.predicted, z[6:])
     noise = rng.normal(size=(10, 20, 4))
-    assert linear_r2(noise[:6], z[:6], noise[6:], z[6:])[0] < 0.1
+    assert linear_r2(noise[:6], z[:6], noise[6:], z[6:]).r2 < 0.1
 
 
 def test_pca_recovery_beats_shuffled_factors(small_population):
@@ -102,11 +104,12 @@ def test_elbo_terms_match_closed_forms():
 
     counts = torch.tensor([[[0.0, 2.0]]])
     log_rates = torch.log(torch.tensor([[[0.5, 1.5]]]))
-    log_lik, kl = elbo_terms(counts, log_rates, torch.zeros(1, 2), torch.zeros(1, 2))
+    terms = elbo_terms(counts, log_rates, torch.zeros(1, 2), torch.zeros(1, 2))
     expected = (0 - 0.5) + (2 * np.log(1.5) - 1.5 - np.log(2.0))
-    assert float(log_lik[0]) == pytest.approx(expected, rel=1e-5)
-    assert float(kl[0]) == pytest.approx(0.0, abs=1e-7)
-    _, kl = elbo_terms(counts, log_rates, torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, np.log(2.0)]]))
+    assert float(terms.log_likelihood[0]) == pytest.approx(expected, rel=1e-5)
+    assert float(terms.kl[0]) == pytest.approx(0.0, abs=1e-7)
+    assert float(terms.elbo[0]) == pytest.approx(expected, rel=1e-5)
+    kl = elbo_terms(counts, log_rates, torch.tensor([[1.0, 0.0]]), torch.tensor([[0.0, np.log(2.0)]])).kl
     assert float(kl[0]) == pytest.approx(0.5 * (1.0 + (2 - np.log(2) - 1)), rel=1e-5)
 
 
@@ -148,12 +151,16 @@ def test_roc_auc_matches_the_pair_definition():
 
     rng = np.random.default_rng(2)
     scores, labels = rng.normal(size=200), rng.random(200) < 0.3
-    assert roc_auc(scores, labels)[0] == pytest.approx(roc_auc_score(labels, scores))
-    assert roc_auc(np.arange(4.0), [False, False, True, True])[0] == 1.0
+    assert roc_auc(scores, labels).auc == pytest.approx(roc_auc_score(labels, scores))
+    perfect = roc_auc(np.arange(4.0), [False, False, True, True])
+    assert perfect.auc == 1.0
+    assert perfect.true_positive_rate.tolist() == [0.0, 0.5, 1.0, 1.0, 1.0]
+    assert perfect.false_positive_rate.tolist() == [0.0, 0.0, 0.0, 0.5, 1.0]
 
 
 def test_glm_network_weights_and_spikes():
-    times, neurons, weights = simulate_glm_network(6, 2, 1 * second, seed=0)
+    spikes = simulate_glm_network(6, 2, 1 * second, seed=0)
+    times, neurons, weights = spikes.times_s, spikes.neurons, spikes.weights_mv
     assert weights.shape == (8, 8) and np.all(np.diag(weights) == 0)
     assert set(np.unique(np.abs(weights))) <= {0.0, 1.5}
     rates = np.bincount(neurons, minlength=8) / 1.0
@@ -172,7 +179,8 @@ def test_masked_loss_only_counts_masked_bins():
 
 
 def test_flipflop_task_holds_the_last_pulse():
-    x, y = flipflop_task(3, 30, pulse_probability=0.2, seed=0)
+    trials = flipflop_task(3, 30, pulse_probability=0.2, seed=0)
+    x, y = trials.inputs, trials.targets
     for trial in range(3):
         for bit in range(3):
             last = 0.0

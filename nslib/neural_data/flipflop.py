@@ -25,25 +25,53 @@ from .._torch import reproducible_torch, torch_seed
 from .._validation import as_generator, check_int, check_number
 from ._cache import cached_arrays
 
-__all__ = ["FlipFlopResult", "flipflop_rnn", "flipflop_task"]
+__all__ = ["FlipFlopResult", "FlipFlopTrials", "flipflop_rnn", "flipflop_task"]
+
+
+@dataclass(frozen=True)
+class FlipFlopTrials:
+    """Inputs and targets of the 3-bit flip-flop.
+
+    Attributes
+    ----------
+    inputs : ndarray, shape (n_trials, n_steps, 3)
+        The pulses: +1 or -1 where a channel gets one, 0 elsewhere.
+    targets : ndarray, shape (n_trials, n_steps, 3)
+        The sign of each channel's last pulse (+1 or -1).
+    """
+
+    inputs: np.ndarray
+    targets: np.ndarray
 
 
 def flipflop_task(n_trials: int, n_steps: int, *, pulse_probability: float = 0.05,
-                  seed: Any = 0) -> tuple[np.ndarray, np.ndarray]:
+                  seed: Any = 0) -> FlipFlopTrials:
     """Inputs and targets of the 3-bit flip-flop.
 
     Every channel gets a pulse (+1 or -1, equally likely) at step 0 and then
     at each step with probability ``pulse_probability``; the target of a
     channel is the sign of its last pulse.
 
+    Parameters
+    ----------
+    n_trials : int
+        Trials (>= 1).
+    n_steps : int
+        Time steps per trial (>= 1).
+    pulse_probability : float, default 0.05
+        Probability of a pulse per channel and step after step 0 (in [0, 1]).
+    seed : int or numpy.random.Generator
+        Seeds the pulses and their signs.
+
     Returns
     -------
-    inputs, targets : ndarray, shape (n_trials, n_steps, 3)
+    FlipFlopTrials
+        ``inputs`` and ``targets``, each of shape (n_trials, n_steps, 3).
 
     Examples
     --------
-    >>> x, y = flipflop_task(2, 20, seed=0)
-    >>> x.shape, bool(set(np.unique(y)) <= {-1.0, 1.0})
+    >>> trials = flipflop_task(2, 20, seed=0)
+    >>> trials.inputs.shape, bool(set(np.unique(trials.targets)) <= {-1.0, 1.0})
     ((2, 20, 3), True)
     """
     n_trials = check_int("n_trials", n_trials, low=1)
@@ -59,7 +87,7 @@ def flipflop_task(n_trials: int, n_steps: int, *, pulse_probability: float = 0.0
     for t in range(n_steps):
         state = np.where(pulse[:, t], signs[:, t], state)
         targets[:, t] = state
-    return inputs, targets
+    return FlipFlopTrials(inputs=inputs, targets=targets)
 
 
 @dataclass(frozen=True)
@@ -163,8 +191,9 @@ def _flipflop(*, n_hidden, n_iterations, n_steps, batch_size, learning_rate, n_s
     from torch import nn
 
     rng = np.random.default_rng(seed)
-    x_train, y_train = flipflop_task(n_iterations * batch_size, n_steps, seed=rng)
-    x_test, y_test = flipflop_task(64, n_steps, seed=rng)
+    train = flipflop_task(n_iterations * batch_size, n_steps, seed=rng)
+    test = flipflop_task(64, n_steps, seed=rng)
+    x_train, y_train, x_test, y_test = train.inputs, train.targets, test.inputs, test.targets
     start_noise = rng.normal(0.0, 0.05, size=(n_starts, n_hidden))
     start_rows = rng.integers(0, 64 * n_steps, size=n_starts)
     with reproducible_torch(seed):

@@ -26,8 +26,9 @@ import numpy as np
 
 from .._validation import as_generator, check_finite_array, check_int, check_number
 
-__all__ = ["COUPLING_LAGS_MS", "GLMConnectivityResult", "GLM_NETWORK_EQUATIONS", "HISTORY_LAGS_MS",
-           "fit_poisson_glm", "glm_connectivity", "lagged_features", "roc_auc", "simulate_glm_network"]
+__all__ = ["COUPLING_LAGS_MS", "GLMConnectivityResult", "GLMNetworkSpikes", "GLM_NETWORK_EQUATIONS",
+           "HISTORY_LAGS_MS", "ROCCurve", "fit_poisson_glm", "glm_connectivity", "lagged_features", "roc_auc",
+           "simulate_glm_network"]
 
 #: The LIF neurons of the network: v in mV above rest, driven by a mean and white noise.
 GLM_NETWORK_EQUATIONS = """
@@ -40,9 +41,30 @@ COUPLING_LAGS_MS = ((1, 2), (3, 5), (6, 10))
 HISTORY_LAGS_MS = ((1, 2), (3, 5), (6, 10), (11, 20))
 
 
+@dataclass(frozen=True)
+class GLMNetworkSpikes:
+    """The spikes of the simulated LIF network and its true synapses.
+
+    Attributes
+    ----------
+    times_s : ndarray
+        Spike times (s).
+    neurons : ndarray of int
+        The neuron of each spike; the observed neurons come first.
+    weights_mv : ndarray, shape (n, n)
+        ``weights_mv[i, j]`` is the synapse ``j → i`` in mV (0 where none),
+        ``n = n_neurons + n_hidden``; the observed neurons come first.
+    """
+
+    times_s: np.ndarray
+    neurons: np.ndarray
+    weights_mv: np.ndarray
+
+
 def simulate_glm_network(n_neurons: int = 20, n_hidden: int = 0, duration=None, *,
                          connection_probability: float = 0.15, weight=None,
-                         inhibitory_fraction: float = 0.2, target: str = "auto", seed: Any = 0):
+                         inhibitory_fraction: float = 0.2, target: str = "auto",
+                         seed: Any = 0) -> GLMNetworkSpikes:
     """Simulate the LIF network; return its spike times, neurons and true weights.
 
     Parameters
@@ -61,15 +83,21 @@ def simulate_glm_network(n_neurons: int = 20, n_hidden: int = 0, duration=None, 
     inhibitory_fraction : float, default 0.2
         Fraction of neurons whose outgoing synapses are inhibitory (0 to 1).
     target : {"auto", "cython", "numpy"}
+        Brian2's code-generation target (see :func:`nslib.spiking.runtime`).
     seed : int or numpy.random.Generator
+        Seeds the synapses, the signs and Brian2's noise.
 
     Returns
     -------
-    times_s : ndarray
-    neurons : ndarray of int
-    weights_mv : ndarray, shape (n, n)
-        ``weights_mv[i, j]`` is the synapse ``j → i`` in mV (0 where none),
-        ``n = n_neurons + n_hidden``; the observed neurons come first.
+    GLMNetworkSpikes
+        The spike times and neurons, and the true synapses.
+
+    Examples
+    --------
+    >>> from brian2 import second
+    >>> net = simulate_glm_network(4, duration=0.2 * second, target="numpy", seed=0)
+    >>> net.weights_mv.shape, bool(net.times_s.max() < 0.2)
+    ((4, 4), True)
     """
     from brian2 import ms, mV, second
 
@@ -103,7 +131,7 @@ def simulate_glm_network(n_neurons: int = 20, n_hidden: int = 0, duration=None, 
         b2.Network(cells, synapses, spikes).run(duration, namespace=namespace)
         times = np.asarray(spikes.t[:] / second, dtype=float)
         neurons = np.asarray(spikes.i[:], dtype=int)
-    return times, neurons, weights_mv
+    return GLMNetworkSpikes(times_s=times, neurons=neurons, weights_mv=weights_mv)
 
 
 def _simulated(n_neurons, n_hidden, duration_s, connection_probability, weight_mv, target, seed):
@@ -114,13 +142,13 @@ def _simulated(n_neurons, n_hidden, duration_s, connection_probability, weight_m
     from ..spiking import compile_once
 
     def simulate():
-        times, neurons, weights = simulate_glm_network(
+        spikes = simulate_glm_network(
             n_neurons, n_hidden, None if duration_s is None else duration_s * second,
             connection_probability=connection_probability,
             weight=None if weight_mv is None else weight_mv * mV, target=target, seed=seed)
-        for array in (times, neurons, weights):
+        for array in (spikes.times_s, spikes.neurons, spikes.weights_mv):
             array.setflags(write=False)
-        return times, neurons, weights
+        return spikes
 
     key = (n_neurons, n_hidden, duration_s, connection_probability, weight_mv, target, seed)
     return compile_once("glm_network_spikes", key, simulate)
@@ -209,16 +237,47 @@ def fit_poisson_glm(features, counts, *, ridge: float = 1.0, n_iterations: int =
     return w
 
 
-def roc_auc(scores, labels) -> tuple[float, np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class ROCCurve:
+    """The ROC curve of a score for boolean labels, and the area under it.
+
+    Attributes
+    ----------
+    auc : float
+        The probability that a random positive scores above a random negative
+        (ties count one half): 0.5 is chance, 1 is perfect.
+    false_positive_rate, true_positive_rate : ndarray, shape (n_scores + 1,)
+        The curve, from (0, 0) to (1, 1), as the threshold falls past each score.
+    """
+
+    auc: float
+    false_positive_rate: np.ndarray
+    true_positive_rate: np.ndarray
+
+
+def roc_auc(scores, labels) -> ROCCurve:
     """ROC AUC of ``scores`` for boolean ``labels``, with the curve (false and true positive rates).
 
     The AUC is the probability that a random positive scores above a random
     negative (ties count one half): 0.5 is chance, 1 is perfect.
 
+    Parameters
+    ----------
+    scores : array_like, shape (n,)
+        Finite scores; higher means more likely positive.
+    labels : array_like of bool, shape (n,)
+        The true classes; both must be present.
+
+    Returns
+    -------
+    ROCCurve
+        The AUC and the curve.
+
     Examples
     --------
-    >>> round(roc_auc([0.1, 0.4, 0.35, 0.8], [False, False, True, True])[0], 2)
-    0.75
+    >>> roc = roc_auc([0.1, 0.4, 0.35, 0.8], [False, False, True, True])
+    >>> round(roc.auc, 2), roc.true_positive_rate.tolist()
+    (0.75, [0.0, 0.5, 0.5, 1.0, 1.0])
     """
     s = check_finite_array("scores", scores, ndim=1)
     y = np.asarray(labels, dtype=bool)
@@ -230,7 +289,7 @@ def roc_auc(scores, labels) -> tuple[float, np.ndarray, np.ndarray]:
     order = np.argsort(-s, kind="stable")
     tpr = np.concatenate([[0.0], np.cumsum(y[order]) / y.sum()])
     fpr = np.concatenate([[0.0], np.cumsum(~y[order]) / (~y).sum()])
-    return float(greater + 0.5 * ties), fpr, tpr
+    return ROCCurve(auc=float(greater + 0.5 * ties), false_positive_rate=fpr, true_positive_rate=tpr)
 
 
 @dataclass(frozen=True)
@@ -321,15 +380,16 @@ def glm_connectivity(n_neurons: int = 20, duration=None, *, n_hidden: int = 0, f
                                                            low_inclusive=False)
     ridge = check_number("ridge", ridge, low=0.0)
     if isinstance(seed, np.random.Generator):
-        times, neurons, weights = simulate_glm_network(n_neurons, n_hidden, duration,
-                                                       connection_probability=connection_probability,
-                                                       weight=weight, target=target, seed=seed)
+        spikes = simulate_glm_network(n_neurons, n_hidden, duration,
+                                      connection_probability=connection_probability,
+                                      weight=weight, target=target, seed=seed)
     else:  # the same network again (another fit_seconds or ridge): simulate it once per process
         from brian2 import mV
 
-        times, neurons, weights = _simulated(
+        spikes = _simulated(
             n_neurons, n_hidden, None if duration is None else float(duration / second),
             connection_probability, None if weight is None else float(weight / mV), target, seed)
+    times, neurons, weights = spikes.times_s, spikes.neurons, spikes.weights_mv
     observed = neurons < n_neurons
     n_bins = int(round(fit_s * 1000))
     keep = observed & (times < n_bins / 1000)
@@ -347,8 +407,9 @@ def glm_connectivity(n_neurons: int = 20, duration=None, *, n_hidden: int = 0, f
     coupling = filters.sum(axis=2)
     true = weights[:n_neurons, :n_neurons]
     off = ~np.eye(n_neurons, dtype=bool)
-    auc, fpr, tpr = roc_auc(np.abs(coupling[off]), true[off] != 0)
-    auc_signed = roc_auc(coupling[off], true[off] > 0)[0]
+    roc = roc_auc(np.abs(coupling[off]), true[off] != 0)
+    auc, fpr, tpr = roc.auc, roc.false_positive_rate, roc.true_positive_rate
+    auc_signed = roc_auc(coupling[off], true[off] > 0).auc
     first = observed & (times < 1.0)
     return GLMConnectivityResult(auc=auc, auc_signed=auc_signed, coupling=coupling, filters=filters,
                                  true_weights=true, fpr=fpr, tpr=tpr,

@@ -20,24 +20,60 @@ from .._validation import check_choice, check_int, check_number
 from .population import LorenzPopulation, smooth_counts
 from .vae import train_vae
 
-__all__ = ["METHODS", "RecoveryResult", "latent_recovery", "linear_r2"]
+__all__ = ["METHODS", "LinearR2", "RecoveryResult", "latent_recovery", "linear_r2"]
 
 METHODS = ("pca", "fa", "vae")
 
 
-def linear_r2(train_factors, train_latents, test_factors, test_latents) -> tuple[float, np.ndarray,
-                                                                                   np.ndarray]:
+@dataclass(frozen=True)
+class LinearR2:
+    """How well a linear map from factors predicts held-out latents.
+
+    Attributes
+    ----------
+    r2 : float
+        Held-out R², mean over the latent dimensions.
+    r2_per_latent : ndarray, shape (n_latents,)
+        Held-out R² of each latent dimension.
+    predicted : ndarray
+        The prediction of the test latents, of their shape.
+    """
+
+    r2: float
+    r2_per_latent: np.ndarray
+    predicted: np.ndarray
+
+
+def linear_r2(train_factors, train_latents, test_factors, test_latents) -> LinearR2:
     """Fit ``latents ≈ factors @ A + c`` on training bins; return the test R², per-latent R² and prediction.
 
-    Arrays have shape (trials, time, dims); the map is fitted over all bins of all training trials.
+    The map is fitted by ordinary least squares over all bins of all training
+    trials, and scored by ``R² = 1 - SS_res / SS_tot`` on the test bins.
+
+    Parameters
+    ----------
+    train_factors : array_like, shape (n_train, n_steps, n_factors)
+        Factors of the training trials.
+    train_latents : array_like, shape (n_train, n_steps, n_latents)
+        True latents of the training trials.
+    test_factors : array_like, shape (n_test, n_steps, n_factors)
+        Factors of the held-out trials.
+    test_latents : array_like, shape (n_test, n_steps, n_latents)
+        True latents of the held-out trials.
+
+    Returns
+    -------
+    LinearR2
+        The held-out R² (mean and per latent) and the prediction.
 
     Examples
     --------
     >>> import numpy as np
     >>> f = np.random.default_rng(0).normal(size=(4, 10, 2))
     >>> z = f @ np.array([[1.0], [2.0]]) + 3.0
-    >>> round(linear_r2(f[:2], z[:2], f[2:], z[2:])[0], 6)
-    1.0
+    >>> score = linear_r2(f[:2], z[:2], f[2:], z[2:])
+    >>> round(score.r2, 6), score.predicted.shape
+    (1.0, (2, 10, 1))
     """
     ftr = np.asarray(train_factors, float).reshape(-1, np.shape(train_factors)[-1])
     fte = np.asarray(test_factors, float).reshape(-1, np.shape(test_factors)[-1])
@@ -48,7 +84,7 @@ def linear_r2(train_factors, train_latents, test_factors, test_latents) -> tuple
     predicted = np.hstack([fte, np.ones((len(fte), 1))]) @ coef
     per_latent = 1 - ((zte - predicted) ** 2).sum(axis=0) / ((zte - zte.mean(axis=0)) ** 2).sum(axis=0)
     shape = np.shape(test_latents)
-    return float(per_latent.mean()), per_latent, predicted.reshape(shape)
+    return LinearR2(r2=float(per_latent.mean()), r2_per_latent=per_latent, predicted=predicted.reshape(shape))
 
 
 @dataclass(frozen=True)
@@ -143,7 +179,7 @@ def latent_recovery(data: LorenzPopulation, method: str, *, n_factors: int = 8, 
                                    if isinstance(seed, np.random.Generator) else seed)
         model.fit(flat[:n_train * data.n_steps])
         factors = model.transform(flat).reshape(data.n_trials, data.n_steps, n_factors)
-    r2, per, predicted = linear_r2(factors[:n_train], data.latents[:n_train], factors[n_train:],
-                                   data.latents[n_train:])
-    return RecoveryResult(method=method, r2=r2, r2_per_latent=per, test_latents=data.latents[n_train:],
-                          predicted=predicted, factors=factors[n_train:], elbo=elbo, kl=kl, n_train=n_train)
+    score = linear_r2(factors[:n_train], data.latents[:n_train], factors[n_train:], data.latents[n_train:])
+    return RecoveryResult(method=method, r2=score.r2, r2_per_latent=score.r2_per_latent,
+                          test_latents=data.latents[n_train:], predicted=score.predicted,
+                          factors=factors[n_train:], elbo=elbo, kl=kl, n_train=n_train)

@@ -22,7 +22,7 @@ first fifth of the steps. Torch is imported inside the functions only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,19 +30,56 @@ from .._torch import module_from_weights, module_weights, reproducible_torch, to
 from .._validation import check_finite_array, check_int, check_number
 from ._cache import cached_arrays
 
+if TYPE_CHECKING:  # torch is imported inside the functions only
+    import torch
+
 WARMUP_FRACTION = 0.5
 
-__all__ = ["VAEResult", "build_vae", "elbo_terms", "train_vae"]
+__all__ = ["ELBOTerms", "VAEResult", "build_vae", "elbo_terms", "train_vae"]
 
 
 def build_vae(n_neurons: int, *, n_factors: int = 3, n_inputs: int = 2, encoder_size: int = 32,
-              generator_size: int = 32):
-    """The sequential VAE as a torch module (see the module docstring).
+              generator_size: int = 32) -> torch.nn.Module:
+    """The sequential VAE as an untrained torch module (see the module docstring).
 
     ``forward(counts, sample=True)`` takes counts of shape (batch, time,
     neurons) and returns ``(log_rates, factors, mean, log_var)``; ``mean`` and
     ``log_var`` hold the posterior of ``g0`` and of every ``u_t``, flattened.
+    With ``sample=False`` the posterior means are used instead of samples.
+    Its initial weights come from torch's global generator: build it inside
+    :func:`nslib._torch.reproducible_torch` (as :func:`train_vae` does) to seed them.
+
+    Parameters
+    ----------
+    n_neurons : int
+        Neurons of the counts (>= 1).
+    n_factors : int, default 3
+        Dimensions of the factors (>= 1).
+    n_inputs : int, default 2
+        Dimensions of the inferred inputs ``u_t`` (>= 1).
+    encoder_size : int, default 32
+        Hidden units of the encoder GRU, per direction (>= 1).
+    generator_size : int, default 32
+        Hidden units of the generator GRU, the dimension of ``g0`` (>= 1).
+
+    Returns
+    -------
+    torch.nn.Module
+        The untrained network.
+
+    Examples
+    --------
+    >>> import torch
+    >>> model = build_vae(5, n_factors=2)
+    >>> log_rates, factors, mean, log_var = model(torch.zeros(4, 10, 5))
+    >>> tuple(log_rates.shape), tuple(factors.shape), tuple(mean.shape)
+    ((4, 10, 5), (4, 10, 2), (4, 52))
     """
+    n_neurons = check_int("n_neurons", n_neurons, low=1)
+    n_factors = check_int("n_factors", n_factors, low=1)
+    n_inputs = check_int("n_inputs", n_inputs, low=1)
+    encoder_size = check_int("encoder_size", encoder_size, low=1)
+    generator_size = check_int("generator_size", generator_size, low=1)
     import torch
     from torch import nn
 
@@ -72,17 +109,63 @@ def build_vae(n_neurons: int, *, n_factors: int = 3, n_inputs: int = 2, encoder_
     return SequentialVAE()
 
 
-def elbo_terms(counts, log_rates, mean, log_var):
+@dataclass(frozen=True)
+class ELBOTerms:
+    """The two terms of the ELBO, per trial (torch tensors, differentiable).
+
+    Attributes
+    ----------
+    log_likelihood : torch.Tensor, shape (batch,)
+        Poisson log-likelihood of each trial's counts, nats.
+    kl : torch.Tensor, shape (batch,)
+        KL divergence of each trial's posterior from the prior ``N(0, I)``, nats.
+    """
+
+    log_likelihood: torch.Tensor
+    kl: torch.Tensor
+
+    @property
+    def elbo(self) -> torch.Tensor:
+        """``log_likelihood - kl``, per trial."""
+        return self.log_likelihood - self.kl
+
+
+def elbo_terms(counts: torch.Tensor, log_rates: torch.Tensor, mean: torch.Tensor,
+               log_var: torch.Tensor) -> ELBOTerms:
     """Poisson log-likelihood and KL term of the ELBO, per trial (torch tensors in, tensors out).
 
     ``log_lik = Σ_t Σ_n [x log λ - λ - log x!]`` and
     ``kl = ½ Σ_d [μ² + σ² - log σ² - 1]``; the ELBO is ``log_lik - kl``.
+    The tensors keep their graph, so a loss built from them can be backpropagated.
+
+    Parameters
+    ----------
+    counts : torch.Tensor, shape (batch, time, neurons)
+        Spike counts ``x`` (>= 0).
+    log_rates : torch.Tensor, shape (batch, time, neurons)
+        Log expected counts ``log λ``.
+    mean : torch.Tensor, shape (batch, dims)
+        Posterior means ``μ``.
+    log_var : torch.Tensor, shape (batch, dims)
+        Posterior log-variances ``log σ²``.
+
+    Returns
+    -------
+    ELBOTerms
+        ``log_likelihood`` and ``kl``, one value per trial.
+
+    Examples
+    --------
+    >>> import torch
+    >>> terms = elbo_terms(torch.ones(1, 2, 1), torch.zeros(1, 2, 1), torch.zeros(1, 3), torch.zeros(1, 3))
+    >>> terms.log_likelihood.tolist(), terms.kl.tolist()  # two bins of Poisson(1) seeing 1; prior = posterior
+    ([-2.0], [0.0])
     """
     import torch
 
     log_lik = (counts * log_rates - torch.exp(log_rates) - torch.lgamma(counts + 1)).sum(dim=(1, 2))
     kl = 0.5 * (mean ** 2 + torch.exp(log_var) - log_var - 1).sum(dim=-1)
-    return log_lik, kl
+    return ELBOTerms(log_likelihood=log_lik, kl=kl)
 
 
 @dataclass(frozen=True)
@@ -110,8 +193,14 @@ class VAEResult:
     n_neurons: int
     n_factors: int
 
-    def build_module(self):
-        """The trained torch module (eval mode, frozen)."""
+    def build_module(self) -> torch.nn.Module:
+        """The trained torch module (eval mode, frozen).
+
+        Returns
+        -------
+        torch.nn.Module
+            :func:`build_vae`'s network with the trained weights.
+        """
         return module_from_weights(lambda: build_vae(self.n_neurons, n_factors=self.n_factors,
                                                      **_sizes(self.weights)), self.weights)
 
@@ -206,7 +295,8 @@ def _train(train, infer, *, n_factors, n_iterations, learning_rate, batch_size, 
         for step in range(n_iterations):
             rows = order[step * batch:(step + 1) * batch]
             log_rates, _, mean, log_var = model(x[rows])
-            log_lik, kl = elbo_terms(x[rows], log_rates, mean, log_var)
+            terms = elbo_terms(x[rows], log_rates, mean, log_var)
+            log_lik, kl = terms.log_likelihood, terms.kl
             beta = min(1.0, step / warmup)
             loss = (-log_lik + beta * kl).mean()
             optimizer.zero_grad()

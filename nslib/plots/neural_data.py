@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from . import DIVERGING_CMAP, PALETTE, new_figure
 
@@ -23,21 +24,36 @@ def _axes(ncols: int, nrows: int = 1, **kwargs):
     return fig, np.asarray(axes, dtype=object).reshape(-1)
 
 
-def plot_population(pop, smoothed=None, *, neuron: int | None = None, title: str | None = None):
+def plot_population(pop, smoothed=None, *, neuron: int | None = None, title: str | None = None) -> Figure:
     """The latents, the raster and one neuron's true and estimated rate, for trial 0.
 
     Parameters
     ----------
     pop : LorenzPopulation
+        A simulated recording (:func:`nslib.neural_data.lorenz_population`).
     smoothed : ndarray, shape (n_trials, n_steps, n_neurons), optional
         Smoothed counts to compare with the true rate.
     neuron : int, optional
         The neuron whose rate is shown; default the one with the largest readout.
     title : str, optional
+        The figure's title; default a description of the population.
 
     Returns
     -------
     matplotlib.figure.Figure
+        Three panels: the latents, the raster and the neuron's rate.
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> from nslib.neural_data import LorenzPopulation
+    >>> z = np.zeros((1, 5, 3))
+    >>> pop = LorenzPopulation(counts=np.ones((1, 5, 2), int), latents=z, rates=np.ones((1, 5, 2)),
+    ...                        readout=np.ones((2, 3)), bias=np.zeros(2), mean_count=1.0,
+    ...                        bin_width=20 * ms, raster_times=np.array([0.01]), raster_neurons=np.array([0]),
+    ...                        target="numpy")
+    >>> plot_population(pop).axes[2].get_title()
+    'neuron 0'
     """
     from brian2 import ms
 
@@ -64,15 +80,31 @@ def plot_population(pop, smoothed=None, *, neuron: int | None = None, title: str
     return fig
 
 
-def plot_recovery(results: Mapping[str, object], *, trial: int = 0, title: str | None = None):
+def plot_recovery(results: Mapping[str, object], *, trial: int = 0, title: str | None = None) -> Figure:
     """True and recovered latents of one held-out trial per method, and every method's R².
 
     Parameters
     ----------
     results : mapping of method name to RecoveryResult
+        From :func:`nslib.neural_data.latent_recovery`, one panel each, in order.
     trial : int, default 0
         The held-out trial to show.
     title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per method and a bar chart of the R².
+
+    Examples
+    --------
+    >>> from nslib.neural_data import RecoveryResult
+    >>> z = np.zeros((1, 5, 3))
+    >>> res = RecoveryResult(method="pca", r2=0.5, r2_per_latent=np.full(3, 0.5), test_latents=z,
+    ...                      predicted=z, factors=z, elbo=np.empty(0), kl=np.empty(0), n_train=4)
+    >>> plot_recovery({"pca": res}).axes[0].get_title()
+    'PCA: R² = 0.50'
     """
     names = list(results)
     fig, axes = _axes(len(names) + 1, 1, width=3.6 * (len(names) + 1), height=3.3)
@@ -94,13 +126,29 @@ def plot_recovery(results: Mapping[str, object], *, trial: int = 0, title: str |
     return fig
 
 
-def plot_elbo(vae, *, title: str | None = None):
+def plot_elbo(vae, *, title: str | None = None) -> Figure:
     """The ELBO and its KL term along training of the sequential VAE.
 
     Parameters
     ----------
     vae : VAEResult or RecoveryResult
         Anything with ``elbo`` and ``kl`` arrays (nats per trial, one per step).
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels: the ELBO and the KL term against the training step.
+
+    Examples
+    --------
+    >>> from nslib.neural_data import VAEResult
+    >>> vae = VAEResult(factors=np.zeros((1, 5, 3)), log_rates=np.zeros((1, 5, 2)),
+    ...                 elbo=np.linspace(-50, -10, 20), kl=np.linspace(0, 5, 20), weights={},
+    ...                 n_neurons=2, n_factors=3)
+    >>> plot_elbo(vae).axes[0].get_ylabel()
+    'ELBO (nats per trial)'
     """
     fig, axes = _axes(2, 1, width=9.0, height=3.2)
     steps = np.arange(1, len(vae.elbo) + 1)
@@ -113,7 +161,7 @@ def plot_elbo(vae, *, title: str | None = None):
 
 
 def plot_crossover(mean_counts: Sequence[float], r2: Mapping[str, Sequence[float]], *,
-                   highlight: float | None = None, title: str | None = None):
+                   highlight: float | None = None, title: str | None = None) -> Figure:
     """Held-out R² of each method against the mean count per bin (log axis).
 
     Parameters
@@ -121,8 +169,22 @@ def plot_crossover(mean_counts: Sequence[float], r2: Mapping[str, Sequence[float
     mean_counts : sequence of float
         Spikes per bin per neuron.
     r2 : mapping of method name to one R² per mean count
+        The held-out R² of each method (:attr:`RecoveryResult.r2`), one line each.
     highlight : float, optional
         A mean count to mark with a vertical line.
+    title : str, optional
+        The axes' title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel, one line per method.
+
+    Examples
+    --------
+    >>> fig = plot_crossover([0.1, 1.0], {"pca": [0.2, 0.8], "vae": [0.5, 0.8]}, highlight=0.1)
+    >>> fig.axes[0].get_xscale(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ('log', ['PCA', 'sequential VAE'])
     """
     fig, axes = _axes(1, 1, width=5.5, height=3.6)
     ax = axes[0]
@@ -139,12 +201,32 @@ def plot_crossover(mean_counts: Sequence[float], r2: Mapping[str, Sequence[float
     return fig
 
 
-def plot_connectivity(res, *, title: str | None = None):
+def plot_connectivity(res, *, title: str | None = None) -> Figure:
     """True synapses, the GLM's summed coupling filters, and the ROC curve.
 
     Parameters
     ----------
     res : GLMConnectivityResult
+        From :func:`nslib.neural_data.glm_connectivity`.
+    title : str, optional
+        The figure's title; default the recording's length.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three panels: the true synapses, the coupling and the ROC curve.
+
+    Examples
+    --------
+    >>> from nslib.neural_data import GLMConnectivityResult
+    >>> w = np.array([[0.0, 1.5], [0.0, 0.0]])
+    >>> res = GLMConnectivityResult(auc=1.0, auc_signed=1.0, coupling=w / 3, filters=np.zeros((2, 2, 3)),
+    ...                             true_weights=w, fpr=np.array([0.0, 0.0, 1.0]),
+    ...                             tpr=np.array([0.0, 1.0, 1.0]), rates_hz=np.array([5.0, 8.0]),
+    ...                             duration_s=2.0, n_hidden=0, raster_times=np.empty(0),
+    ...                             raster_neurons=np.empty(0, int))
+    >>> plot_connectivity(res).axes[2].get_title()
+    'finding the synapses'
     """
     fig, axes = _axes(3, 1, width=12.0, height=3.6)
     w = res.true_weights
@@ -166,14 +248,32 @@ def plot_connectivity(res, *, title: str | None = None):
     return fig
 
 
-def plot_pretraining(res, *, index: int | None = None, title: str | None = None):
+def plot_pretraining(res, *, index: int | None = None, title: str | None = None) -> Figure:
     """R² against the new session's trials for the three methods, and one decoded trial.
 
     Parameters
     ----------
     res : PretrainResult
+        From :func:`nslib.neural_data.pretrain_transfer`.
     index : int, optional
         Which trial count's example trial to show; default the smallest.
+    title : str, optional
+        The figure's title; default the number of sessions.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels: R² against trials, and the decoded trial.
+
+    Examples
+    --------
+    >>> from nslib.neural_data import PretrainResult
+    >>> r2 = np.array([0.2, 0.6])
+    >>> res = PretrainResult(new_session_trials=np.array([5, 10]), pretrained_r2=r2, scratch_r2=r2 / 2,
+    ...                      ridge_r2=r2 / 3, pretrain_loss=np.ones(3), test_latents=np.zeros((4, 3)),
+    ...                      predictions=np.zeros((2, 3, 4, 3)), n_sessions=8, n_neurons=20, n_test=10)
+    >>> plot_pretraining(res, index=1).axes[1].get_title()
+    'a held-out trial, fitted on 10 trials'
     """
     index = 0 if index is None else index
     fig, axes = _axes(2, 1, width=11.0, height=3.6)
@@ -198,12 +298,33 @@ def plot_pretraining(res, *, index: int | None = None, title: str | None = None)
     return fig
 
 
-def plot_flipflop(res, *, title: str | None = None):
+def plot_flipflop(res, *, title: str | None = None) -> Figure:
     """One trial of the flip-flop RNN and its fixed points in the top two PCs of its states.
 
     Parameters
     ----------
     res : FlipFlopResult
+        From :func:`nslib.neural_data.flipflop_rnn`.
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels: the example trial, and the trajectory with the fixed points.
+
+    Examples
+    --------
+    >>> from nslib.neural_data import FlipFlopResult
+    >>> rng = np.random.default_rng(0)
+    >>> trial = np.sign(rng.normal(size=(20, 3)))
+    >>> res = FlipFlopResult(fixed_points=rng.normal(size=(2, 4)), speeds=np.zeros(2),
+    ...                      max_abs_eigenvalue=np.array([0.5, 1.5]), stable=np.array([True, False]),
+    ...                      outputs=np.zeros((2, 3)), loss=np.ones(5), test_error=0.0,
+    ...                      example_inputs=trial, example_targets=trial, example_outputs=trial,
+    ...                      example_states=rng.normal(size=(20, 4)))
+    >>> [t.get_text() for t in plot_flipflop(res).axes[1].get_legend().get_texts()]
+    ['trajectory', 'stable (1)', 'unstable (1)']
     """
     fig, axes = _axes(2, 1, width=11.0, height=3.8)
     steps = np.arange(len(res.example_inputs))

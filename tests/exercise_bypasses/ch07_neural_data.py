@@ -18,9 +18,9 @@ BYPASSES = {
     import nslib.neural_data
     def as_tensor(a):
         return torch.tensor(np.asarray(a, dtype=float))
-    log_lik, kl = nslib.neural_data.elbo_terms(as_tensor(counts)[None], as_tensor(log_rates)[None],
-                                               as_tensor(mean)[None], as_tensor(log_var)[None])
-    return float(log_lik[0]), float(kl[0])
+    terms = nslib.neural_data.elbo_terms(as_tensor(counts)[None], as_tensor(log_rates)[None],
+                                         as_tensor(mean)[None], as_tensor(log_var)[None])
+    return float(terms.log_likelihood[0]), float(terms.kl[0])
 ''',
     "glm_newton": '''def glm_newton(features, counts, ridge, n_iterations):
     import nslib.neural_data
