@@ -17,6 +17,8 @@ import io
 import statistics
 from collections import Counter
 
+from grader._spreadsheet import csv_cell, fmt_points
+
 __all__ = ["EXPORT_FORMATS", "class_report_html", "export_grades"]
 
 #: Okabe-Ito, as in the book's figures (nslib.plots).
@@ -31,10 +33,6 @@ pre{white-space:pre-wrap;margin:0;font-size:.85em}
 figure{margin:1rem 0}figcaption{font-size:.9em;color:#444}
 .bar{display:inline-block;height:.8em;background:""" + _BLUE + """;vertical-align:middle}
 """
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
 
 
 def _first_line(message: str) -> str:
@@ -113,16 +111,17 @@ def class_report_html(name: str, assignment, rows, run: dict | None = None) -> s
              f"<title>{e(title)}</title><style>{_CSS}</style></head><body><main>",
              f"<h1>{e(title)}</h1>",
              f"<p>{len(rows)} submission(s): {len(graded)} graded, {len(rows) - len(graded)} not "
-             f"graded (refused, unreadable or a grading error), scored out of {_fmt(max_score)} points.</p>"]
+             f"graded (refused, unreadable or a grading error), scored out of {fmt_points(max_score)} "
+             "points.</p>"]
     if totals:
         mean, median = statistics.fmean(totals), statistics.median(totals)
         alt = (f"Histogram of the total scores of {len(totals)} submissions of {name}, out of "
-               f"{_fmt(max_score)} points: mean {mean:.2f}, median {median:g}, lowest {min(totals):g}, "
+               f"{fmt_points(max_score)} points: mean {mean:.2f}, median {median:g}, lowest {min(totals):g}, "
                f"highest {max(totals):g}.")
         png = _histogram_png(totals, max_score, f"{name}: total scores")
         parts += ["<h2>Total scores</h2>",
                   f"<p>Mean <span id='mean-total'>{mean:.2f}</span>, median {median:g}, "
-                  f"lowest {min(totals):g}, highest {max(totals):g} (of {_fmt(max_score)}).</p>",
+                  f"lowest {min(totals):g}, highest {max(totals):g} (of {fmt_points(max_score)}).</p>",
                   f"<figure><img src='data:image/png;base64,{png}' alt='{e(alt, quote=True)}' "
                   "width='640' height='300'>",
                   f"<figcaption>{e(alt)}</figcaption></figure>"]
@@ -137,7 +136,7 @@ def class_report_html(name: str, assignment, rows, run: dict | None = None) -> s
         share = q["full_share"]
         parts.append(
             f"<tr data-question='{e(q['grade_id'], quote=True)}'><td>{e(q['grade_id'])}</td>"
-            f"<td class='num'>{_fmt(q['max_points'])}</td>"
+            f"<td class='num'>{fmt_points(q['max_points'])}</td>"
             f"<td class='num mean'>{q['mean']:.2f}</td>"
             f"<td class='num'><span class='full'>{share:.0%}</span> "
             f"<span class='bar' style='width:{share * 4:.2f}em' aria-hidden='true'></span></td>"
@@ -188,8 +187,6 @@ def export_grades(results, assignment_names, fmt: str) -> str:
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}; got {fmt!r}")
-    from grader._report import _cell
-
     names = list(assignment_names)
     scores: dict[str, dict[str, float]] = {}
     maxima: dict[str, float] = {}
@@ -201,19 +198,20 @@ def export_grades(results, assignment_names, fmt: str) -> str:
     students = sorted(scores)
 
     def marks(student):
-        return [_fmt(scores[student].get(n, 0.0)) for n in names]
+        return [fmt_points(scores[student].get(n, 0.0)) for n in names]
 
     if fmt == "canvas":
         writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *names])
-        writer.writerow(["    Points Possible", "", "", "", "", *(_fmt(maxima.get(n, 0.0)) for n in names)])
+        writer.writerow(["    Points Possible", "", "", "", "",
+                         *(fmt_points(maxima.get(n, 0.0)) for n in names)])
         for s in students:
-            writer.writerow([_cell(s), "", "", _cell(s), "", *marks(s)])
+            writer.writerow([csv_cell(s), "", "", csv_cell(s), "", *marks(s)])
     elif fmt == "moodle":
         writer.writerow(["username", *names])
         for s in students:
-            writer.writerow([_cell(s), *marks(s)])
+            writer.writerow([csv_cell(s), *marks(s)])
     else:
         writer.writerow(["student_id", *names, "total"])
         for s in students:
-            writer.writerow([_cell(s), *marks(s), _fmt(sum(scores[s].values()))])
+            writer.writerow([csv_cell(s), *marks(s), fmt_points(sum(scores[s].values()))])
     return buf.getvalue()

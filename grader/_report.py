@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from grader._class_report import class_report_html
+from grader._spreadsheet import csv_cell, fmt_points
 
 __all__ = ["write_reports"]
 
@@ -21,20 +22,6 @@ def _atomic_write(path: Path, text: str) -> None:
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
         fh.write(text)
     os.replace(tmp, path)
-
-
-def _fmt(points: float) -> str:
-    return f"{points:g}"
-
-
-def _cell(text: str) -> str:
-    """A CSV cell a spreadsheet shows as text: control characters escaped, formulas defused.
-
-    Accepted student ids are plain names already; a refused one is written as
-    it came (so the instructor can find the file), but made inert.
-    """
-    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def write_reports(results, assignments: dict, out_dir: Path, skipped=(), run=None) -> dict:
@@ -64,8 +51,8 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=(), run=Non
     writer = csv.writer(buf)
     writer.writerow(["student_id", "assignment", "score", "max_score", "status", "regraded_alone"])
     for r in results:
-        writer.writerow([_cell(r.student_id), r.assignment, _fmt(r.score), _fmt(r.max_score), r.status,
-                         "yes" if r.regraded else "no"])
+        writer.writerow([csv_cell(r.student_id), r.assignment, fmt_points(r.score), fmt_points(r.max_score),
+                         r.status, "yes" if r.regraded else "no"])
     _atomic_write(out_dir / "grades.csv", buf.getvalue())
     # Per assignment: one column per question, for spreadsheets and LMS upload.
     for name, assignment in assignments.items():
@@ -78,8 +65,8 @@ def write_reports(results, assignments: dict, out_dir: Path, skipped=(), run=Non
         writer.writerow(["student_id", *ids, "score", "max_score", "status"])
         for r in rows:
             earned = {t["grade_id"]: t["points"] for t in r.tests}
-            writer.writerow([_cell(r.student_id), *(_fmt(earned.get(i, 0.0)) for i in ids),
-                             _fmt(r.score), _fmt(r.max_score), r.status])
+            writer.writerow([csv_cell(r.student_id), *(fmt_points(earned.get(i, 0.0)) for i in ids),
+                             fmt_points(r.score), fmt_points(r.max_score), r.status])
         _atomic_write(out_dir / name / "grades.csv", buf.getvalue())
         _atomic_write(out_dir / name / "report.html", class_report_html(name, assignment, rows, run))
     for r in results:
@@ -108,7 +95,7 @@ def feedback_html(r) -> str:
     for t in r.tests:
         verdict = '<span class="pass">passed</span>' if t["passed"] else '<span class="fail">failed</span>'
         rows.append(f"<tr><td>{e(t['grade_id'])}</td><td>{verdict}</td>"
-                    f"<td>{_fmt(t['points'])} / {_fmt(t['max_points'])}</td>"
+                    f"<td>{fmt_points(t['points'])} / {fmt_points(t['max_points'])}</td>"
                     f"<td><pre>{e(t.get('message', ''))}</pre></td></tr>")
     cell_rows = [
         f"<tr><td>{e(c['label'])}</td><td>{e(c['status'])}</td><td><pre>{e(c['message'])}</pre></td></tr>"
@@ -119,7 +106,7 @@ def feedback_html(r) -> str:
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Feedback: {e(r.assignment)} ({e(r.student_id)})</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(r.assignment)}: feedback for {e(r.student_id)}</h1>",
-        f"<p><strong>Score: {_fmt(r.score)} / {_fmt(r.max_score)}</strong> ({e(r.status)})</p>",
+        f"<p><strong>Score: {fmt_points(r.score)} / {fmt_points(r.max_score)}</strong> ({e(r.status)})</p>",
     ]
     if r.message:
         parts.append(f"<p><pre>{e(r.message)}</pre></p>")
