@@ -15,7 +15,7 @@ from ..perceptron import LOGIC_GATES, MLPXORResult, Perceptron, ThresholdUnit
 from ..perceptron.feedback_alignment import LearningRuleResult
 from ..perceptron.threshold_units import ActivationFit
 from . import DIVERGING_CMAP, PALETTE, new_figure
-from ._layout import figure_grid, grid_shape, hide
+from ._layout import figure_grid, grid_shape, hide, require_fields
 
 __all__ = [
     "plot_activation_fits",
@@ -30,6 +30,11 @@ __all__ = [
 
 _CLASS_STYLE = {0: dict(color=PALETTE[1], marker="o"), 1: dict(color=PALETTE[0], marker="^")}
 _REGION_COLORS = ("#FBE9C6", "#CCE3F0")  # light orange (class 0), light blue (class 1)
+
+# What the two XOR figures read of an MLPXORResult (checked by require_fields, as in every plot).
+_MLP_XOR = "an MLPXORResult from train_mlp_xor"
+_MLP_XOR_FIELDS = ("hidden_units", "grid_x1", "grid_x2", "output_grid", "hidden_activations", "inputs",
+                   "targets", "accuracy")
 
 
 def _scatter_classes(ax, X: np.ndarray, y01: np.ndarray, labels=("class 0", "class 1"), size=40):
@@ -303,9 +308,7 @@ def plot_mlp_xor(result: MLPXORResult, *, max_hidden: int = 8, title: str | None
     >>> fig.axes[0].get_title()
     'output p(class 1)'
     """
-    if not isinstance(result, MLPXORResult):
-        raise ValueError(f"result must be an MLPXORResult from train_mlp_xor; "
-                         f"got {type(result).__name__}")
+    result = require_fields(result, _MLP_XOR_FIELDS, _MLP_XOR)
     max_hidden = check_int("max_hidden", max_hidden, low=0)
     n_hidden = min(result.hidden_units, max_hidden)
     n_panels = 1 + n_hidden
@@ -366,9 +369,7 @@ def plot_mlp_loss(result: MLPXORResult, *, title: str | None = None):
     >>> plot_mlp_loss(train_mlp_xor(epochs=50, grid_resolution=2)).axes[0].get_xlabel()
     'epoch'
     """
-    if not isinstance(result, MLPXORResult):
-        raise ValueError(f"result must be an MLPXORResult from train_mlp_xor; "
-                         f"got {type(result).__name__}")
+    result = require_fields(result, ("loss_per_epoch",), _MLP_XOR)
     fig, ax = new_figure(width=5.0, height=3.2)
     epochs = np.arange(1, result.loss_per_epoch.size + 1)
     ax.plot(epochs, result.loss_per_epoch, color=PALETTE[0])
