@@ -54,6 +54,18 @@ MODES = ("live", "static", "both")
 def resolve_mode(mode: str | None = None) -> str:
     """Return the sweep mode: ``mode`` itself, or the ``NSLIB_SWEEP_MODE`` default.
 
+    Parameters
+    ----------
+    mode : {"live", "static", "both"} or None, default None
+        ``"live"`` draws on each slider move, ``"static"`` pre-renders every
+        grid point, ``"both"`` shows the two. None reads the environment
+        variable ``NSLIB_SWEEP_MODE``, and ``"live"`` where it is unset.
+
+    Returns
+    -------
+    str
+        One of :data:`MODES`.
+
     Examples
     --------
     >>> resolve_mode("static")
@@ -62,7 +74,8 @@ def resolve_mode(mode: str | None = None) -> str:
     if mode is None:
         mode = os.environ.get("NSLIB_SWEEP_MODE", "").strip() or "live"
         if mode not in MODES:
-            raise ValueError(f"NSLIB_SWEEP_MODE must be one of {list(MODES)}; got {mode!r}")
+            raise ValueError(f"mode is None, so the environment variable NSLIB_SWEEP_MODE decides, and it "
+                             f"must be one of {list(MODES)}; got {mode!r}")
     elif mode not in MODES:
         raise ValueError(f"mode must be one of {list(MODES)} or None; got {mode!r}")
     return mode
@@ -77,10 +90,16 @@ def figure_to_html(fig, alt: str, *, dpi: int = 80) -> str:
     Parameters
     ----------
     fig : matplotlib.figure.Figure
+        The figure to render.
     alt : str
         Non-empty description of the figure.
     dpi : int, default 80
         Resolution of the PNG (dots per inch, 20 to 300).
+
+    Returns
+    -------
+    str
+        An ``<img alt="..." src="data:image/png;base64,..." ...>`` tag, the alt text escaped.
 
     Examples
     --------
@@ -560,6 +579,16 @@ def sweep(model: Callable[..., Any], grid: Mapping[str, Sequence[Any]], *,
 
 def grid_points(grid: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
     """All parameter combinations of ``grid``, in the order the static mode draws them.
+
+    Parameters
+    ----------
+    grid : mapping of str to sequence
+        The values of each parameter, as given to :func:`sweep`.
+
+    Returns
+    -------
+    list of dict
+        One ``{name: value}`` per combination; the last parameter varies fastest.
 
     Examples
     --------

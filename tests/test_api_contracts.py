@@ -90,9 +90,6 @@ CHEAP_SECONDS = 0.5
 # both happen at the boundary, before any work (Brian2 and torch are imported already).
 BOUNDARY_SECONDS = 5.0
 
-_COMPILE_CACHE = "owned by the compile-cache change (issue 20 item 3), being rewritten"
-_DATASETS = "owned by the datasets change (issue 20 item 5), being rewritten"
-_SWEEPS = "owned by the sweeps change (issue 20 item 4), being rewritten"
 _PRETRAIN = ("nslib.neural_data.pretrain (chapter 7 section 6) is being rewritten: ridge_decode returns a "
              "tuple, the torch builder and the loss have no return annotation and no full docstring")
 
@@ -103,25 +100,6 @@ _PRETRAIN = ("nslib.neural_data.pretrain (chapter 7 section 6) is being rewritte
 EXCEPTIONS: dict[tuple[str, str], str] = {
     # For good: the helper that turns a seed into Brian2's integer; its one argument is the seed.
     ("nslib.spiking._brian.seed_int", "seed"): "the seed normaliser itself (seed_int(seed))",
-    ("nslib.spiking", "result"): _COMPILE_CACHE,
-    ("nslib.spiking", "docstring"): _COMPILE_CACHE,
-    ("nslib.spiking", "value_error"): _COMPILE_CACHE,
-    ("nslib.attention.spiking_memory", "docstring"): _COMPILE_CACHE,
-    ("nslib.predictive.spike_coding.decoders", "docstring"): _COMPILE_CACHE,
-    ("nslib.vision.spiking_v1.CompiledSpikingV1", "docstring"): _COMPILE_CACHE,
-    ("nslib.vision.spiking_v1.CompiledSpikingV1", "value_error"): _COMPILE_CACHE,
-    # mlp_forward returns a tuple; alignment_curve draws its seed after training.
-    ("nslib.predictive.learning", "result"): _DATASETS,
-    ("nslib.predictive.learning", "docstring"): _DATASETS,
-    ("nslib.predictive.learning", "seed_generator"): _DATASETS,
-    # digit_stimuli returns a tuple, the *_layer_activations dicts; layer_rdm_correlations
-    # trains its networks before it checks n_per_class and the seed.
-    ("nslib.rsa.networks", "result"): _DATASETS,
-    ("nslib.rsa.networks", "docstring"): _DATASETS,
-    ("nslib.rsa.networks", "seed_generator"): _DATASETS,
-    ("nslib.rsa.networks", "value_error"): _DATASETS,
-    ("nslib.sweeps", "docstring"): _SWEEPS,
-    ("nslib.sweeps", "value_error"): _SWEEPS,
     ("nslib.neural_data.pretrain", "result"): _PRETRAIN,
     ("nslib.neural_data.pretrain", "docstring"): _PRETRAIN,
 }

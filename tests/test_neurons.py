@@ -100,7 +100,7 @@ def test_noisy_fi_rejects_bad_input(noisy):
         spiking.CompiledNoisyFI([1, 2] * nA, n_trials=0, target="numpy")
     with raises_param("tau_m"):
         spiking.CompiledNoisyFI([1, 2] * nA, tau_m=-1 * ms, target="numpy")
-    with pytest.raises(ValueError, match=r"^unknown LIF parameter\(s\) \['noise_sigma'\]"):
+    with raises_param("lif_params", r"unknown LIF parameter\(s\) \['noise_sigma'\]"):
         spiking.CompiledNoisyFI([1, 2] * nA, noise_sigma=1 * mV, target="numpy")
     with raises_param("noise_sigma", "must be >= 0"):
         noisy.fi_curve(noise_sigma=-1 * mV)

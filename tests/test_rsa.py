@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from figure_checks import assert_labelled_figure
@@ -204,12 +206,13 @@ def tiny_cnn():
 def test_cnn_layer_activations_are_the_networks_layers(tiny_cnn):
     images, _ = rsa.digit_stimuli(2, seed=0)
     acts = rsa.cnn_layer_activations(tiny_cnn, images)
-    assert list(acts) == list(rsa.CNN_LAYERS)
-    assert [a.shape for a in acts.values()] == [(20, 64), (20, 192), (20, 48), (20, 12), (20, 10)]
+    assert tuple(f.name for f in dataclasses.fields(acts)) == rsa.CNN_LAYERS
+    assert [getattr(acts, n).shape for n in rsa.CNN_LAYERS] == [(20, 64), (20, 192), (20, 48), (20, 12),
+                                                                 (20, 10)]
     # The first layer is chapter 1's convolution; the last gives chapter 1's predictions.
     conv = convolve_filters(images, tiny_cnn.first_layer_filters, tiny_cnn.first_layer_bias)
-    assert np.allclose(acts["conv"], conv.reshape(20, -1), atol=1e-5)
-    assert np.array_equal(acts["output"].argmax(axis=1), cnn_feature_maps(tiny_cnn, images).predictions)
+    assert np.allclose(acts.conv, conv.reshape(20, -1), atol=1e-5)
+    assert np.array_equal(acts.output.argmax(axis=1), cnn_feature_maps(tiny_cnn, images).predictions)
     with raises_param("result"):
         rsa.cnn_layer_activations("net", images)
     with raises_param("images"):
@@ -221,8 +224,9 @@ def test_mlp_layer_activations():
     images, _ = rsa.digit_stimuli(1, seed=0)
     acts = rsa.mlp_layer_activations(p, images)
     flat = images.reshape(10, -1)
-    assert np.allclose(acts["hidden"], np.tanh(flat @ p.w_hidden.T + p.b_hidden))
-    assert np.allclose(acts["output"], acts["hidden"] @ p.w_output.T + p.b_output)
+    assert np.array_equal(acts.pixels, flat)
+    assert np.allclose(acts.hidden, np.tanh(flat @ p.w_hidden.T + p.b_hidden))
+    assert np.allclose(acts.output, acts.hidden @ p.w_output.T + p.b_output)
 
 
 def test_layer_rdm_correlations(tiny_cnn):
@@ -261,7 +265,7 @@ def test_layer_rdm_correlations_split_the_variance(tiny_cnn):
     images, labels = rsa.digit_stimuli(3, split=tiny_cnn.split, seed=0)
     acts = rsa.cnn_layer_activations(tiny_cnn, images)
     k = res.names.index("hidden")
-    s = rsa.category_structure(acts["hidden"], labels)
+    s = rsa.category_structure(acts.hidden, labels)
     assert res.between_fraction[k] == pytest.approx(s.between_fraction)
     assert res.class_dimensionality[k] == pytest.approx(s.class_dimensionality)
     assert res.between_fraction.shape == res.class_dimensionality.shape == (6,)
@@ -283,9 +287,9 @@ def test_layer_correspondence(tiny_cnn):
     images, _ = rsa.digit_stimuli(2, seed=0)
     given = rsa.layer_correspondence(tiny_cnn, other, images)
     acts = [rsa.cnn_layer_activations(n, images) for n in (tiny_cnn, other)]
-    assert given.cka[3, 4] == pytest.approx(rsa.linear_cka(acts[0]["hidden"], acts[1]["output"]))
+    assert given.cka[3, 4] == pytest.approx(rsa.linear_cka(acts[0].hidden, acts[1].output))
     assert given.rdm_correlation[1, 2] == pytest.approx(
-        rsa.compare_rdms(rsa.rdm(acts[0]["conv"]), rsa.rdm(acts[1]["pool"])))
+        rsa.compare_rdms(rsa.rdm(acts[0].conv), rsa.rdm(acts[1].pool)))
     for kwargs, name in [(dict(cnn_a="net"), "cnn_a"), (dict(cnn_b=None), "cnn_b"),
                          (dict(method="x"), "method"), (dict(images=images[:2]), "images")]:
         with raises_param(name):

@@ -122,7 +122,7 @@ def test_mode_comes_from_environment(monkeypatch):
     monkeypatch.delenv("NSLIB_SWEEP_MODE")
     assert resolve_mode(None) == "live"
     monkeypatch.setenv("NSLIB_SWEEP_MODE", "fancy")
-    with raises_param("NSLIB_SWEEP_MODE", "must be one of"):
+    with raises_param("mode", "NSLIB_SWEEP_MODE decides, and it must be one of"):
         resolve_mode(None)
 
 

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Iterator, Sequence
 
 import numpy as np
@@ -20,10 +20,12 @@ from .._validation import as_generator, check_choice, check_finite_array, check_
 from .geometry import _pearson, category_rdm, category_structure, compare_rdms, linear_cka, rdm
 
 __all__ = [
+    "CNNLayerActivations",
     "CNN_LAYERS",
     "DigitStimuli",
     "LayerCorrespondence",
     "LayerRDMs",
+    "MLPLayerActivations",
     "SeedGeometry",
     "cnn_layer_activations",
     "digit_stimuli",
@@ -154,7 +156,58 @@ def gabor_v1_features(images, n_orientations: int = 8, wavelength: float = 4.0,
                    + convolve_filters(imgs, odd, relu=False) ** 2)
 
 
-def cnn_layer_activations(result, images) -> dict[str, np.ndarray]:
+@dataclass(frozen=True, eq=False)
+class CNNLayerActivations:
+    """The activity of every layer of chapter 1's digits CNN for some images, one row per image.
+
+    The fields are the layers in order (:data:`CNN_LAYERS`); each array is flattened per image.
+
+    Attributes
+    ----------
+    pixels : numpy.ndarray, shape (n, 64)
+        The input.
+    conv : numpy.ndarray, shape (n, n_filters * 64)
+        The feature maps after the ReLU.
+    pool : numpy.ndarray, shape (n, n_filters * 16)
+        After max-pooling.
+    hidden : numpy.ndarray, shape (n, hidden_units)
+        The fully connected ReLU layer.
+    output : numpy.ndarray, shape (n, 10)
+        The 10 logits.
+    """
+
+    pixels: np.ndarray
+    conv: np.ndarray
+    pool: np.ndarray
+    hidden: np.ndarray
+    output: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class MLPLayerActivations:
+    """The activity of every layer of the chapter's digits MLP for some images, one row per image.
+
+    Attributes
+    ----------
+    pixels : numpy.ndarray, shape (n, 64)
+        The input, flattened.
+    hidden : numpy.ndarray, shape (n, n_hidden)
+        The tanh units.
+    output : numpy.ndarray, shape (n, 10)
+        The 10 outputs.
+    """
+
+    pixels: np.ndarray
+    hidden: np.ndarray
+    output: np.ndarray
+
+
+def _layers(activations) -> dict[str, np.ndarray]:
+    """The layers of a ``*LayerActivations``, by name, in order."""
+    return {f.name: getattr(activations, f.name) for f in fields(activations)}
+
+
+def cnn_layer_activations(result, images) -> CNNLayerActivations:
     """The activity of every layer of chapter 1's digits CNN for some images.
 
     Parameters
@@ -165,18 +218,19 @@ def cnn_layer_activations(result, images) -> dict[str, np.ndarray]:
 
     Returns
     -------
-    dict of str to numpy.ndarray
-        By layer, in order (:data:`CNN_LAYERS`): ``"pixels"`` (the input),
-        ``"conv"`` (feature maps after the ReLU), ``"pool"`` (after max-pooling),
-        ``"hidden"`` (the fully connected ReLU layer) and ``"output"`` (the 10 logits);
+    CNNLayerActivations
+        One field per layer, in order (:data:`CNN_LAYERS`): ``pixels`` (the input),
+        ``conv`` (feature maps after the ReLU), ``pool`` (after max-pooling),
+        ``hidden`` (the fully connected ReLU layer) and ``output`` (the 10 logits);
         each array has one row per image.
 
     Examples
     --------
     >>> from nslib.vision import train_digits_cnn
     >>> net = train_digits_cnn(n_filters=2, kernel_size=3, epochs=1, hidden_units=8)
-    >>> {k: v.shape for k, v in cnn_layer_activations(net, np.zeros((3, 8, 8))).items()}
-    {'pixels': (3, 64), 'conv': (3, 128), 'pool': (3, 32), 'hidden': (3, 8), 'output': (3, 10)}
+    >>> acts = cnn_layer_activations(net, np.zeros((3, 8, 8)))
+    >>> acts.pixels.shape, acts.conv.shape, acts.pool.shape, acts.hidden.shape, acts.output.shape
+    ((3, 64), (3, 128), (3, 32), (3, 8), (3, 10))
     """
     from ..vision.cnn import DigitsCNNResult
 
@@ -198,10 +252,10 @@ def cnn_layer_activations(result, images) -> dict[str, np.ndarray]:
             for name in modules:
                 a = getattr(net, name)(a)
             out[layer] = a.reshape(len(imgs), -1).numpy().astype(float)
-    return out
+    return CNNLayerActivations(**out)
 
 
-def mlp_layer_activations(params, images) -> dict[str, np.ndarray]:
+def mlp_layer_activations(params, images) -> MLPLayerActivations:
     """The activity of every layer of the chapter's digits MLP (:mod:`nslib.predictive.learning`).
 
     Parameters
@@ -213,22 +267,22 @@ def mlp_layer_activations(params, images) -> dict[str, np.ndarray]:
 
     Returns
     -------
-    dict of str to numpy.ndarray
-        ``"pixels"``, ``"hidden"`` (tanh units) and ``"output"``, one row per image.
+    MLPLayerActivations
+        ``pixels``, ``hidden`` (tanh units) and ``output``, one row per image.
 
     Examples
     --------
     >>> from nslib.predictive import init_digits_mlp
     >>> acts = mlp_layer_activations(init_digits_mlp(8, seed=0), np.zeros((3, 8, 8)))
-    >>> [a.shape for a in acts.values()]
-    [(3, 64), (3, 8), (3, 10)]
+    >>> acts.pixels.shape, acts.hidden.shape, acts.output.shape
+    ((3, 64), (3, 8), (3, 10))
     """
     from ..predictive.learning import mlp_forward
 
     imgs = _check_images(images)
     flat = imgs.reshape(len(imgs), -1)
-    _, h, out = mlp_forward(params, flat)
-    return {"pixels": flat, "hidden": h, "output": out}
+    activity = mlp_forward(params, flat)
+    return MLPLayerActivations(pixels=flat, hidden=activity.hidden, output=activity.output)
 
 
 @dataclass(frozen=True, eq=False)
@@ -344,8 +398,9 @@ def layer_rdm_correlations(cnn=None, images=None, labels=None, *, include_v1: bo
     check_choice("method", method, ("spearman", "kendall_tau_a", "pearson"))
     if not isinstance(include_v1, (bool, np.bool_)):
         raise ValueError(f"include_v1 must be True or False; got {include_v1!r}")
+    rng = as_generator(seed)                                    # before any training
     if images is None:
-        check_int("n_per_class", n_per_class, low=1, high=40)   # before any training
+        check_int("n_per_class", n_per_class, low=1, high=40)
     if cnn is None:
         from ..vision import train_digits_cnn
 
@@ -353,21 +408,21 @@ def layer_rdm_correlations(cnn=None, images=None, labels=None, *, include_v1: bo
     if images is None:
         if labels is not None:
             raise ValueError("labels must be None when images is None (the stimuli's labels are used)")
-        images, labels = digit_stimuli(n_per_class, split=getattr(cnn, "split", None), seed=seed)
+        images, labels = digit_stimuli(n_per_class, split=getattr(cnn, "split", None), seed=rng)
     imgs = _check_images(images)
     lab = np.asarray(labels)
     if lab.shape != (len(imgs),) or not np.issubdtype(lab.dtype, np.integer) or lab.min() < 0:
         raise ValueError(f"labels must hold one non-negative integer class per image ({len(imgs)}); "
                          f"got {labels!r}")
-    layers = cnn_layer_activations(cnn, imgs)
+    layers = _layers(cnn_layer_activations(cnn, imgs))
     representations = {"pixels": layers.pop("pixels")}
     if include_v1:
         representations["V1"] = gabor_v1_features(imgs)
     representations.update(layers)
     if mlp is not None:
         acts = mlp_layer_activations(mlp, imgs)
-        representations["MLP hidden"] = acts["hidden"]
-        representations["MLP output"] = acts["output"]
+        representations["MLP hidden"] = acts.hidden
+        representations["MLP output"] = acts.output
     return _layer_rdms(representations, lab, method)
 
 
@@ -478,7 +533,7 @@ def seed_geometry(seeds: Sequence[int] = (0, 1, 2, 3), include_pc: bool = True,
     if include_pc:
         nets.append(train_digits_mlp("pc", epochs=epochs, seed=int(max(seeds)) + 1))
         names.append("PC")
-    hidden = [mlp_layer_activations(net.params, images)["hidden"] for net in nets]
+    hidden = [mlp_layer_activations(net.params, images).hidden for net in nets]
     weights = [net.params.w_hidden.ravel() for net in nets]
     rdms = np.stack([rdm(h) for h in hidden])
     n = len(nets)
@@ -587,7 +642,7 @@ def layer_correspondence(cnn_a, cnn_b, images=None, *, method: str = "spearman")
     imgs = _held_out_by_both(cnn_a, cnn_b)[0] if images is None else _check_images(images)
     if len(imgs) < 3:
         raise ValueError(f"images must hold at least 3 stimuli; got {len(imgs)}")
-    acts = [cnn_layer_activations(net, imgs) for net in (cnn_a, cnn_b)]
+    acts = [_layers(cnn_layer_activations(net, imgs)) for net in (cnn_a, cnn_b)]
     names = tuple(acts[0])
     rdms = [{n: rdm(a[n]) for n in names} for a in acts]
     return LayerCorrespondence(

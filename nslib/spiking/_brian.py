@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import types
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,7 +207,7 @@ def _names_of_this_block() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def brian_state(device: Any = "runtime", *, build_on_run: bool = True) -> Iterator[Any]:
+def brian_state(device: Any = "runtime", *, build_on_run: bool = True) -> Iterator[types.ModuleType]:
     """Switch Brian2 to ``device`` for a block; restore everything Brian2-global afterwards.
 
     Saves Brian2's preferences, its device, the default clock's ``dt`` and

@@ -6,13 +6,16 @@ name and states the unit and the allowed range.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+if TYPE_CHECKING:  # brian2 is imported inside the functions only
+    import brian2
+
 
 def check_quantity(name: str, value: Any, unit, *, low: float | None = 0.0, strict: bool = True,
-                   high: float | None = None, example: str | None = None) -> Any:
+                   high: float | None = None, example: str | None = None) -> brian2.Quantity:
     """Check a scalar Brian2 quantity: its dimensions, finiteness and range.
 
     Parameters
@@ -70,7 +73,8 @@ def check_quantity(name: str, value: Any, unit, *, low: float | None = 0.0, stri
 
 
 def check_quantity_array(name: str, value: Any, unit, *, ndim: int | tuple[int, ...] = 1,
-                         min_size: int = 1, low: float | None = None, example: str | None = None):
+                         min_size: int = 1, low: float | None = None,
+                         example: str | None = None) -> brian2.Quantity:
     """Check an array of Brian2 quantities: dimensions, shape, finiteness, lower bound.
 
     Parameters

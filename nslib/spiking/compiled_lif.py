@@ -62,6 +62,9 @@ class CompiledLIF:
         Fixed at build time; as in :func:`simulate_lif`.
     seed : int or numpy.random.Generator, default 0
         Default seed of the noise.
+    target : {"auto", "cpp_standalone", "numpy"}, default "auto"
+        ``"auto"`` compiles a C++ program (``cpp_standalone``), or falls back to
+        ``"numpy"`` with a :class:`NumpyFallbackWarning` where no compiler exists.
 
     Attributes
     ----------
@@ -187,10 +190,20 @@ class CompiledLIF:
         ----------
         tau_m : Quantity, optional
             Membrane time constant for this run (> 0 s).
+
+        Returns
+        -------
+        FICurve
+            The simulated rates beside the analytic ones.
         """
-        if self._timed:
-            raise ValueError("input_current must be constant per neuron (1-D) for an f-I curve")
-        currents = _check_currents("input_current", self._currents, increasing=True)
+        from brian2 import amp
+
+        currents = self._currents
+        if self._timed or currents.size < 2 or np.any(np.diff(np.asarray(currents / amp)) <= 0):
+            # Not a bad argument of this call, but a model built for something else.
+            raise ValueError("self must be a CompiledLIF built for an f-I curve: a constant input_current "
+                             "per neuron (1-D, no input_dt), strictly increasing with at least 2 values; "
+                             f"this one was built with {'a time-varying input' if self._timed else currents}")
         tau_m = self._params.tau_m if tau_m is None else tau_m
         res = self.run(tau_m=tau_m)
         p = self._params
@@ -316,7 +329,8 @@ class CompiledNoisyFI:
         known = {"v_rest", "v_reset", "v_threshold", "R_m", "refractory", "dt"}
         unknown = set(lif_params) - known
         if unknown:
-            raise ValueError(f"unknown LIF parameter(s) {sorted(unknown)}; allowed: {sorted(known)}")
+            raise ValueError(f"lif_params must be among {sorted(known)}; got unknown LIF "
+                             f"parameter(s) {sorted(unknown)}")
         self.currents = _check_currents("currents", currents, increasing=True)
         self.n_trials = check_int("n_trials", n_trials, low=1, high=1000)
         fixed = {k: v for k, v in lif_params.items() if k != "dt"}

@@ -7,13 +7,16 @@ Everything here runs Brian2 through the gate of :mod:`nslib.spiking`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._validation import check_int
 from ._brian import runtime
 from ._quantities import check_quantity, check_quantity_array
+
+if TYPE_CHECKING:  # Brian2 is imported inside the functions only
+    import brian2
 
 # ---------------------------------------------------------------------------
 # The course's LIF neuron: parameters
@@ -170,7 +173,7 @@ def _lif_namespace(params: _LIFParams) -> dict:
             "v_threshold": params.v_threshold, "R_m": params.R_m}
 
 
-def build_lif_group(ctx, n: int, params: _LIFParams, *, noise: bool, input_array=None):
+def build_lif_group(ctx, n: int, params: _LIFParams, *, noise: bool, input_array=None) -> brian2.NeuronGroup:
     """Create the course's LIF ``NeuronGroup`` inside a gate block.
 
     Parameters
@@ -327,7 +330,7 @@ def simulate_lif(input_current, *, tau_m=None, duration=None, v_rest=None, v_res
 
 
 def lif_rate_analytic(input_current, *, tau_m=None, v_rest=None, v_reset=None,
-                      v_threshold=None, R_m=None, refractory=None):
+                      v_threshold=None, R_m=None, refractory=None) -> brian2.Quantity:
     r"""Firing rate of a noise-free LIF neuron under a constant current.
 
     For :math:`R_m I > v_{threshold} - v_{rest}` the membrane reaches threshold

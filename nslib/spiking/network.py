@@ -263,6 +263,24 @@ class _TimedSpec:
 class BuildContext:
     """What the ``build`` function of a :class:`CompiledNetwork` receives.
 
+    A :class:`CompiledNetwork` makes one for each build; a model's code only
+    reads it, names its objects with :meth:`name` and makes its time-varying
+    inputs with :meth:`timed_array`.
+
+    Parameters
+    ----------
+    brian2 : module
+        The ``brian2`` module.
+    model : str
+        The model name, the prefix of every object's name.
+    clock : brian2.Clock
+        The model's clock.
+    target : str
+        ``"cpp_standalone"``, or ``"numpy"`` in the fallback.
+    overrides : mapping of str to array
+        Values that replace those of :meth:`timed_array` by key (the numpy
+        fallback builds each run with that run's inputs); empty for a standalone build.
+
     Attributes
     ----------
     brian2 : module

@@ -296,9 +296,19 @@ class CompiledSpikingV1:
 
     Parameters
     ----------
-    preferred_orientations, orientations, duration, n_phases, bias_current, gain,
-    size, wavelength, sigma, aspect_ratio
+    preferred_orientations, orientations : array_like, optional
+        The cells' preferred orientations and the stimulus orientations (radians), as in
+        :func:`spiking_orientation_tuning`; fixed at build time.
+    duration : Quantity, default 1 s
+        One drift cycle, the simulated time of a run (> 0 s), fixed at build time.
+    n_phases : int, default 8
+        Frames per drift cycle (>= 1).
+    bias_current, gain : Quantity, optional
         As in :func:`spiking_orientation_tuning`; fixed at build time.
+    size : int, default 31
+        As in :func:`spiking_orientation_tuning`.
+    wavelength, sigma, aspect_ratio : float
+        The Gabor receptive fields, as in :func:`spiking_orientation_tuning`.
     n_trials : int, >= 1
         Independent repeats of every (cell, orientation) neuron in each run,
         with independent noise: more trials, smoother tuning curves.
