@@ -11,9 +11,11 @@ every public name of every public module of ``nslib`` (found with
   another nslib function; a cheap representative set is called with an int and
   with a :class:`numpy.random.Generator`;
 * results are frozen dataclasses: the return annotation of every topic function
-  is a frozen dataclass, a plain value (array, number, string) or an nslib
-  class of the estimator pattern -- never a tuple, a list or a dict -- and every
-  dataclass exported is frozen; the cheap set's results are checked at run time;
+  is a frozen dataclass, a plain value (array or Brian2 quantity, number, string,
+  path) or an nslib class of the estimator pattern -- never a tuple, a list or a
+  dict; a builder may return the network object it builds for its caller (a
+  Brian2 group, a torch module) -- and every dataclass exported is frozen; the
+  cheap set's results are checked at run time;
 * docstrings pass :func:`numpydoc.validate.validate` for :data:`DOC_CHECKS`
   (a docstring with a summary, every parameter documented and none unknown, a
   Returns section, an Examples section), and document every field of a result;
@@ -458,10 +460,10 @@ def _hints(fn) -> dict:
         pytest.fail(f"the annotations of {fn.__qualname__} do not resolve: {exc}")
 
 
-# A path is a plain value (cache_dir); so is a module (brian_state yields brian2 itself).
-# brian2.Quantity is an ndarray, so quantities are plain values too.
+# A path is a plain value (cache_dir); so is a module (brian_state yields brian2 itself), and a torch
+# tensor is an array as an ndarray is (a loss). brian2.Quantity is an ndarray: quantities are plain too.
 PLAIN = (np.ndarray, float, int, bool, str, complex, type(None), np.floating, np.integer, pathlib.PurePath,
-         types.ModuleType)
+         types.ModuleType, torch.Tensor)
 # What a builder returns for its caller to run or train: a network object of the library nslib
 # drives (build_lif_group's NeuronGroup inside a gate block, build_vae's untrained torch module), the
 # estimator pattern of those libraries. A result of a run or a training is never one of these.
