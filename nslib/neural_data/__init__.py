@@ -22,12 +22,14 @@ Trained models are cached on disk by a hash of their inputs under
 :mod:`nslib.plots.neural_data`. Torch and Brian2 are imported only when a model runs.
 """
 
-from .flipflop import FlipFlopResult, flipflop_rnn, flipflop_task
+from .flipflop import FlipFlopResult, FlipFlopTrials, flipflop_rnn, flipflop_task
 from .glm import (
     COUPLING_LAGS_MS,
     GLM_NETWORK_EQUATIONS,
     HISTORY_LAGS_MS,
     GLMConnectivityResult,
+    GLMNetworkSpikes,
+    ROCCurve,
     fit_poisson_glm,
     glm_connectivity,
     lagged_features,
@@ -43,10 +45,11 @@ from .population import (
     smooth_counts,
 )
 from .pretrain import PretrainResult, masked_poisson_loss, pretrain_transfer, ridge_decode
-from .recovery import METHODS, RecoveryResult, latent_recovery, linear_r2
-from .vae import VAEResult, elbo_terms, train_vae
+from .recovery import METHODS, LinearR2, RecoveryResult, latent_recovery, linear_r2
+from .vae import ELBOTerms, VAEResult, elbo_terms, train_vae
 
-__all__ = ["COUPLING_LAGS_MS", "FlipFlopResult", "GLMConnectivityResult", "GLM_NETWORK_EQUATIONS",
+__all__ = ["COUPLING_LAGS_MS", "ELBOTerms", "FlipFlopResult", "FlipFlopTrials", "GLMNetworkSpikes",
+           "LinearR2", "ROCCurve", "GLMConnectivityResult", "GLM_NETWORK_EQUATIONS",
            "HISTORY_LAGS_MS", "LorenzPopulation", "METHODS", "POPULATION_RATES", "PretrainResult",
            "RecoveryResult", "VAEResult", "bin_spikes", "elbo_terms", "fit_poisson_glm", "flipflop_rnn",
            "flipflop_task", "glm_connectivity", "lagged_features", "latent_recovery", "linear_r2",

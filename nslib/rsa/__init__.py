@@ -37,9 +37,11 @@ from .geometry import (
 )
 from .networks import (
     CNN_LAYERS,
+    CNNLayerActivations,
     DigitStimuli,
     LayerCorrespondence,
     LayerRDMs,
+    MLPLayerActivations,
     SeedGeometry,
     cnn_layer_activations,
     digit_stimuli,
@@ -52,9 +54,11 @@ from .networks import (
 
 __all__ = [
     "CNN_LAYERS",
+    "CNNLayerActivations",
     "CategoryStructure",
     "LayerCorrespondence",
     "LayerRDMs",
+    "MLPLayerActivations",
     "SeedGeometry",
     "category_ceiling",
     "category_rdm",
