@@ -92,9 +92,6 @@ CHEAP_SECONDS = 0.5
 # both happen at the boundary, before any work (Brian2 and torch are imported already).
 BOUNDARY_SECONDS = 5.0
 
-_PRETRAIN = ("nslib.neural_data.pretrain (chapter 7 section 6) is being rewritten: ridge_decode returns a "
-             "tuple, the torch builder and the loss have no return annotation and no full docstring")
-
 # (public name or module, check) -> why it cannot pass yet; a module covers every name in it.
 # Checks: "seed", "seed_generator", "result", "docstring", "value_error", "units".
 # A failure of an excused name is reported as xfail (``pytest -rx`` lists them with the error); an
@@ -102,8 +99,6 @@ _PRETRAIN = ("nslib.neural_data.pretrain (chapter 7 section 6) is being rewritte
 EXCEPTIONS: dict[tuple[str, str], str] = {
     # For good: the helper that turns a seed into Brian2's integer; its one argument is the seed.
     ("nslib.spiking._brian.seed_int", "seed"): "the seed normaliser itself (seed_int(seed))",
-    ("nslib.neural_data.pretrain", "result"): _PRETRAIN,
-    ("nslib.neural_data.pretrain", "docstring"): _PRETRAIN,
 }
 
 

@@ -89,15 +89,23 @@ def test_flipflop_rnn_has_eight_stable_fixed_points(seed):
 @lru_cache(maxsize=None)
 def transfer(seed):
     """Section 6 in the chapter's configuration (8 sessions of 100 trials; seed 0 is the chapter's run)."""
-    return pretrain_transfer(seed=seed, new_session_trials=(5, 10, 20, 30, 50))
+    return pretrain_transfer(seed=seed, new_session_trials=(5, 10, 20, 50))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_pretraining_does_not_reliably_win_at_this_scale(seed):
-    # "With 50 trials the model trained from scratch beats both the pretrained model and smoothed ridge in
-    # every seed, and with 5 trials no decoder reaches R² = 0.5 in any seed."
+def test_pretraining_beats_the_same_model_trained_from_scratch_from_10_trials(seed):
+    # "the pretrained model beats it at 10 trials and more" (over three seeds), by a wide margin: the
+    # transformer trained from scratch overfits the few trials.
     res = transfer(seed)
-    assert res.scratch_r2[-1] > res.pretrained_r2[-1] + 0.02
-    assert res.scratch_r2[-1] > res.ridge_r2[-1] + 0.02
-    assert max(res.pretrained_r2[0], res.scratch_r2[0], res.ridge_r2[0]) < 0.5
+    at_least_10 = res.new_session_trials >= 10
+    assert np.all(res.pretrained_r2[at_least_10] > res.scratch_r2[at_least_10] + 0.2)
 
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_smoothed_ridge_wins_at_50_trials(seed):
+    # "over three seeds smoothed ridge wins at 50 trials every time"; the pretrained model still decodes
+    # the latent well above chance there.
+    res = transfer(seed)
+    assert res.new_session_trials[-1] == 50
+    assert res.ridge_r2[-1] > res.pretrained_r2[-1] + 0.02
+    assert res.pretrained_r2[-1] > 0.6

@@ -15,12 +15,15 @@ from nslib.neural_data import (
     lorenz_latents,
     lorenz_population,
     masked_poisson_loss,
+    pretrain_transfer,
+    ridge_decode,
     roc_auc,
     simulate_glm_network,
     smooth_counts,
     train_vae,
 )
 from nslib.neural_data._cache import input_hash
+from nslib.neural_data.pretrain import build_population_model
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +179,42 @@ def test_masked_loss_only_counts_masked_bins():
     log_rates[0, 0] = 5.0                                  # a terrible prediction, but not masked
     mask = torch.tensor([[[0.0], [1.0], [1.0], [0.0]]])
     assert float(masked_poisson_loss(log_rates, counts, mask)) == pytest.approx(1.0)
+
+
+def test_ridge_decode_recovers_a_linear_map_and_checks_shapes():
+    rng = np.random.default_rng(1)
+    z = rng.standard_normal((8, 30, 3))
+    x = z @ rng.standard_normal((3, 6))
+    assert ridge_decode(x[:6], z[:6], x[6:], z[6:]).r2 > 0.99
+    noise = rng.standard_normal((8, 30, 6))
+    assert ridge_decode(noise[:6], z[:6], noise[6:], z[6:]).r2 < 0.1
+    with pytest.raises(ValueError, match="train_x"):
+        ridge_decode(x[0], z[:6], x[6:], z[6:])
+    with pytest.raises(ValueError, match="train_z"):
+        ridge_decode(x[:6], z[:6, :, :2], x[6:], z[6:])
+
+
+def test_population_model_shapes_and_validation():
+    import torch
+
+    model = build_population_model([4, 6], width=3, d_model=8, n_layers=1, max_steps=12)
+    log_rates, states = model(1, torch.zeros(2, 12, 6))
+    assert tuple(log_rates.shape) == (2, 12, 6) and tuple(states.shape) == (2, 12, 8)
+    for kwargs, name in [({"n_neurons": []}, "n_neurons"), ({"n_neurons": [0]}, "n_neurons"),
+                         ({"d_model": 7}, "d_model"), ({"dropout": 1.0}, "dropout"),
+                         ({"n_layers": 0}, "n_layers")]:
+        args = {"n_neurons": [4], **kwargs}
+        with pytest.raises(ValueError, match=name):
+            build_population_model(args.pop("n_neurons"), **args)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"n_sessions": 0}, "n_sessions"), ({"new_session_trials": (1,)}, "new_session_trials"),
+    ({"new_session_trials": (60,)}, "new_session_trials"), ({"d_model": 9}, "d_model"),
+    ({"mask_fraction": 1.0}, "mask_fraction"), ({"n_layers": 9}, "n_layers")])
+def test_pretrain_transfer_refuses_bad_settings_before_training(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        pretrain_transfer(**kwargs)
 
 
 def test_flipflop_task_holds_the_last_pulse():

@@ -5,7 +5,9 @@ Several sessions record *different* neurons of the *same* latent dynamics
 
 * a **read-in** per session: a linear map from that session's neurons to a
   shared width (8 dimensions);
-* a shared **core**: a bidirectional GRU over time, the same for all sessions;
+* a shared **core**: a small transformer encoder over the time bins (learned
+  position embeddings, self-attention across the whole trial), the same for
+  all sessions, as in NDT;
 * a **read-out** per session: a linear map from the core's state to that
   session's log-rates.
 
@@ -27,7 +29,7 @@ same architecture trained **from scratch** on the new session alone, and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,32 +38,85 @@ from .._validation import as_generator, check_int, check_number
 from ._cache import cached_arrays
 from .population import lorenz_population, smooth_counts
 
-__all__ = ["PretrainResult", "build_population_model", "masked_poisson_loss", "pretrain_transfer",
-           "ridge_decode"]
+if TYPE_CHECKING:
+    import torch
+
+__all__ = ["PretrainResult", "RidgeDecode", "build_population_model", "masked_poisson_loss",
+           "pretrain_transfer", "ridge_decode"]
 
 #: Ridge penalties tried by every decoder (chosen by leave-one-trial-out style generalised CV).
 RIDGE_ALPHAS = (0.1, 1.0, 10.0, 100.0, 1000.0)
 
 
-def build_population_model(n_neurons: list[int], *, width: int = 8, hidden_size: int = 32):
-    """Per-session read-ins and read-outs around a shared bidirectional GRU core (torch module).
+def build_population_model(n_neurons: list[int], *, width: int = 8, d_model: int = 32, n_layers: int = 2,
+                           max_steps: int = 512, dropout: float = 0.1) -> torch.nn.Module:
+    """Per-session read-ins and read-outs around a shared transformer core (a torch module).
 
-    ``forward(session, counts)`` takes counts (batch, time, neurons of that
-    session) and returns ``(log_rates, states)``; ``states`` are the core's
-    outputs (batch, time, 2 * hidden_size).
+    Parameters
+    ----------
+    n_neurons : list of int
+        Neurons of each session (each at least 1); session ``i`` gets its own read-in and read-out.
+    width : int, default 8
+        Width of every session's read-in, the shared interface to the core (at least 1).
+    d_model : int, default 32
+        Width of the transformer (even, at least 2; two attention heads).
+    n_layers : int, default 2
+        Transformer encoder layers (at least 1).
+    max_steps : int, default 512
+        Longest trial, in bins, the learned position embedding covers (at least 1).
+    dropout : float, default 0.1
+        Dropout inside the transformer while training, in [0, 1).
+
+    Returns
+    -------
+    torch.nn.Module
+        ``model(session, counts)`` takes counts (batch, time, neurons of that
+        session) and returns ``(log_rates, states)``; ``model.states(session,
+        counts)`` returns only the core's outputs (batch, time, d_model).
+
+    Examples
+    --------
+    >>> import torch
+    >>> model = build_population_model([5, 7], d_model=8, n_layers=1)
+    >>> log_rates, states = model(1, torch.zeros(2, 10, 7))
+    >>> tuple(log_rates.shape), tuple(states.shape)
+    ((2, 10, 7), (2, 10, 8))
     """
+    if not n_neurons:
+        raise ValueError("n_neurons must list at least one session; got an empty list")
+    for n in n_neurons:
+        check_int("n_neurons", n, low=1)
+    width = check_int("width", width, low=1)
+    d_model = check_int("d_model", d_model, low=2)
+    if d_model % 2:
+        raise ValueError(f"d_model must be even (two attention heads); got {d_model}")
+    n_layers = check_int("n_layers", n_layers, low=1)
+    max_steps = check_int("max_steps", max_steps, low=1)
+    dropout = check_number("dropout", dropout, low=0.0, high=1.0, high_inclusive=False)
+
     import torch
     from torch import nn
+
+    class Core(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Linear(width, d_model)
+            self.position = nn.Parameter(torch.zeros(1, max_steps, d_model))
+            layer = nn.TransformerEncoderLayer(d_model, 2, 2 * d_model, dropout=dropout, batch_first=True)
+            self.encoder = nn.TransformerEncoder(layer, n_layers, enable_nested_tensor=False)
+
+        def forward(self, x):
+            return self.encoder(self.embed(x) + self.position[:, :x.shape[1]])
 
     class PopulationModel(nn.Module):
         def __init__(self):
             super().__init__()
             self.read_in = nn.ModuleList([nn.Linear(n, width) for n in n_neurons])
-            self.core = nn.GRU(width, hidden_size, batch_first=True, bidirectional=True)
-            self.read_out = nn.ModuleList([nn.Linear(2 * hidden_size, n) for n in n_neurons])
+            self.core = Core()
+            self.read_out = nn.ModuleList([nn.Linear(d_model, n) for n in n_neurons])
 
         def states(self, session: int, counts):
-            return self.core(self.read_in[session](torch.log1p(counts)))[0]
+            return self.core(self.read_in[session](torch.log1p(counts)))
 
         def forward(self, session: int, counts):
             states = self.states(session, counts)
@@ -70,29 +125,94 @@ def build_population_model(n_neurons: list[int], *, width: int = 8, hidden_size:
     return PopulationModel()
 
 
-def masked_poisson_loss(log_rates, counts, mask):
-    """Mean Poisson negative log-likelihood ``λ - x log λ`` over the masked entries (torch tensors).
+def masked_poisson_loss(log_rates: torch.Tensor, counts: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean Poisson negative log-likelihood ``λ - x log λ`` over the masked entries.
 
-    ``mask`` is 1 where the input was hidden and broadcasts against ``counts``.
+    The ``log x!`` term is left out: it does not depend on the model.
+
+    Parameters
+    ----------
+    log_rates : torch.Tensor
+        Predicted log expected counts per bin, shape (batch, time, neurons).
+    counts : torch.Tensor
+        Observed counts, same shape.
+    mask : torch.Tensor
+        1 where the input was hidden, 0 elsewhere; broadcasts against ``counts``
+        (e.g. shape (batch, time, 1) hides whole bins).
+
+    Returns
+    -------
+    torch.Tensor
+        A scalar: nats per masked bin and neuron.
+
+    Examples
+    --------
+    >>> import torch
+    >>> counts = torch.tensor([[[0.0], [2.0]]])
+    >>> loss = masked_poisson_loss(torch.zeros(1, 2, 1), counts, torch.tensor([[[0.0], [1.0]]]))
+    >>> round(float(loss), 3)  # rate 1 where 2 spikes were seen: 1 - 2 log 1
+    1.0
     """
     nll = (log_rates.exp() - counts * log_rates) * mask
     return nll.sum() / (mask.expand_as(counts).sum() + 1e-9)
 
 
-def ridge_decode(train_x, train_z, test_x, test_z) -> tuple[float, np.ndarray]:
+@dataclass(frozen=True)
+class RidgeDecode:
+    """A ridge decoder's held-out score and prediction.
+
+    Attributes
+    ----------
+    r2 : float
+        Held-out R², mean over the latent dimensions.
+    predicted : ndarray, shape like the test latents
+        The decoded latents of the test trials.
+    """
+
+    r2: float
+    predicted: np.ndarray
+
+
+def ridge_decode(train_x: np.ndarray, train_z: np.ndarray, test_x: np.ndarray,
+                 test_z: np.ndarray) -> RidgeDecode:
     """Ridge regression from features to latents, penalty chosen by scikit-learn's ``RidgeCV``.
 
-    Arrays are (trials, time, dims); returns the held-out R² (mean over latents) and the prediction.
+    Parameters
+    ----------
+    train_x, test_x : ndarray, shape (trials, time, features)
+        Features of the training and the held-out trials.
+    train_z, test_z : ndarray, shape (trials, time, 3)
+        True latents of the same trials.
+
+    Returns
+    -------
+    RidgeDecode
+        ``.r2``, the held-out R² (mean over latents), and ``.predicted``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.standard_normal((6, 20, 3))
+    >>> x = z @ rng.standard_normal((3, 5))
+    >>> round(ridge_decode(x[:4], z[:4], x[4:], z[4:]).r2, 2)
+    1.0
     """
     from sklearn.linear_model import RidgeCV
 
-    ftr = np.asarray(train_x).reshape(-1, np.shape(train_x)[-1])
-    fte = np.asarray(test_x).reshape(-1, np.shape(test_x)[-1])
-    model = RidgeCV(alphas=RIDGE_ALPHAS).fit(ftr, np.asarray(train_z).reshape(-1, 3))
-    predicted = model.predict(fte).reshape(np.shape(test_z))
-    zte = np.asarray(test_z).reshape(-1, 3)
+    train_x, test_x = np.asarray(train_x, dtype=float), np.asarray(test_x, dtype=float)
+    train_z, test_z = np.asarray(train_z, dtype=float), np.asarray(test_z, dtype=float)
+    for name, value in (("train_x", train_x), ("train_z", train_z), ("test_x", test_x), ("test_z", test_z)):
+        if value.ndim != 3:
+            raise ValueError(f"{name} must be 3-D (trials, time, dims); got shape {value.shape}")
+    if train_z.shape[-1] != 3 or test_z.shape[-1] != 3:
+        raise ValueError(f"train_z and test_z must hold 3 latents; got {train_z.shape} and {test_z.shape}")
+    ftr = train_x.reshape(-1, train_x.shape[-1])
+    fte = test_x.reshape(-1, test_x.shape[-1])
+    model = RidgeCV(alphas=RIDGE_ALPHAS).fit(ftr, train_z.reshape(-1, 3))
+    predicted = model.predict(fte).reshape(test_z.shape)
+    zte = test_z.reshape(-1, 3)
     per = 1 - ((zte - predicted.reshape(-1, 3)) ** 2).sum(0) / ((zte - zte.mean(0)) ** 2).sum(0)
-    return float(per.mean()), predicted
+    return RidgeDecode(r2=float(per.mean()), predicted=predicted)
 
 
 @dataclass(frozen=True)
@@ -126,11 +246,11 @@ class PretrainResult:
     n_test: int
 
 
-def pretrain_transfer(n_sessions: int = 8, new_session_trials=(5, 10, 20, 50), *, n_neurons: int = 20,
-                      n_trials: int = 100, n_steps: int = 50, n_test: int = 50, mean_count: float = 0.03,
-                      width: int = 8, hidden_size: int = 32, n_pretrain: int = 300, n_adapt: int = 150,
-                      mask_fraction: float = 0.25, pretrain_lr: float = 0.01, adapt_lr: float = 0.003,
-                      batch_size: int = 16, seed: Any = 0) -> PretrainResult:
+def pretrain_transfer(n_sessions: int = 8, new_session_trials=(5, 10, 20, 50), *, n_neurons: int = 50,
+                      n_trials: int = 100, n_steps: int = 50, n_test: int = 50, mean_count: float = 0.05,
+                      width: int = 8, d_model: int = 32, n_layers: int = 2, n_pretrain: int = 600,
+                      n_adapt: int = 150, mask_fraction: float = 0.25, pretrain_lr: float = 0.003,
+                      adapt_lr: float = 0.01, batch_size: int = 16, seed: Any = 0) -> PretrainResult:
     """Pretrain on ``n_sessions`` sessions, then decode a new session from a few trials.
 
     Parameters
@@ -139,7 +259,7 @@ def pretrain_transfer(n_sessions: int = 8, new_session_trials=(5, 10, 20, 50), *
         Pretraining sessions (1 to 32), each with its own neurons.
     new_session_trials : sequence of int, default (5, 10, 20, 50)
         Trials of the new session to fit with (each 2 to 500).
-    n_neurons : int, default 20
+    n_neurons : int, default 50
         Neurons per session (2 to 500).
     n_trials : int, default 100
         Trials per session (2 to 1000); the new session's first ``max(new_session_trials)``
@@ -148,17 +268,19 @@ def pretrain_transfer(n_sessions: int = 8, new_session_trials=(5, 10, 20, 50), *
         Bins of 20 ms per trial (2 to 500).
     n_test : int, default 50
         Held-out trials of the new session for scoring (1 to 1000).
-    mean_count : float, default 0.03
+    mean_count : float, default 0.05
         Mean spikes per bin per neuron (see :func:`lorenz_population`).
     width : int, default 8
         Width of the per-session read-in (1 to 256).
-    hidden_size : int, default 32
-        Units per direction of the core GRU (1 to 512).
-    n_pretrain, n_adapt : int, default 300 and 150
+    d_model : int, default 32
+        Width of the transformer core (even, 2 to 512).
+    n_layers : int, default 2
+        Transformer encoder layers (1 to 8).
+    n_pretrain, n_adapt : int, default 600 and 150
         Adam steps of pretraining (and of training from scratch), and of adapting to the new session.
     mask_fraction : float, default 0.25
         Fraction of time bins hidden per trial (0 to 1, exclusive).
-    pretrain_lr, adapt_lr : float, default 0.01 and 0.003
+    pretrain_lr, adapt_lr : float, default 0.003 and 0.01
         Initial Adam learning rates (cosine decay to 0).
     batch_size : int, default 16
         Trials per session and step.
@@ -185,7 +307,10 @@ def pretrain_transfer(n_sessions: int = 8, new_session_trials=(5, 10, 20, 50), *
     n_test = check_int("n_test", n_test, low=1, high=1000)
     mean_count = check_number("mean_count", mean_count, low=0.0, high=5.0, low_inclusive=False)
     width = check_int("width", width, low=1, high=256)
-    hidden_size = check_int("hidden_size", hidden_size, low=1, high=512)
+    d_model = check_int("d_model", d_model, low=2, high=512)
+    if d_model % 2:
+        raise ValueError(f"d_model must be even (two attention heads); got {d_model}")
+    n_layers = check_int("n_layers", n_layers, low=1, high=8)
     n_pretrain = check_int("n_pretrain", n_pretrain, low=1, high=20000)
     n_adapt = check_int("n_adapt", n_adapt, low=1, high=20000)
     mask_fraction = check_number("mask_fraction", mask_fraction, low=0.0, high=1.0, low_inclusive=False,
@@ -201,7 +326,7 @@ def pretrain_transfer(n_sessions: int = 8, new_session_trials=(5, 10, 20, 50), *
     sessions = [lorenz_population(n_neurons, n_trials, n_steps, mean_count, seed=int(s))
                 for s in seeds[:n_sessions]]
     new = lorenz_population(n_neurons, n_trials, n_steps, mean_count, seed=int(seeds[n_sessions]))
-    settings = {"counts_list": counts_list, "width": width, "hidden_size": hidden_size,
+    settings = {"counts_list": counts_list, "width": width, "d_model": d_model, "n_layers": n_layers,
                 "n_pretrain": n_pretrain, "n_adapt": n_adapt, "mask_fraction": mask_fraction,
                 "pretrain_lr": pretrain_lr, "adapt_lr": adapt_lr, "batch_size": batch_size,
                 "n_test": n_test, "torch_seed_value": int(seeds[-1])}
@@ -223,6 +348,7 @@ def _fit(model, parameters, sessions, *, n_iterations, lr, mask_fraction, batch_
     """Masked-spike modelling: Adam with a cosine schedule; every step uses every session in ``sessions``."""
     import torch
 
+    model.train()
     optimizer = torch.optim.Adam(parameters, lr=lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=n_iterations)
     history = np.empty(n_iterations)
@@ -235,7 +361,7 @@ def _fit(model, parameters, sessions, *, n_iterations, lr, mask_fraction, batch_
             targets.append(x[rows])
             masks.append(mask)
         # One pass of the shared core over the trials of every session at once.
-        states = model.core(torch.cat(inputs))[0].split([len(t) for t in targets])
+        states = model.core(torch.cat(inputs)).split([len(t) for t in targets])
         loss = sum(masked_poisson_loss(model.read_out[index](state), target, mask)
                    for (index, _), state, target, mask in zip(sessions, states, targets, masks, strict=True))
         loss = loss / len(sessions)
@@ -247,7 +373,17 @@ def _fit(model, parameters, sessions, *, n_iterations, lr, mask_fraction, batch_
     return history
 
 
-def _pretrain_transfer(session_counts, new_counts, new_latents, *, counts_list, width, hidden_size,
+def _decode(model, session, x_all, latents, k, test) -> RidgeDecode:
+    """Ridge from the core's states (dropout off) of the first ``k`` trials, scored on ``test``."""
+    import torch
+
+    model.eval()
+    with torch.no_grad():
+        states = model.states(session, x_all).numpy()
+    return ridge_decode(states[:k], latents[:k], states[test], latents[test])
+
+
+def _pretrain_transfer(session_counts, new_counts, new_latents, *, counts_list, width, d_model, n_layers,
                        n_pretrain, n_adapt, mask_fraction, pretrain_lr, adapt_lr, batch_size, n_test,
                        torch_seed_value) -> dict:
     import torch
@@ -257,7 +393,8 @@ def _pretrain_transfer(session_counts, new_counts, new_latents, *, counts_list, 
     pretrained, scratch, ridge, predictions = [], [], [], []
     with reproducible_torch(torch_seed_value) as generator:
         sizes = [c.shape[2] for c in session_counts] + [n_new]
-        model = build_population_model(sizes, width=width, hidden_size=hidden_size)
+        model = build_population_model(sizes, width=width, d_model=d_model, n_layers=n_layers,
+                                       max_steps=new_counts.shape[1])
         tensors = [torch.tensor(c, dtype=torch.float32) for c in session_counts]
         with torch.no_grad():
             all_counts = tensors + [torch.tensor(new_counts, dtype=torch.float32)]
@@ -275,23 +412,20 @@ def _pretrain_transfer(session_counts, new_counts, new_latents, *, counts_list, 
             adapt = list(model.read_in[new_index].parameters()) + list(model.read_out[new_index].parameters())
             _fit(model, adapt, [(new_index, train)], n_iterations=n_adapt, lr=adapt_lr,
                  mask_fraction=mask_fraction, batch_size=batch_size, generator=generator)
-            with torch.no_grad():
-                states = model.states(new_index, x_all).numpy()
-            r2_p, pred_p = ridge_decode(states[:k], new_latents[:k], states[test], new_latents[test])
+            pred_p = _decode(model, new_index, x_all, new_latents, k, test)
             # The same architecture, every parameter trained on the new session alone.
-            fresh = build_population_model([n_new], width=width, hidden_size=hidden_size)
+            fresh = build_population_model([n_new], width=width, d_model=d_model, n_layers=n_layers,
+                                           max_steps=new_counts.shape[1])
             with torch.no_grad():
                 fresh.read_out[0].bias.copy_(torch.log(train.mean(dim=(0, 1)) + 1e-3))
             _fit(fresh, fresh.parameters(), [(0, train)], n_iterations=n_pretrain, lr=pretrain_lr,
                  mask_fraction=mask_fraction, batch_size=batch_size, generator=generator)
-            with torch.no_grad():
-                states = fresh.states(0, x_all).numpy()
-            r2_s, pred_s = ridge_decode(states[:k], new_latents[:k], states[test], new_latents[test])
+            pred_s = _decode(fresh, 0, x_all, new_latents, k, test)
             smooth = smooth_counts(new_counts, 3.0)
-            r2_r, pred_r = ridge_decode(smooth[:k], new_latents[:k], smooth[test], new_latents[test])
-            pretrained.append(r2_p)
-            scratch.append(r2_s)
-            ridge.append(r2_r)
-            predictions.append(np.stack([pred_p[-1], pred_s[-1], pred_r[-1]]))
+            pred_r = ridge_decode(smooth[:k], new_latents[:k], smooth[test], new_latents[test])
+            pretrained.append(pred_p.r2)
+            scratch.append(pred_s.r2)
+            ridge.append(pred_r.r2)
+            predictions.append(np.stack([pred_p.predicted[-1], pred_s.predicted[-1], pred_r.predicted[-1]]))
     return {"pretrained_r2": np.asarray(pretrained), "scratch_r2": np.asarray(scratch),
             "ridge_r2": np.asarray(ridge), "pretrain_loss": loss, "predictions": np.asarray(predictions)}
