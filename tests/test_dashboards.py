@@ -335,13 +335,10 @@ def test_every_dashboard_renders_and_every_slider_reruns_the_model(voila, browse
             raise
         finally:
             page.close()
-        # A second reader: every program of the dashboard is compiled by now.
-        page, again = _render(browser, voila, dash)
-        page.close()
-        timings[dash.name] = (first, again)
+        timings[dash.name] = first
+    # Render times are measured by `make bench` (bench/browser.py), not asserted here; printed for the log.
     with capsys.disabled():
-        print("\ndashboard render times, first / once compiled (s): " +
-              ", ".join(f"{name} {a:.1f} / {b:.1f}" for name, (a, b) in timings.items()))
+        print("\ndashboard first render (s): " + ", ".join(f"{n} {t:.1f}" for n, t in timings.items()))
 
 
 @pytest.mark.slow
