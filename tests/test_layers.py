@@ -172,6 +172,23 @@ def test_plots_import_only_result_types_from_topics():
     assert not bad, "plots compute nothing; import the result class, not the model:\n" + "\n".join(bad)
 
 
+# Linear algebra that computes a model quantity (a projection, a decomposition, a fit): it belongs in
+# the topic's result, which the plot then draws. ``norm`` (to scale or pick what to show) is not one.
+MODEL_LINALG = ("svd", "pinv", "eig", "eigh", "eigvals", "eigvalsh", "lstsq", "solve", "inv", "qr",
+                "cholesky")
+
+
+def test_plots_compute_no_linear_algebra():
+    found = []
+    for path in sorted((NSLIB / "plots").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Attribute) and node.attr in MODEL_LINALG
+                    and isinstance(node.value, ast.Attribute) and node.value.attr == "linalg"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: linalg.{node.attr}")
+    assert not found, "plots draw results, they do not compute them; move this into the topic:\n" + \
+        "\n".join(found)
+
+
 def test_plot_import_exceptions_are_still_needed():
     """An exception that no import needs any more is removed, so the list only shrinks."""
     used = {(imp.file, name) for imp in NSLIB_IMPORTS for name in imp.names}

@@ -58,6 +58,35 @@ class OjaResult:
     orthonormality_error: float
     n_updates: int
 
+    def project(self, vectors) -> np.ndarray:
+        """Least-squares projection of ``vectors`` onto the span of ``basis``.
+
+        ``V pinv(H) H``: each row's closest point in the subspace, exact even when the rows of ``H`` are
+        only approximately orthonormal. Used to show what part of the PCA components the learned
+        weights capture.
+
+        Parameters
+        ----------
+        vectors : array_like, shape (n, d)
+            Rows to project, in the input space of the rule.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n, d)
+            Each row's closest point in the learned subspace.
+
+        Examples
+        --------
+        >>> res = OjaResult(components=np.eye(2, 3), basis=np.eye(2, 3), residual_energy=np.zeros(1),
+        ...                 orthonormality_error=0.0, n_updates=0)
+        >>> res.project([[1.0, 2.0, 3.0]])
+        array([[1., 2., 0.]])
+        """
+        vectors = np.atleast_2d(np.asarray(vectors, dtype=float))
+        if vectors.shape[-1] != self.basis.shape[1]:
+            raise ValueError(f"vectors must have {self.basis.shape[1]} columns; got shape {vectors.shape}")
+        return (vectors @ np.linalg.pinv(self.basis)) @ self.basis
+
 
 def _residual_energy(gram: np.ndarray, basis: np.ndarray) -> float:
     """``‖X − X Hᵀ H‖² / ‖X‖²`` from the Gram matrix ``G = Xᵀ X`` (d × d) and ``H = basis``.

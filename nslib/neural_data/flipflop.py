@@ -132,6 +132,35 @@ class FlipFlopResult:
     def n_stable(self) -> int:
         return int(self.stable.sum())
 
+    def principal_projection(self) -> tuple[np.ndarray, np.ndarray]:
+        """The example trial's states and the fixed points in the trial's first two principal components.
+
+        Returns
+        -------
+        trajectory : numpy.ndarray, shape (n_steps, 2)
+            The example trial's hidden states, centred on their mean and projected on the top two right
+            singular vectors of the centred states.
+        fixed_points : numpy.ndarray, shape (n_fixed, 2)
+            The fixed points, centred and projected the same way.
+
+        Examples
+        --------
+        >>> states = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [0.0, -0.5]])
+        >>> res = FlipFlopResult(fixed_points=np.zeros((1, 2)), speeds=np.zeros(1),
+        ...                      max_abs_eigenvalue=np.array([0.5]), stable=np.array([True]),
+        ...                      outputs=np.zeros((1, 3)), loss=np.ones(2), test_error=0.0,
+        ...                      example_inputs=np.zeros((4, 3)), example_targets=np.zeros((4, 3)),
+        ...                      example_outputs=np.zeros((4, 3)), example_states=states)
+        >>> trajectory, points = res.principal_projection()
+        >>> trajectory.shape, points.shape
+        ((4, 2), (1, 2))
+        """
+        mean = self.example_states.mean(axis=0)
+        _, _, vt = np.linalg.svd(self.example_states - mean, full_matrices=False)
+        pcs = vt[:2]
+        points = self.fixed_points.reshape(-1, pcs.shape[1]) - mean
+        return (self.example_states - mean) @ pcs.T, points @ pcs.T
+
 
 def flipflop_rnn(n_hidden: int = 24, *, n_iterations: int = 500, n_steps: int = 50, batch_size: int = 64,
                  learning_rate: float = 0.01, n_starts: int = 256, tolerance: float = 1e-6,

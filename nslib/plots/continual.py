@@ -496,11 +496,10 @@ def plot_oja_vs_pca(oja, pca_components: Any, *, optimal_residual: float | None 
     'epoch'
     """
     pca = check_finite_array("pca_components", pca_components, ndim=2)
-    basis = oja.basis
     n_show = min(check_int("n_show", n_show, low=1), len(pca))
     if int(np.prod(image_shape)) != pca.shape[1]:
         raise ValueError(f"image_shape must hold {pca.shape[1]} pixels; got {image_shape}")
-    projected = (pca[:n_show] @ np.linalg.pinv(basis)) @ basis
+    projected = oja.project(pca[:n_show])
     fig = CourseFigure(figsize=(1.25 * n_show + 4.2, 4.0), layout="constrained")
     grid = fig.add_gridspec(2, n_show + 3)
     limit = np.abs(pca[:n_show]).max()

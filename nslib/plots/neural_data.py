@@ -338,14 +338,9 @@ def plot_flipflop(res, *, title: str | None = None) -> Figure:
     axes[0].set_yticks([])
     axes[0].set(xlabel="time step", ylabel="output (bits offset)",
                 title="outputs (colour), targets (grey), pulses (triangles)")
-    states = res.example_states
-    mean = states.mean(axis=0)
-    _, _, vt = np.linalg.svd(states - mean, full_matrices=False)
-    pcs = vt[:2]
-    path = (states - mean) @ pcs.T
+    path, points = res.principal_projection()
     axes[1].plot(path[:, 0], path[:, 1], color="lightgrey", linewidth=1, label="trajectory")
     if len(res.fixed_points):
-        points = (res.fixed_points - mean) @ pcs.T
         axes[1].scatter(points[res.stable, 0], points[res.stable, 1], color=PALETTE[0], s=40,
                         label=f"stable ({res.n_stable})")
         axes[1].scatter(points[~res.stable, 0], points[~res.stable, 1], facecolor="none",
