@@ -46,19 +46,19 @@ from .population import (
 )
 from .pretrain import (
     PretrainResult,
-    RidgeDecode,
     build_population_model,
     masked_poisson_loss,
     pretrain_transfer,
     ridge_decode,
 )
-from .recovery import METHODS, LinearR2, RecoveryResult, latent_recovery, linear_r2
+from .recovery import METHODS, LinearR2, RecoveryResult, held_out_score, latent_recovery, linear_r2
 from .vae import ELBOTerms, VAEResult, elbo_terms, train_vae
 
 __all__ = ["COUPLING_LAGS_MS", "ELBOTerms", "FlipFlopResult", "FlipFlopTrials", "GLMConnectivityResult",
            "GLMNetworkSpikes", "GLM_NETWORK_EQUATIONS", "HISTORY_LAGS_MS", "LinearR2", "LorenzPopulation",
-           "METHODS", "POPULATION_RATES", "PretrainResult", "ROCCurve", "RecoveryResult", "RidgeDecode",
+           "METHODS", "POPULATION_RATES", "PretrainResult", "ROCCurve", "RecoveryResult",
            "VAEResult", "bin_spikes", "build_population_model", "elbo_terms", "fit_poisson_glm",
-           "flipflop_rnn", "flipflop_task", "glm_connectivity", "lagged_features", "latent_recovery",
-           "linear_r2", "lorenz_latents", "lorenz_population", "masked_poisson_loss", "pretrain_transfer",
-           "ridge_decode", "roc_auc", "simulate_glm_network", "smooth_counts", "train_vae"]
+           "flipflop_rnn", "flipflop_task", "glm_connectivity", "held_out_score", "lagged_features",
+           "latent_recovery", "linear_r2", "lorenz_latents", "lorenz_population", "masked_poisson_loss",
+           "pretrain_transfer", "ridge_decode", "roc_auc", "simulate_glm_network", "smooth_counts",
+           "train_vae"]

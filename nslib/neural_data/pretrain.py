@@ -37,12 +37,13 @@ from .._torch import reproducible_torch
 from .._validation import as_generator, check_int, check_number
 from ._cache import cached_arrays
 from .population import lorenz_population, smooth_counts
+from .recovery import LinearR2, held_out_score
 
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["PretrainResult", "RidgeDecode", "build_population_model", "masked_poisson_loss",
-           "pretrain_transfer", "ridge_decode"]
+__all__ = ["PretrainResult", "build_population_model", "masked_poisson_loss", "pretrain_transfer",
+           "ridge_decode"]
 
 #: Ridge penalties tried by every decoder (chosen by leave-one-trial-out style generalised CV).
 RIDGE_ALPHAS = (0.1, 1.0, 10.0, 100.0, 1000.0)
@@ -157,24 +158,8 @@ def masked_poisson_loss(log_rates: torch.Tensor, counts: torch.Tensor, mask: tor
     return nll.sum() / (mask.expand_as(counts).sum() + 1e-9)
 
 
-@dataclass(frozen=True)
-class RidgeDecode:
-    """A ridge decoder's held-out score and prediction.
-
-    Attributes
-    ----------
-    r2 : float
-        Held-out R², mean over the latent dimensions.
-    predicted : ndarray, shape like the test latents
-        The decoded latents of the test trials.
-    """
-
-    r2: float
-    predicted: np.ndarray
-
-
 def ridge_decode(train_x: np.ndarray, train_z: np.ndarray, test_x: np.ndarray,
-                 test_z: np.ndarray) -> RidgeDecode:
+                 test_z: np.ndarray) -> LinearR2:
     """Ridge regression from features to latents, penalty chosen by scikit-learn's ``RidgeCV``.
 
     Parameters
@@ -186,8 +171,9 @@ def ridge_decode(train_x: np.ndarray, train_z: np.ndarray, test_x: np.ndarray,
 
     Returns
     -------
-    RidgeDecode
-        ``.r2``, the held-out R² (mean over latents), and ``.predicted``.
+    LinearR2
+        ``.r2``, the held-out R² (mean over latents), ``.r2_per_latent`` and ``.predicted``,
+        as :func:`nslib.neural_data.linear_r2` gives for an unregularised map.
 
     Examples
     --------
@@ -209,10 +195,7 @@ def ridge_decode(train_x: np.ndarray, train_z: np.ndarray, test_x: np.ndarray,
     ftr = train_x.reshape(-1, train_x.shape[-1])
     fte = test_x.reshape(-1, test_x.shape[-1])
     model = RidgeCV(alphas=RIDGE_ALPHAS).fit(ftr, train_z.reshape(-1, 3))
-    predicted = model.predict(fte).reshape(test_z.shape)
-    zte = test_z.reshape(-1, 3)
-    per = 1 - ((zte - predicted.reshape(-1, 3)) ** 2).sum(0) / ((zte - zte.mean(0)) ** 2).sum(0)
-    return RidgeDecode(r2=float(per.mean()), predicted=predicted)
+    return held_out_score(test_z.reshape(-1, 3), model.predict(fte), test_z.shape)
 
 
 @dataclass(frozen=True)
@@ -373,7 +356,7 @@ def _fit(model, parameters, sessions, *, n_iterations, lr, mask_fraction, batch_
     return history
 
 
-def _decode(model, session, x_all, latents, k, test) -> RidgeDecode:
+def _decode(model, session, x_all, latents, k, test) -> LinearR2:
     """Ridge from the core's states (dropout off) of the first ``k`` trials, scored on ``test``."""
     import torch
 

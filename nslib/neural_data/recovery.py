@@ -20,7 +20,7 @@ from .._validation import check_choice, check_int, check_number
 from .population import LorenzPopulation, smooth_counts
 from .vae import train_vae
 
-__all__ = ["METHODS", "LinearR2", "RecoveryResult", "latent_recovery", "linear_r2"]
+__all__ = ["METHODS", "LinearR2", "RecoveryResult", "held_out_score", "latent_recovery", "linear_r2"]
 
 METHODS = ("pca", "fa", "vae")
 
@@ -82,8 +82,31 @@ def linear_r2(train_factors, train_latents, test_factors, test_latents) -> Linea
     design = np.hstack([ftr, np.ones((len(ftr), 1))])
     coef, *_ = np.linalg.lstsq(design, ztr, rcond=None)
     predicted = np.hstack([fte, np.ones((len(fte), 1))]) @ coef
-    per_latent = 1 - ((zte - predicted) ** 2).sum(axis=0) / ((zte - zte.mean(axis=0)) ** 2).sum(axis=0)
-    shape = np.shape(test_latents)
+    return held_out_score(zte, predicted, np.shape(test_latents))
+
+
+def held_out_score(true, predicted, shape) -> LinearR2:
+    """``R² = 1 - SS_res / SS_tot`` per latent of a prediction of held-out bins, as a :class:`LinearR2`.
+
+    Parameters
+    ----------
+    true, predicted : ndarray, shape (n_bins, n_latents)
+        The held-out latents and their prediction, bins of all test trials stacked.
+    shape : tuple of int
+        Shape of the test latents (trials, time, latents), to give the prediction back.
+
+    Returns
+    -------
+    LinearR2
+        The mean and per-latent R² and the prediction, of shape ``shape``.
+
+    Examples
+    --------
+    >>> z = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> held_out_score(z, z + 0.5, (1, 4, 1)).r2
+    0.8
+    """
+    per_latent = 1 - ((true - predicted) ** 2).sum(axis=0) / ((true - true.mean(axis=0)) ** 2).sum(axis=0)
     return LinearR2(r2=float(per_latent.mean()), r2_per_latent=per_latent, predicted=predicted.reshape(shape))
 
 
